@@ -1,0 +1,143 @@
+/* buf.c -- growable output buffers for rendering and JSON. */
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lede.h"
+
+void dbuf_init(dbuf *b, lede_budget *budget) {
+  b->p = NULL;
+  b->n = b->cap = 0;
+  b->budget = budget;
+  b->failed = 0;
+}
+
+int dbuf_reserve(dbuf *b, size_t extra) {
+  if (b->failed) return -1;
+  if (extra >= (size_t)-1 / 2 - b->n) {
+    b->failed = LEDE_ENOMEM;
+    return -1;
+  }
+  size_t need = b->n + extra + 1;
+  if (need <= b->cap) return 0;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < need) cap *= 2;
+  char *p = budget_realloc(b->budget, b->p, b->cap, cap);
+  if (!p) {
+    b->failed = (b->budget && b->budget->hit) ? LEDE_ELIMIT : LEDE_ENOMEM;
+    return -1;
+  }
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+void dbuf_put(dbuf *b, const char *s, size_t n) {
+  if (n == 0 || dbuf_reserve(b, n)) return;
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+void dbuf_puts(dbuf *b, const char *s) { dbuf_put(b, s, strlen(s)); }
+
+void dbuf_putc(dbuf *b, char c) {
+  if (dbuf_reserve(b, 1)) return;
+  b->p[b->n++] = c;
+  b->p[b->n] = '\0';
+}
+
+void dbuf_put_json(dbuf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  size_t run = 0; /* start of the pending run of bytes that need no escape */
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    char u[7];
+    if (c == '"') esc = "\\\"";
+    else if (c == '\\') esc = "\\\\";
+    else if (c == '\n') esc = "\\n";
+    else if (c == '\r') esc = "\\r";
+    else if (c == '\t') esc = "\\t";
+    else if (c < 0x20 || c == 0x7F) {
+      u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+      u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
+      esc = u;
+    } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+               ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+      /* U+2028/2029 are valid JSON but break JavaScript consumers. */
+      esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+      dbuf_put(b, s + run, i - run);
+      dbuf_puts(b, esc);
+      i += 2;
+      run = i + 1;
+      continue;
+    }
+    if (!esc) continue;
+    dbuf_put(b, s + run, i - run);
+    dbuf_puts(b, esc);
+    run = i + 1;
+  }
+  dbuf_put(b, s + run, n - run);
+}
+
+void dbuf_put_html(dbuf *b, const char *s, size_t n) {
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *esc;
+    switch (s[i]) {
+    case '&': esc = "&amp;"; break;
+    case '<': esc = "&lt;"; break;
+    case '>': esc = "&gt;"; break;
+    case '"': esc = "&quot;"; break;
+    case '\'': esc = "&#39;"; break;
+    default: continue;
+    }
+    dbuf_put(b, s + run, i - run);
+    dbuf_puts(b, esc);
+    run = i + 1;
+  }
+  dbuf_put(b, s + run, n - run);
+}
+
+void dbuf_printf(dbuf *b, const char *fmt, ...) {
+  char small[128];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n < sizeof small) {
+    dbuf_put(b, small, (size_t)n);
+    return;
+  }
+  if (dbuf_reserve(b, (size_t)n)) return;
+  va_start(ap, fmt);
+  vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->n += (size_t)n;
+}
+
+char *dbuf_take(dbuf *b, size_t *len) {
+  if (b->failed) {
+    dbuf_free(b);
+    return NULL;
+  }
+  if (dbuf_reserve(b, 0)) return NULL;
+  b->p[b->n] = '\0';
+  char *p = b->p;
+  if (len) *len = b->n;
+  /* The caller frees with plain free(): give the bytes back to the budget. */
+  budget_credit(b->budget, b->cap);
+  b->p = NULL;
+  b->n = b->cap = 0;
+  return p;
+}
+
+void dbuf_free(dbuf *b) {
+  budget_free(b->budget, b->p, b->cap);
+  b->p = NULL;
+  b->n = b->cap = 0;
+}

@@ -1,0 +1,336 @@
+/* doc.c -- paragraphs, sentences and edits as byte ranges over one source. */
+#include "doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {"paragraph", "heading", "item",
+                                         "quote",     "code",    "html"};
+
+const char *doc_kind_name(int kind) {
+  if (kind < 0 || kind > PK_HTML) return "paragraph";
+  return kind_names[kind];
+}
+
+lede_doc *doc_new(const char *src, size_t len, lede_format format) {
+  lede_doc *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->src = malloc(len + 1);
+  if (!d->src) {
+    free(d);
+    return NULL;
+  }
+  if (len) memcpy(d->src, src, len);
+  d->src[len] = '\0';
+  d->len = len;
+  d->text = d->src;
+  d->textlen = len;
+  d->format = format;
+  return d;
+}
+
+static void free_edits(lede_doc *d, doc_edits *ed) {
+  if (!ed) return;
+  for (size_t i = 0; i < ed->n; i++)
+    budget_free(d->budget, ed->e[i].s, ed->e[i].len + 1);
+  budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0]);
+}
+
+void doc_free(lede_doc *d) {
+  if (!d) return;
+  if (d->md_free) d->md_free(d);
+  for (size_t i = 0; i < d->nsent; i++) free_edits(d, d->sents[i].edits);
+  budget_free(d->budget, d->sents, d->capsent * sizeof *d->sents);
+  free(d->paras);
+  free(d->map);
+  free(d->textbuf);
+  free(d->src);
+  free(d);
+}
+
+/* Doubling growth for the item arrays; sizes are in elements. */
+static int grow(lede_budget *b, void **arr, size_t *cap, size_t need,
+                size_t elem) {
+  if (need <= *cap) return 0;
+  size_t ncap = *cap ? *cap * 2 : 64;
+  while (ncap < need) ncap *= 2;
+  if (ncap > (size_t)-1 / elem) return -1;
+  void *p = budget_realloc(b, *arr, *cap * elem, ncap * elem);
+  if (!p) return -1;
+  *arr = p;
+  *cap = ncap;
+  return 0;
+}
+
+size_t doc_add_para(lede_doc *d, const doc_para *p) {
+  /* Paragraphs are built at load time, before any run: not charged. */
+  if (grow(NULL, (void **)&d->paras, &d->cappara, d->npara + 1, sizeof *p))
+    return (size_t)-1;
+  d->paras[d->npara] = *p;
+  return d->npara++;
+}
+
+int doc_add_map(lede_doc *d, size_t text, size_t src, size_t len) {
+  if (len == 0) return 0;
+  if (d->nmap) {
+    doc_map *m = &d->map[d->nmap - 1];
+    if (m->text + m->len == text && m->src + m->len == src) {
+      m->len += len;
+      return 0;
+    }
+  }
+  if (grow(NULL, (void **)&d->map, &d->capmap, d->nmap + 1, sizeof *d->map))
+    return -1;
+  d->map[d->nmap++] = (doc_map){text, src, len};
+  return 0;
+}
+
+size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff) {
+  const doc_para *p = &d->paras[pi];
+  if (d->text == d->src) return toff;
+  /* Binary search for the last entry starting at or before toff. */
+  size_t lo = p->map_first, hi = p->map_first + p->map_n;
+  if (lo == hi) return p->start;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->map[mid].text <= toff) lo = mid;
+    else hi = mid;
+  }
+  const doc_map *m = &d->map[lo];
+  if (toff < m->text) return m->src;
+  if (toff < m->text + m->len) return m->src + (toff - m->text);
+  /* Past this entry: a byte with no one-to-one source (an entity or a
+   * line break) belongs to the next entry's start, or the block's end. */
+  if (lo + 1 < p->map_first + p->map_n) return d->map[lo + 1].src;
+  return m->src + m->len < p->end ? m->src + m->len : p->end;
+}
+
+/* ---- segmentation ------------------------------------------------------- */
+
+typedef struct seg_ctx {
+  lede_doc *d;
+  size_t pi;
+  size_t base; /* text offset of the paragraph */
+  size_t since_poll;
+} seg_ctx;
+
+static int add_sentence(void *ud, size_t start, size_t end) {
+  seg_ctx *c = ud;
+  lede_doc *d = c->d;
+  if (grow(d->budget, (void **)&d->sents, &d->capsent, d->nsent + 1,
+           sizeof *d->sents))
+    return d->budget && d->budget->hit ? LEDE_ELIMIT : LEDE_ENOMEM;
+  doc_sent *s = &d->sents[d->nsent++];
+  s->tstart = c->base + start;
+  s->tend = c->base + end;
+  s->start = doc_text_to_src(d, c->pi, s->tstart);
+  s->end = doc_text_to_src(d, c->pi, s->tend - 1) + 1;
+  s->para = c->pi;
+  s->flags = 0;
+  s->version = 0;
+  s->edits = NULL;
+  return 0;
+}
+
+int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
+  if (d->segmented) return 0;
+  seg_ctx c = {d, 0, 0, 0};
+  for (size_t pi = 0; pi < d->npara; pi++) {
+    doc_para *p = &d->paras[pi];
+    p->first_sent = d->nsent;
+    p->nsent = 0;
+    if (p->kind == PK_CODE || p->kind == PK_HTML) continue;
+    c.pi = pi;
+    c.base = p->tstart;
+    int st = segment(ab, d->text + p->tstart, p->tend - p->tstart,
+                     add_sentence, &c);
+    if (st) return st;
+    p->nsent = d->nsent - p->first_sent;
+    /* A timeout must also stop a run stuck in one huge C call. */
+    c.since_poll += p->tend - p->tstart;
+    if (c.since_poll > (1u << 20)) {
+      c.since_poll = 0;
+      if (budget_interrupted(d->budget)) return LEDE_ELIMIT;
+    }
+  }
+  /* Removed paragraphs carry their sentences with them. */
+  for (size_t pi = 0; pi < d->npara; pi++)
+    if (d->paras[pi].flags & ITEM_REMOVED)
+      for (size_t k = 0; k < d->paras[pi].nsent; k++)
+        d->sents[d->paras[pi].first_sent + k].flags |= ITEM_REMOVED;
+  d->segmented = 1;
+  return 0;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+void doc_sent_text(const lede_doc *d, size_t si, dbuf *b) {
+  const doc_sent *s = &d->sents[si];
+  size_t pos = s->tstart;
+  if (s->edits)
+    for (size_t k = 0; k < s->edits->n; k++) {
+      const doc_edit *e = &s->edits->e[k];
+      dbuf_put(b, d->text + pos, e->a - pos);
+      dbuf_put(b, e->s, e->len);
+      pos = e->b;
+    }
+  dbuf_put(b, d->text + pos, s->tend - pos);
+}
+
+size_t doc_sent_textlen(const lede_doc *d, size_t si) {
+  const doc_sent *s = &d->sents[si];
+  size_t n = s->tend - s->tstart;
+  if (s->edits)
+    for (size_t k = 0; k < s->edits->n; k++)
+      n = n - (s->edits->e[k].b - s->edits->e[k].a) + s->edits->e[k].len;
+  return n;
+}
+
+void doc_para_text(const lede_doc *d, size_t pi, dbuf *b) {
+  const doc_para *p = &d->paras[pi];
+  if (!d->segmented || p->nsent == 0) {
+    dbuf_put(b, d->text + p->tstart, p->tend - p->tstart);
+    return;
+  }
+  /* A removed sentence takes the space after it along, so the gap written
+   * before a kept sentence is the one that followed the previous kept
+   * sentence; an untouched paragraph reads exactly as its plain text. */
+  const doc_sent *ss = d->sents + p->first_sent;
+  size_t prev = (size_t)-1;
+  dbuf_put(b, d->text + p->tstart, ss[0].tstart - p->tstart);
+  for (size_t k = 0; k < p->nsent; k++) {
+    if (ss[k].flags & ITEM_REMOVED) continue;
+    if (prev != (size_t)-1)
+      dbuf_put(b, d->text + ss[prev].tend, ss[prev + 1].tstart - ss[prev].tend);
+    doc_sent_text(d, p->first_sent + k, b);
+    prev = k;
+  }
+  const doc_sent *tail = &ss[p->nsent - 1];
+  dbuf_put(b, d->text + tail->tend, p->tend - tail->tend);
+}
+
+/* ---- editing ------------------------------------------------------------ */
+
+/* Original offset of current-text offset i, which lies in untouched text
+ * (not strictly inside any replacement). */
+static size_t cur_to_orig(const doc_sent *s, size_t i) {
+  size_t pos = s->tstart, cur = 0;
+  if (s->edits)
+    for (size_t k = 0; k < s->edits->n; k++) {
+      const doc_edit *e = &s->edits->e[k];
+      if (i < cur + (e->a - pos)) break;
+      cur += (e->a - pos) + e->len;
+      pos = e->b;
+    }
+  return pos + (i - cur);
+}
+
+static int edit_fail(const lede_doc *d) {
+  return d->budget && d->budget->hit ? LEDE_ELIMIT : LEDE_ENOMEM;
+}
+
+/* The new edit swallows every existing edit whose replacement touches
+ * [i, j] in current coordinates; text of those replacements outside [i, j]
+ * is kept around r.  Edits stay sorted and disjoint in original
+ * coordinates, so rendering can apply them in one pass. */
+int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
+                     const char *r, size_t rl) {
+  doc_sent *s = &d->sents[si];
+  doc_edits *ed = s->edits;
+  size_t first = (size_t)-1, last = 0; /* merged edits: [first, last] */
+  size_t cfirst = 0, clast_end = 0;    /* their current ranges */
+  size_t pos = s->tstart, cur = 0;
+  for (size_t k = 0; ed && k < ed->n; k++) {
+    const doc_edit *e = &ed->e[k];
+    size_t c = cur + (e->a - pos);
+    if (c <= j && c + e->len >= i) {
+      if (first == (size_t)-1) {
+        first = k;
+        cfirst = c;
+      }
+      last = k;
+      clast_end = c + e->len;
+    }
+    cur = c + e->len;
+    pos = e->b;
+  }
+  size_t a, b, prelen = 0, postlen = 0;
+  const char *pre = "", *post = "";
+  if (first != (size_t)-1) {
+    if (cfirst <= i) {
+      a = ed->e[first].a;
+      pre = ed->e[first].s;
+      prelen = i - cfirst;
+    } else {
+      a = cur_to_orig(s, i);
+    }
+    if (clast_end >= j) {
+      b = ed->e[last].b;
+      post = ed->e[last].s + (ed->e[last].len - (clast_end - j));
+      postlen = clast_end - j;
+    } else {
+      b = cur_to_orig(s, j);
+    }
+  } else {
+    a = cur_to_orig(s, i);
+    b = cur_to_orig(s, j);
+  }
+  size_t nlen = prelen + rl + postlen;
+  char *ns = budget_malloc(d->budget, nlen + 1);
+  if (!ns) return edit_fail(d);
+  memcpy(ns, pre, prelen);
+  if (rl) memcpy(ns + prelen, r, rl);
+  memcpy(ns + prelen + rl, post, postlen);
+  ns[nlen] = '\0';
+
+  if (!ed || ed->n == ed->cap) {
+    size_t cap = ed ? ed->cap * 2 : 2;
+    size_t oldsz = ed ? sizeof *ed + ed->cap * sizeof ed->e[0] : 0;
+    doc_edits *ned = budget_realloc(d->budget, ed, oldsz,
+                                    sizeof *ned + cap * sizeof ned->e[0]);
+    if (!ned) {
+      budget_free(d->budget, ns, nlen + 1);
+      return edit_fail(d);
+    }
+    if (!ed) {
+      ned->n = 0;
+      d->nedited++;
+    }
+    ned->cap = cap;
+    s->edits = ed = ned;
+  }
+  /* Replace the merged run [first, last] (or insert at its sorted place)
+   * by the new edit. */
+  size_t at, drop = 0;
+  if (first != (size_t)-1) {
+    at = first;
+    drop = last - first + 1;
+    for (size_t k = first; k <= last; k++)
+      budget_free(d->budget, ed->e[k].s, ed->e[k].len + 1);
+  } else {
+    at = 0;
+    while (at < ed->n && ed->e[at].a < a) at++;
+  }
+  memmove(&ed->e[at + 1], &ed->e[at + drop],
+          (ed->n - at - drop) * sizeof ed->e[0]);
+  ed->e[at] = (doc_edit){a, b, ns, nlen};
+  ed->n = ed->n - drop + 1;
+  s->version++;
+  return 0;
+}
+
+void doc_sent_remove(lede_doc *d, size_t si) {
+  if (d->sents[si].flags & ITEM_REMOVED) return;
+  d->sents[si].flags |= ITEM_REMOVED;
+  d->nremoved_sents++;
+}
+
+void doc_para_remove(lede_doc *d, size_t pi) {
+  doc_para *p = &d->paras[pi];
+  if (p->flags & ITEM_REMOVED) return;
+  p->flags |= ITEM_REMOVED;
+  d->nremoved_paras++;
+  if (d->segmented)
+    for (size_t k = 0; k < p->nsent; k++)
+      doc_sent_remove(d, p->first_sent + k);
+}

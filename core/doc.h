@@ -1,0 +1,155 @@
+/* doc.h -- the document model: source, paragraphs, sentences, words and
+ * edits, all as byte ranges.  No Lua and no I/O here.  Internal.
+ *
+ * Coordinates.  Every document has a source (doc->src, the bytes loaded,
+ * after optional UTF-8 repair) and a plain text (doc->text).  For plain-text
+ * documents the two are the same buffer.  For Markdown, doc->text holds the
+ * inline content of each text block with mark-up removed, and doc->map
+ * takes plain-text offsets back to source offsets.  Sentences and words are
+ * found in the plain text; their source ranges come through the map.
+ *
+ * Edits never move anything: an edit is recorded on its sentence as
+ * "replace plain-text bytes [a,b) with s" in the original coordinates, so
+ * offsets of every other item stay as loaded.  Rendering applies them. */
+#ifndef LEDE_DOC_H
+#define LEDE_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "budget.h"
+#include "buf.h"
+#include "lede.h"
+#include "segment.h"
+
+enum para_kind { PK_PARAGRAPH, PK_HEADING, PK_ITEM, PK_QUOTE, PK_CODE, PK_HTML };
+
+#define ITEM_REMOVED 1u
+
+typedef struct doc_edit {
+  size_t a, b; /* replaced plain-text range, original coordinates */
+  char *s;     /* replacement (budget-charged), len bytes */
+  size_t len;
+} doc_edit;
+
+typedef struct doc_edits {
+  size_t n, cap;
+  doc_edit e[]; /* sorted by a, non-overlapping */
+} doc_edits;
+
+typedef struct doc_para {
+  size_t start, end;   /* source range [start, end) */
+  size_t tstart, tend; /* plain-text range in doc->text */
+  size_t first_sent, nsent; /* into doc->sents once segmented */
+  size_t map_first, map_n;  /* markdown: this block's doc->map entries */
+  uint8_t kind, level, depth, flags;
+  void *node;          /* markdown: the cmark block node */
+} doc_para;
+
+typedef struct doc_sent {
+  size_t tstart, tend; /* plain-text range in doc->text */
+  size_t start, end;   /* source range [start, end) */
+  size_t para;
+  unsigned flags;
+  unsigned version;    /* bumped by every edit: word handles check it */
+  doc_edits *edits;    /* NULL while untouched */
+} doc_sent;
+
+/* Plain-text bytes [text, text+len) come from source bytes [src, src+len)
+ * one to one; a text offset inside no entry (an entity, an escape, a soft
+ * line break) maps to the start of the entry after it. */
+typedef struct doc_map {
+  size_t text, src, len;
+} doc_map;
+
+struct lede_doc {
+  char *src;             /* OWNED, NUL-terminated */
+  size_t len;
+  const char *text;      /* == src for plain text, == textbuf for Markdown */
+  size_t textlen;
+  char *textbuf;
+  lede_format format;
+  doc_para *paras;
+  size_t npara, cappara;
+  doc_sent *sents;
+  size_t nsent, capsent;
+  int segmented;
+  doc_map *map;
+  size_t nmap, capmap;
+  size_t nremoved_paras, nremoved_sents, nedited;
+  lede_budget *budget;   /* charged for memory allocated now; may be NULL */
+  void *md;              /* Markdown state (md.c), NULL for plain text */
+  void (*md_free)(struct lede_doc *);
+};
+
+/* ---- building ----------------------------------------------------------- */
+
+/* A new empty document owning a copy of src[0..len).  NULL on OOM. */
+lede_doc *doc_new(const char *src, size_t len, lede_format format);
+void doc_free(lede_doc *d);
+/* Appends a paragraph; returns its index or (size_t)-1 on OOM. */
+size_t doc_add_para(lede_doc *d, const doc_para *p);
+/* Appends a text->source map entry (merging with the previous one when
+ * contiguous); 0 or -1. */
+int doc_add_map(lede_doc *d, size_t text, size_t src, size_t len);
+
+/* Cuts a plain-text document into paragraphs (text.c). 0 or a status. */
+int text_load(lede_doc *d, lede_para_mode mode);
+/* The mode AUTO resolves to for src (exposed for tests). */
+lede_para_mode text_detect_mode(const char *src, size_t len);
+
+/* Segments every text paragraph into sentences with the given
+ * abbreviations, once.  0, LEDE_ENOMEM, or LEDE_ELIMIT when the budget
+ * stopped it. */
+int doc_segment(lede_doc *d, const seg_abbrevs *ab);
+
+/* Source offset for a plain-text offset inside paragraph pi. */
+size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff);
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Current text of sentence si (edits applied) appended to b. */
+void doc_sent_text(const lede_doc *d, size_t si, dbuf *b);
+/* Current text of paragraph pi: its sentences with edits applied, removed
+ * sentences and the space after them dropped. */
+void doc_para_text(const lede_doc *d, size_t pi, dbuf *b);
+/* Length of the current text of sentence si. */
+size_t doc_sent_textlen(const lede_doc *d, size_t si);
+
+/* ---- editing (all return 0, LEDE_ENOMEM or LEDE_ELIMIT) ------------------ */
+
+/* Replaces bytes [i, j) of the sentence's current text with r[0..rl). */
+int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
+                     const char *r, size_t rl);
+void doc_sent_remove(lede_doc *d, size_t si);
+void doc_para_remove(lede_doc *d, size_t pi);
+
+/* ---- rendering (render.c, md.c) ----------------------------------------- */
+
+/* Appends the rendering of d in fmt to out; 0 or a status. */
+int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
+/* Plain-text documents rendered as text: the source with edits applied. */
+int render_text_source(const lede_doc *d, dbuf *out);
+/* The object model as JSON (see README). */
+int render_json(const lede_doc *d, dbuf *out);
+
+/* Markdown (md.c).  md_load parses d->src with cmark and fills paragraphs,
+ * plain text and map.  md_render renders markdown/html/text with every
+ * edit applied to the tree.  Both return 0 or a status. */
+int md_load(lede_doc *d);
+int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
+
+/* ---- words (words.c) ---------------------------------------------------- */
+
+/* Called per word with [start, end) offsets into the scanned text; return
+ * non-zero to stop. */
+typedef int (*word_emit_fn)(void *ud, size_t start, size_t end);
+/* Finds the words of s[0..n): runs of Unicode letters, marks and digits,
+ * joined by inner apostrophes and hyphens (don't, co-operate), dots and
+ * commas between digits (3.5, 1,000) and dotted initials (U.S.). */
+int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud);
+
+/* Kind names as scripts see them ("paragraph", "heading", ...). STATIC. */
+const char *doc_kind_name(int kind);
+
+#endif

@@ -1,0 +1,46 @@
+/* engine.h -- the engine handle and the state of one script run.
+ * Internal: the public face is lede.h. */
+#ifndef LEDE_ENGINE_H
+#define LEDE_ENGINE_H
+
+#include <time.h>
+
+#include "budget.h"
+#include "buf.h"
+#include "lede.h"
+#include "segment.h"
+
+typedef struct host_fn {
+  char *name;
+  lede_host_fn fn;
+  void *ud;
+} host_fn;
+
+struct lede_engine {
+  lede_options opt;       /* string fields point at the copies below */
+  char *script_path;
+  seg_abbrevs *abbrevs;   /* built-ins plus opt.abbreviations */
+  char *err;              /* last error message, "" when none */
+  lede_output_fn out_fn;
+  void *out_ud;
+  host_fn *hosts;
+  size_t nhosts;
+  /* The run in progress (lede_run_*), reset at every run. */
+  lede_budget budget;
+  struct lua_State *L;
+  unsigned long steps_left;
+  struct timespec deadline;
+  int limit_hit;          /* 'm'emory, 'i'nstructions, 't'ime */
+};
+
+/* Replaces the engine's error message (printf-style).  Returns st. */
+lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Clears the last error at the start of a call. */
+void engine_clear_error(lede_engine *e);
+
+/* Searches name.lua (or, with is_module, name.lua and lib/name.lua) on the
+ * script path; OWNED path or NULL. */
+char *engine_find_file(const lede_engine *e, const char *name, int is_module);
+
+#endif

@@ -1,0 +1,392 @@
+/* lede.c -- the public API: versions, errors, engines and documents.
+ * Script runs live in run.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "doc.h"
+#include "engine.h"
+#include "utf8.h"
+
+int lede_version(void) { return LEDE_VERSION_NUM; }
+
+const char *lede_version_string(void) { return LEDE_VERSION_STRING; }
+
+const char *lede_strerror(int st) {
+  switch (st) {
+#define LEDE_STATUS_TEXT(name, code, text) case code: return text;
+    LEDE_STATUS_TABLE(LEDE_STATUS_TEXT)
+#undef LEDE_STATUS_TEXT
+  default:
+    return "unknown error";
+  }
+}
+
+void lede_free(void *p) { free(p); }
+
+void lede_options_init(lede_options *opt) {
+  memset(opt, 0, sizeof *opt);
+  opt->sandbox = 1;
+  opt->max_memory = (size_t)256 << 20;
+  opt->max_input = (size_t)1 << 30;
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* Used when even the message cannot be allocated. */
+static char oom_message[] = "out of memory";
+
+static void set_err(lede_engine *e, char *msg) {
+  if (e->err != oom_message) free(e->err);
+  e->err = msg ? msg : oom_message;
+}
+
+lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (msg) {
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
+  set_err(e, msg);
+  return st;
+}
+
+void engine_clear_error(lede_engine *e) {
+  if (e->err && e->err[0] == '\0') return;
+  set_err(e, calloc(1, 1));
+}
+
+const char *lede_errmsg(const lede_engine *e) {
+  return e && e->err ? e->err : "";
+}
+
+/* ---- engines ------------------------------------------------------------ */
+
+lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
+  if (!out) return LEDE_EINVAL;
+  *out = NULL;
+  lede_engine *e = calloc(1, sizeof *e);
+  if (!e) return LEDE_ENOMEM;
+  if (opt) e->opt = *opt;
+  else lede_options_init(&e->opt);
+  e->err = calloc(1, 1);
+  e->abbrevs = abbrevs_new();
+  if (!e->err || !e->abbrevs) goto oom;
+  if (e->opt.script_path) {
+    e->script_path = strdup(e->opt.script_path);
+    if (!e->script_path) goto oom;
+  }
+  e->opt.script_path = e->script_path;
+  if (e->opt.abbreviations) {
+    for (const char *const *a = e->opt.abbreviations; *a; a++)
+      if (abbrevs_add(e->abbrevs, *a, strlen(*a))) {
+        lede_engine_free(e);
+        return LEDE_EINVAL;
+      }
+  }
+  e->opt.abbreviations = NULL; /* the strings are the host's; we copied them */
+  if (e->opt.timeout < 0) {
+    lede_engine_free(e);
+    return LEDE_EINVAL;
+  }
+  *out = e;
+  return LEDE_OK;
+oom:
+  lede_engine_free(e);
+  return LEDE_ENOMEM;
+}
+
+void lede_engine_free(lede_engine *e) {
+  if (!e) return;
+  set_err(e, NULL);
+  for (size_t i = 0; i < e->nhosts; i++) free(e->hosts[i].name);
+  free(e->hosts);
+  abbrevs_free(e->abbrevs);
+  free(e->script_path);
+  free(e);
+}
+
+void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
+  e->out_fn = fn;
+  e->out_ud = ud;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+/* Line and column (1-based) of byte off, for error messages. */
+static void line_col(const char *s, size_t off, size_t *line, size_t *col) {
+  size_t l = 1, c = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (s[i] == '\n') { l++; c = 1; }
+    else if ((s[i] & 0xC0) != 0x80) c++;
+  }
+  *line = l;
+  *col = c;
+}
+
+static lede_status load_named(lede_engine *e, const char *name,
+                              const char *src, size_t len,
+                              const lede_load_options *opt, lede_doc **out) {
+  lede_load_options none = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
+  if (!opt) opt = &none;
+  if (e->opt.max_input && len > e->opt.max_input)
+    return engine_error(e, LEDE_ELIMIT,
+                        "%s: document is %zu bytes, larger than the limit of %zu bytes",
+                        name, len, e->opt.max_input);
+  int is_nul;
+  size_t bad = utf8_check(src, len, &is_nul);
+  char *fixed = NULL;
+  if (bad != UTF8_OK) {
+    if (!(opt->flags & LEDE_LOAD_REPLACE_INVALID)) {
+      size_t line, col;
+      line_col(src, bad, &line, &col);
+      return engine_error(e, LEDE_EUTF8,
+                          "%s:%zu:%zu: %s at byte offset %zu (0x%02X)", name,
+                          line, col, is_nul ? "NUL byte" : "invalid UTF-8", bad,
+                          (unsigned char)src[bad]);
+    }
+    fixed = utf8_repair(src, len, &len);
+    if (!fixed) return engine_error(e, LEDE_ENOMEM, "out of memory");
+    src = fixed;
+  }
+  lede_format fmt = opt->format == LEDE_FORMAT_MARKDOWN ? LEDE_FORMAT_MARKDOWN
+                                                         : LEDE_FORMAT_TEXT;
+  lede_doc *d = doc_new(src, len, fmt);
+  free(fixed);
+  if (!d) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  int st = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
+  if (st) {
+    doc_free(d);
+    if (st == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
+    return engine_error(e, (lede_status)st, "%s: %s", name, lede_strerror(st));
+  }
+  *out = d;
+  return LEDE_OK;
+}
+
+lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
+                          const lede_load_options *opt, lede_doc **out) {
+  if (!e || !out || (!src && len)) return LEDE_EINVAL;
+  engine_clear_error(e);
+  *out = NULL;
+  return load_named(e, "<input>", src ? src : "", len, opt, out);
+}
+
+static int has_suffix(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Reads a whole stream; *len gets its size.  NULL with errno on failure;
+ * stops early at max bytes + 1 so an oversized input is not read whole. */
+static char *read_stream(FILE *f, size_t max, size_t *len) {
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  for (;;) {
+    if (n == cap) {
+      char *nb = cap > (size_t)-1 / 2 ? NULL : realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        errno = ENOMEM;
+        return NULL;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+    if (max && n > max) break;
+  }
+  if (ferror(f)) {
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+lede_status lede_doc_load_file(lede_engine *e, const char *path,
+                               const lede_load_options *opt, lede_doc **out) {
+  if (!e || !path || !out) return LEDE_EINVAL;
+  engine_clear_error(e);
+  *out = NULL;
+  int is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f)
+    return engine_error(e, LEDE_EIO, "%s: cannot open: %s", path, strerror(errno));
+  size_t len = 0;
+  char *src = read_stream(f, e->opt.max_input, &len);
+  int err = errno;
+  if (!is_stdin) fclose(f);
+  if (!src)
+    return engine_error(e, err == ENOMEM ? LEDE_ENOMEM : LEDE_EIO,
+                        "%s: cannot read: %s", path, strerror(err));
+  lede_load_options o = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
+  if (opt) o = *opt;
+  if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
+      (has_suffix(path, ".md") || has_suffix(path, ".markdown")))
+    o.format = LEDE_FORMAT_MARKDOWN;
+  lede_status st = load_named(e, is_stdin ? "<stdin>" : path, src, len, &o, out);
+  free(src);
+  return st;
+}
+
+void lede_doc_free(lede_doc *d) { doc_free(d); }
+
+lede_format lede_doc_format(const lede_doc *d) { return d->format; }
+
+lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
+                            size_t *sentences) {
+  if (!e || !d) return LEDE_EINVAL;
+  engine_clear_error(e);
+  int st = doc_segment(d, e->abbrevs);
+  if (st) return engine_error(e, (lede_status)st, "%s", lede_strerror(st));
+  if (paragraphs) *paragraphs = d->npara;
+  if (sentences) *sentences = d->nsent;
+  return LEDE_OK;
+}
+
+lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
+                            unsigned flags, char **out, size_t *outlen) {
+  if (!e || !d || !out) return LEDE_EINVAL;
+  engine_clear_error(e);
+  *out = NULL;
+  int st = doc_segment(d, e->abbrevs);
+  dbuf b;
+  dbuf_init(&b, NULL);
+  if (!st) st = doc_render(d, fmt, flags, &b);
+  if (!st) st = b.failed;
+  if (st) {
+    dbuf_free(&b);
+    return engine_error(e, (lede_status)st, "render: %s", lede_strerror(st));
+  }
+  size_t n;
+  *out = dbuf_take(&b, &n);
+  if (!*out) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  if (outlen) *outlen = n;
+  return LEDE_OK;
+}
+
+/* ---- script search ------------------------------------------------------ */
+
+static char *try_path(const char *dir, size_t dirlen, const char *sub,
+                      const char *name) {
+  size_t n = dirlen + strlen(sub) + strlen(name) + 6;
+  char *p = malloc(n);
+  if (!p) return NULL;
+  snprintf(p, n, "%.*s/%s%s.lua", (int)dirlen, dir, sub, name);
+  if (access(p, R_OK) == 0) return p;
+  free(p);
+  return NULL;
+}
+
+/* Tries every directory of a ':'-separated list. */
+static char *try_list(const char *list, const char *name, int is_module) {
+  for (const char *p = list; p && *p;) {
+    const char *colon = strchr(p, ':');
+    size_t n = colon ? (size_t)(colon - p) : strlen(p);
+    if (n) {
+      char *f = try_path(p, n, "", name);
+      if (!f && is_module) f = try_path(p, n, "lib/", name);
+      if (f) return f;
+    }
+    p = colon ? colon + 1 : NULL;
+  }
+  return NULL;
+}
+
+char *engine_find_file(const lede_engine *e, const char *name, int is_module) {
+  /* Names are plain identifiers (dots for submodules): nothing may climb
+   * out of the search directories. */
+  if (!*name || strstr(name, "..") || strchr(name, '/') || name[0] == '.')
+    return NULL;
+  char mod[256];
+  size_t n = strlen(name);
+  if (n >= sizeof mod) return NULL;
+  for (size_t i = 0; i <= n; i++) mod[i] = name[i] == '.' ? '/' : name[i];
+  char *f = NULL;
+#ifdef LEDE_SCRIPT_DIR
+  if (!f) f = try_list(LEDE_SCRIPT_DIR, mod, is_module);
+#endif
+#ifdef LEDE_INSTALL_SCRIPT_DIR
+  if (!f) f = try_list(LEDE_INSTALL_SCRIPT_DIR, mod, is_module);
+#endif
+  if (!f) f = try_list(e->script_path, mod, is_module);
+  if (!f) f = try_list(getenv("LEDE_PATH"), mod, is_module);
+  return f;
+}
+
+lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
+  if (!e || !name || !path) return LEDE_EINVAL;
+  engine_clear_error(e);
+  *path = engine_find_file(e, name, 0);
+  if (!*path)
+    return engine_error(e, LEDE_ENOTFOUND, "no script named '%s' (see `lede scripts`)", name);
+  return LEDE_OK;
+}
+
+lede_status lede_script_dirs(lede_engine *e, char **path) {
+  if (!e || !path) return LEDE_EINVAL;
+  engine_clear_error(e);
+  const char *parts[4] = {NULL, NULL, e->script_path, getenv("LEDE_PATH")};
+#ifdef LEDE_SCRIPT_DIR
+  parts[0] = LEDE_SCRIPT_DIR;
+#endif
+#ifdef LEDE_INSTALL_SCRIPT_DIR
+  parts[1] = LEDE_INSTALL_SCRIPT_DIR;
+#endif
+  size_t n = 1;
+  for (int i = 0; i < 4; i++) if (parts[i]) n += strlen(parts[i]) + 1;
+  char *p = malloc(n);
+  if (!p) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  p[0] = '\0';
+  for (int i = 0; i < 4; i++) {
+    if (!parts[i] || !*parts[i]) continue;
+    if (p[0]) strcat(p, ":");
+    strcat(p, parts[i]);
+  }
+  *path = p;
+  return LEDE_OK;
+}
+
+/* ---- host functions ----------------------------------------------------- */
+
+static int is_identifier(const char *s) {
+  if (!*s || (*s >= '0' && *s <= '9')) return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || *s == '_'))
+      return 0;
+  return 1;
+}
+
+lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn,
+                          void *ud) {
+  if (!e || !name || !fn) return LEDE_EINVAL;
+  engine_clear_error(e);
+  if (!is_identifier(name))
+    return engine_error(e, LEDE_EINVAL, "host function name '%s' is not a Lua identifier", name);
+  for (size_t i = 0; i < e->nhosts; i++)
+    if (strcmp(e->hosts[i].name, name) == 0) {
+      e->hosts[i].fn = fn;
+      e->hosts[i].ud = ud;
+      return LEDE_OK;
+    }
+  host_fn *h = realloc(e->hosts, (e->nhosts + 1) * sizeof *h);
+  if (!h) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  e->hosts = h;
+  char *copy = strdup(name);
+  if (!copy) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  h[e->nhosts++] = (host_fn){copy, fn, ud};
+  return LEDE_OK;
+}

@@ -1,0 +1,677 @@
+/* lua_doc.c -- documents, paragraphs, sentences, words and lists as Lua
+ * userdata.
+ *
+ * Every item handle pins its document userdata through user value 1, so a
+ * script may drop `doc` and keep a sentence.  Items are addressed by their
+ * stable index, which edits never change; each use checks that the document
+ * is open and the item was not removed, so no handle ever reaches freed or
+ * stale memory. */
+#include "lua_doc.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+#define DOC_MT "lede.Document"
+#define PARA_MT "lede.Paragraph"
+#define SENT_MT "lede.Sentence"
+#define WORD_MT "lede.Word"
+#define LIST_MT "lede.List"
+
+static const char ctx_key = 'c'; /* its address keys the registry entry */
+
+void lede_lua_setctx(lua_State *L, lede_luactx *ctx) {
+  lua_pushlightuserdata(L, ctx);              /* [.. ctx] */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key); /* [..] */
+}
+
+lede_luactx *lede_lua_ctx(lua_State *L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &ctx_key); /* [.. ctx] */
+  lede_luactx *ctx = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (!ctx) luaL_error(L, "lede: bindings used without a context");
+  return ctx;
+}
+
+/* Texts reach Lua through the context's scratch buffer. */
+static void push_scratch(lua_State *L, lede_luactx *ctx) {
+  if (ctx->scratch.failed) {
+    int hit = ctx->scratch.failed == LEDE_ELIMIT;
+    ctx->scratch.failed = 0;
+    ctx->scratch.n = 0;
+    luaL_error(L, hit ? "script exceeded memory limit" : "not enough memory");
+  }
+  lua_pushlstring(L, ctx->scratch.p ? ctx->scratch.p : "", ctx->scratch.n);
+}
+
+static dbuf *scratch(lede_luactx *ctx) {
+  ctx->scratch.n = 0;
+  return &ctx->scratch;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+typedef struct LDoc {
+  lede_doc *doc; /* NULL once closed or detached */
+  int owned;
+} LDoc;
+
+static lede_doc *checkdoc(lua_State *L, int i) {
+  LDoc *ld = luaL_checkudata(L, i, DOC_MT);
+  if (!ld->doc) luaL_error(L, "attempt to use a closed document");
+  return ld->doc;
+}
+
+lede_doc *lede_lua_todoc(lua_State *L, int idx) {
+  LDoc *ld = luaL_testudata(L, idx, DOC_MT);
+  return ld ? ld->doc : NULL;
+}
+
+void lede_lua_detach(lua_State *L, int idx) {
+  LDoc *ld = luaL_testudata(L, idx, DOC_MT);
+  if (ld) ld->doc = NULL;
+}
+
+void lede_lua_pushdoc(lua_State *L, lede_doc *d, int owned) {
+  LDoc *ld = lua_newuserdatauv(L, sizeof *ld, 0); /* [.. doc] */
+  ld->doc = NULL;
+  ld->owned = owned;
+  luaL_setmetatable(L, DOC_MT);
+  ld->doc = d; /* only now: a failed setmetatable must not free d twice */
+}
+
+/* __gc, __close and doc:close() share this idempotent function. */
+static int doc_close(lua_State *L) {
+  LDoc *ld = luaL_checkudata(L, 1, DOC_MT);
+  if (ld->doc && ld->owned) doc_free(ld->doc);
+  ld->doc = NULL;
+  return 0;
+}
+
+static void ensure_segmented(lua_State *L, lede_doc *d) {
+  if (d->segmented) return;
+  int st = doc_segment(d, lede_lua_ctx(L)->abbrevs);
+  if (st == LEDE_ELIMIT) luaL_error(L, "script exceeded a limit while segmenting");
+  if (st) luaL_error(L, "not enough memory");
+}
+
+/* The document of the item at index i (its user value), checked open. */
+static lede_doc *itemdoc(lua_State *L, int i) {
+  lua_getiuservalue(L, i, 1); /* [.. doc] */
+  lede_doc *d = checkdoc(L, -1);
+  lua_pop(L, 1);              /* the item's user value still anchors doc */
+  return d;
+}
+
+/* ---- paragraphs and sentences ------------------------------------------- */
+
+typedef struct LItem {
+  size_t idx;
+} LItem;
+
+static void pushitem(lua_State *L, int docidx, const char *mt, size_t idx) {
+  docidx = lua_absindex(L, docidx);
+  LItem *it = lua_newuserdatauv(L, sizeof *it, 1); /* [.. item] */
+  it->idx = idx;
+  luaL_setmetatable(L, mt);
+  lua_pushvalue(L, docidx);  /* [.. item doc] */
+  lua_setiuservalue(L, -2, 1); /* [.. item]: the item keeps doc alive */
+}
+
+/* Checks item i of class mt; unless allow_removed, raises for a removed
+ * one.  *dp gets the document. */
+static size_t checkitem(lua_State *L, int i, const char *mt, lede_doc **dp,
+                        int allow_removed) {
+  LItem *it = luaL_checkudata(L, i, mt);
+  lede_doc *d = itemdoc(L, i);
+  *dp = d;
+  if (allow_removed) return it->idx;
+  if (strcmp(mt, PARA_MT) == 0) {
+    if (it->idx >= d->npara) luaL_error(L, "paragraph %d does not exist", (int)it->idx + 1);
+    if (d->paras[it->idx].flags & ITEM_REMOVED)
+      luaL_error(L, "paragraph %d was removed", (int)it->idx + 1);
+  } else {
+    if (it->idx >= d->nsent) luaL_error(L, "sentence %d does not exist", (int)it->idx + 1);
+    if (d->sents[it->idx].flags & ITEM_REMOVED)
+      luaL_error(L, "sentence %d was removed", (int)it->idx + 1);
+  }
+  return it->idx;
+}
+
+/* ---- lists -------------------------------------------------------------- */
+
+enum { LIST_PARAS, LIST_SENTS, LIST_WORDS };
+
+/* A read-only sequence.  Lists of paragraphs and sentences are snapshots
+ * taken when the list is made, so removing items while iterating one does
+ * not skip any; with nothing removed they store no ids at all. */
+typedef struct LList {
+  int kind;
+  size_t n;
+  size_t first;      /* without ids: item k is first + k - 1 */
+  int has_ids;
+  size_t sent;       /* words: their sentence and its version */
+  unsigned version;
+  size_t data[];     /* ids, or 2 offsets per word */
+} LList;
+
+static LList *newlist(lua_State *L, int docidx, int kind, size_t n,
+                      size_t per_item) {
+  docidx = lua_absindex(L, docidx);
+  if (per_item && n > ((size_t)-1 - sizeof(LList)) / (per_item * sizeof(size_t)))
+    luaL_error(L, "not enough memory");
+  LList *l = lua_newuserdatauv(L, sizeof *l + n * per_item * sizeof(size_t), 1);
+  memset(l, 0, sizeof *l);
+  l->kind = kind;
+  l->n = n;
+  luaL_setmetatable(L, LIST_MT);
+  lua_pushvalue(L, docidx);
+  lua_setiuservalue(L, -2, 1); /* [.. list] */
+  return l;
+}
+
+/* Pushes the live items in [first, first+count) of paragraphs or sentences. */
+static void pushitems(lua_State *L, int docidx, lede_doc *d, int kind,
+                      size_t first, size_t count) {
+  int any_removed = kind == LIST_PARAS ? d->nremoved_paras > 0 : d->nremoved_sents > 0;
+  if (!any_removed) {
+    LList *l = newlist(L, docidx, kind, count, 0);
+    l->first = first;
+    return;
+  }
+  size_t live = 0;
+  for (size_t k = first; k < first + count; k++) {
+    unsigned fl = kind == LIST_PARAS ? d->paras[k].flags : d->sents[k].flags;
+    if (!(fl & ITEM_REMOVED)) live++;
+  }
+  LList *l = newlist(L, docidx, kind, live, 1);
+  l->has_ids = 1;
+  size_t w = 0;
+  for (size_t k = first; k < first + count; k++) {
+    unsigned fl = kind == LIST_PARAS ? d->paras[k].flags : d->sents[k].flags;
+    if (!(fl & ITEM_REMOVED)) l->data[w++] = k;
+  }
+}
+
+typedef struct word_collect {
+  size_t *offs;
+  size_t n, cap;
+  lede_budget *budget;
+} word_collect;
+
+static int collect_word(void *ud, size_t start, size_t end) {
+  word_collect *c = ud;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 32;
+    size_t *p = budget_realloc(c->budget, c->offs, c->cap * 2 * sizeof *p,
+                               cap * 2 * sizeof *p);
+    if (!p) return -1;
+    c->offs = p;
+    c->cap = cap;
+  }
+  c->offs[2 * c->n] = start;
+  c->offs[2 * c->n + 1] = end;
+  c->n++;
+  return 0;
+}
+
+/* Pushes the words of sentence si: [.. list]. */
+static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
+  docidx = lua_absindex(L, docidx);
+  lede_luactx *ctx = lede_lua_ctx(L);
+  dbuf *b = scratch(ctx);
+  doc_sent_text(d, si, b);
+  word_collect c = {NULL, 0, 0, ctx->budget};
+  int st = b->failed ? -1 : words_scan(b->p ? b->p : "", b->n, collect_word, &c);
+  if (st) {
+    budget_free(ctx->budget, c.offs, c.cap * 2 * sizeof *c.offs);
+    luaL_error(L, "not enough memory");
+  }
+  /* newlist may raise: copy out of the malloc'd array only after it. */
+  LList *l = lua_newuserdatauv(L, sizeof *l + c.n * 2 * sizeof(size_t), 1);
+  memset(l, 0, sizeof *l);
+  l->kind = LIST_WORDS;
+  l->n = c.n;
+  l->sent = si;
+  l->version = d->sents[si].version;
+  if (c.n) memcpy(l->data, c.offs, c.n * 2 * sizeof(size_t));
+  budget_free(ctx->budget, c.offs, c.cap * 2 * sizeof *c.offs);
+  luaL_setmetatable(L, LIST_MT);
+  lua_pushvalue(L, docidx);
+  lua_setiuservalue(L, -2, 1);
+}
+
+typedef struct LWord {
+  size_t sent, index;
+  size_t ws, we;     /* byte range in the sentence's current text */
+  unsigned version;  /* sentence version the range belongs to */
+} LWord;
+
+static int list_len(lua_State *L) {
+  LList *l = luaL_checkudata(L, 1, LIST_MT);
+  lua_pushinteger(L, (lua_Integer)l->n);
+  return 1;
+}
+
+static int list_index(lua_State *L) {
+  LList *l = luaL_checkudata(L, 1, LIST_MT);
+  lua_Integer i = lua_tointeger(L, 2);
+  if (!lua_isinteger(L, 2) || i < 1 || (size_t)i > l->n) return 0; /* nil */
+  lede_doc *d = itemdoc(L, 1);
+  lua_getiuservalue(L, 1, 1); /* [list i doc] */
+  size_t k = (size_t)i - 1;
+  if (l->kind == LIST_WORDS) {
+    if (l->sent >= d->nsent || d->sents[l->sent].version != l->version)
+      luaL_error(L, "word list is stale: its sentence was edited");
+    LWord *w = lua_newuserdatauv(L, sizeof *w, 1); /* [list i doc word] */
+    w->sent = l->sent;
+    w->index = k;
+    w->ws = l->data[2 * k];
+    w->we = l->data[2 * k + 1];
+    w->version = l->version;
+    luaL_setmetatable(L, WORD_MT);
+    lua_pushvalue(L, -2);
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+  }
+  size_t id = l->has_ids ? l->data[k] : l->first + k;
+  pushitem(L, -1, l->kind == LIST_PARAS ? PARA_MT : SENT_MT, id);
+  return 1;
+}
+
+static int list_tostring(lua_State *L) {
+  LList *l = luaL_checkudata(L, 1, LIST_MT);
+  static const char *const names[] = {"paragraphs", "sentences", "words"};
+  lua_pushfstring(L, "lede.List(%d %s)", (int)l->n, names[l->kind]);
+  return 1;
+}
+
+/* ---- item fields -------------------------------------------------------- */
+
+static void push_sent_text(lua_State *L, lede_doc *d, size_t si) {
+  const doc_sent *s = &d->sents[si];
+  if (!s->edits) {
+    lua_pushlstring(L, d->text + s->tstart, s->tend - s->tstart);
+    return;
+  }
+  lede_luactx *ctx = lede_lua_ctx(L);
+  doc_sent_text(d, si, scratch(ctx));
+  push_scratch(L, ctx);
+}
+
+static int para_index(lua_State *L) {
+  lede_doc *d;
+  const char *k = luaL_checkstring(L, 2);
+  if (strcmp(k, "removed") == 0 || strcmp(k, "index") == 0) {
+    size_t pi = checkitem(L, 1, PARA_MT, &d, 1);
+    if (k[0] == 'r') lua_pushboolean(L, pi < d->npara && (d->paras[pi].flags & ITEM_REMOVED));
+    else lua_pushinteger(L, (lua_Integer)pi + 1);
+    return 1;
+  }
+  size_t pi = checkitem(L, 1, PARA_MT, &d, 0);
+  const doc_para *p = &d->paras[pi];
+  if (strcmp(k, "text") == 0) {
+    lede_luactx *ctx = lede_lua_ctx(L);
+    if (d->segmented && (d->nedited || d->nremoved_sents)) {
+      doc_para_text(d, pi, scratch(ctx));
+      push_scratch(L, ctx);
+    } else {
+      lua_pushlstring(L, d->text + p->tstart, p->tend - p->tstart);
+    }
+  } else if (strcmp(k, "start") == 0) {
+    lua_pushinteger(L, (lua_Integer)p->start + 1);
+  } else if (strcmp(k, "stop") == 0) {
+    lua_pushinteger(L, (lua_Integer)p->end);
+  } else if (strcmp(k, "kind") == 0) {
+    lua_pushstring(L, doc_kind_name(p->kind));
+  } else if (strcmp(k, "level") == 0) {
+    if (p->kind == PK_HEADING) lua_pushinteger(L, p->level);
+    else lua_pushnil(L);
+  } else if (strcmp(k, "depth") == 0) {
+    lua_pushinteger(L, p->depth);
+  } else if (strcmp(k, "sentences") == 0) {
+    ensure_segmented(L, d);
+    lua_getiuservalue(L, 1, 1);
+    pushitems(L, -1, d, LIST_SENTS, d->paras[pi].first_sent, d->paras[pi].nsent);
+  } else if (strcmp(k, "document") == 0) {
+    lua_getiuservalue(L, 1, 1);
+  } else {
+    /* Methods live in the metatable's methods table. */
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "methods");
+    lua_getfield(L, -1, k);
+  }
+  return 1;
+}
+
+static int para_remove(lua_State *L) {
+  lede_doc *d;
+  size_t pi = checkitem(L, 1, PARA_MT, &d, 0);
+  doc_para_remove(d, pi);
+  return 0;
+}
+
+/* p.text = s: the paragraph's first sentence takes the whole text and the
+ * others go, so mark-up around the paragraph stays. */
+static int para_newindex(lua_State *L) {
+  lede_doc *d;
+  const char *k = luaL_checkstring(L, 2);
+  size_t pi = checkitem(L, 1, PARA_MT, &d, 0);
+  if (strcmp(k, "text") != 0)
+    return luaL_error(L, "paragraph field '%s' is read-only", k);
+  size_t len;
+  const char *s = luaL_checklstring(L, 3, &len);
+  ensure_segmented(L, d);
+  const doc_para *p = &d->paras[pi];
+  size_t keep = (size_t)-1;
+  for (size_t j = 0; j < p->nsent; j++) {
+    size_t si = p->first_sent + j;
+    if (d->sents[si].flags & ITEM_REMOVED) continue;
+    if (keep == (size_t)-1) keep = si;
+    else doc_sent_remove(d, si);
+  }
+  if (keep == (size_t)-1)
+    return luaL_error(L, "paragraph %d has no sentences to hold text", (int)pi + 1);
+  if (doc_sent_replace(d, keep, 0, doc_sent_textlen(d, keep), s, len))
+    return luaL_error(L, "not enough memory");
+  return 0;
+}
+
+static int sent_index(lua_State *L) {
+  lede_doc *d;
+  const char *k = luaL_checkstring(L, 2);
+  if (strcmp(k, "removed") == 0 || strcmp(k, "index") == 0) {
+    size_t si = checkitem(L, 1, SENT_MT, &d, 1);
+    if (k[0] == 'r') lua_pushboolean(L, si < d->nsent && (d->sents[si].flags & ITEM_REMOVED));
+    else lua_pushinteger(L, (lua_Integer)si + 1);
+    return 1;
+  }
+  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  const doc_sent *s = &d->sents[si];
+  if (strcmp(k, "text") == 0) {
+    push_sent_text(L, d, si);
+  } else if (strcmp(k, "start") == 0) {
+    lua_pushinteger(L, (lua_Integer)s->start + 1);
+  } else if (strcmp(k, "stop") == 0) {
+    lua_pushinteger(L, (lua_Integer)s->end);
+  } else if (strcmp(k, "paragraph") == 0) {
+    lua_getiuservalue(L, 1, 1);
+    pushitem(L, -1, PARA_MT, s->para);
+  } else if (strcmp(k, "words") == 0) {
+    lua_getiuservalue(L, 1, 1);
+    pushwords(L, -1, d, si);
+  } else if (strcmp(k, "edited") == 0) {
+    lua_pushboolean(L, s->edits != NULL);
+  } else if (strcmp(k, "document") == 0) {
+    lua_getiuservalue(L, 1, 1);
+  } else {
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "methods");
+    lua_getfield(L, -1, k);
+  }
+  return 1;
+}
+
+static void replace_or_raise(lua_State *L, lede_doc *d, size_t si, size_t i,
+                             size_t j, const char *r, size_t rl) {
+  int st = doc_sent_replace(d, si, i, j, r, rl);
+  if (st == LEDE_ELIMIT) luaL_error(L, "script exceeded memory limit");
+  if (st) luaL_error(L, "not enough memory");
+}
+
+static int sent_newindex(lua_State *L) {
+  lede_doc *d;
+  const char *k = luaL_checkstring(L, 2);
+  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  if (strcmp(k, "text") != 0)
+    return luaL_error(L, "sentence field '%s' is read-only", k);
+  size_t len;
+  const char *s = luaL_checklstring(L, 3, &len);
+  replace_or_raise(L, d, si, 0, doc_sent_textlen(d, si), s, len);
+  return 0;
+}
+
+/* s:replace(i, j, repl): bytes i..j of s.text, 1-based and inclusive, with
+ * string.sub's rules for negative and out-of-range positions. */
+static int sent_replace(lua_State *L) {
+  lede_doc *d;
+  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  lua_Integer j = luaL_checkinteger(L, 3);
+  size_t rl;
+  const char *r = luaL_checklstring(L, 4, &rl);
+  lua_Integer n = (lua_Integer)doc_sent_textlen(d, si);
+  if (i < 0) i = i < -n ? 1 : n + i + 1;
+  else if (i == 0) i = 1;
+  if (j < 0) j = n + j + 1;
+  else if (j > n) j = n;
+  if (i > n + 1) i = n + 1;
+  if (j < i - 1) j = i - 1; /* an empty range inserts before byte i */
+  replace_or_raise(L, d, si, (size_t)(i - 1), (size_t)j, r, rl);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int sent_remove(lua_State *L) {
+  lede_doc *d;
+  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  doc_sent_remove(d, si);
+  return 0;
+}
+
+static int item_eq(lua_State *L) {
+  LItem *a = lua_touserdata(L, 1), *b = lua_touserdata(L, 2);
+  int same = 0;
+  if (a && b && a->idx == b->idx) {
+    lua_getmetatable(L, 1);
+    lua_getmetatable(L, 2);
+    lua_getiuservalue(L, 1, 1);
+    lua_getiuservalue(L, 2, 1);
+    same = lua_rawequal(L, -1, -2) && lua_rawequal(L, -3, -4);
+  }
+  lua_pushboolean(L, same);
+  return 1;
+}
+
+static int item_tostring(lua_State *L) {
+  lua_settop(L, 1);
+  lua_getfield(L, 1, "text"); /* [item text] */
+  return 1;
+}
+
+/* ---- words -------------------------------------------------------------- */
+
+static LWord *checkword(lua_State *L, int i, lede_doc **dp) {
+  LWord *w = luaL_checkudata(L, i, WORD_MT);
+  lede_doc *d = itemdoc(L, i);
+  if (w->sent >= d->nsent || (d->sents[w->sent].flags & ITEM_REMOVED))
+    luaL_error(L, "sentence %d was removed", (int)w->sent + 1);
+  if (d->sents[w->sent].version != w->version)
+    luaL_error(L, "word is stale: its sentence was edited");
+  *dp = d;
+  return w;
+}
+
+static int word_index(lua_State *L) {
+  lede_doc *d;
+  LWord *w = checkword(L, 1, &d);
+  const char *k = luaL_checkstring(L, 2);
+  const doc_sent *s = &d->sents[w->sent];
+  if (strcmp(k, "text") == 0) {
+    if (!s->edits) {
+      lua_pushlstring(L, d->text + s->tstart + w->ws, w->we - w->ws);
+    } else {
+      lede_luactx *ctx = lede_lua_ctx(L);
+      dbuf *b = scratch(ctx);
+      doc_sent_text(d, w->sent, b);
+      if (b->failed) push_scratch(L, ctx); /* raises */
+      lua_pushlstring(L, b->p + w->ws, w->we - w->ws);
+    }
+  } else if (strcmp(k, "index") == 0) {
+    lua_pushinteger(L, (lua_Integer)w->index + 1);
+  } else if (strcmp(k, "start") == 0 || strcmp(k, "stop") == 0) {
+    /* Offsets into the source exist only for text that is still there. */
+    if (s->edits) {
+      lua_pushnil(L);
+    } else if (k[1] == 't' && k[2] == 'a') {
+      lua_pushinteger(L, (lua_Integer)doc_text_to_src(d, s->para, s->tstart + w->ws) + 1);
+    } else {
+      lua_pushinteger(L, (lua_Integer)doc_text_to_src(d, s->para, s->tstart + w->we - 1) + 1);
+    }
+  } else if (strcmp(k, "sentence") == 0) {
+    lua_getiuservalue(L, 1, 1);
+    pushitem(L, -1, SENT_MT, w->sent);
+  } else {
+    lua_pushnil(L);
+  }
+  return 1;
+}
+
+static int word_tostring(lua_State *L) {
+  lua_settop(L, 1);
+  lua_getfield(L, 1, "text");
+  return 1;
+}
+
+/* ---- document fields ---------------------------------------------------- */
+
+int lede_format_from_name(const char *name) {
+  if (strcmp(name, "text") == 0 || strcmp(name, "txt") == 0) return LEDE_FORMAT_TEXT;
+  if (strcmp(name, "markdown") == 0 || strcmp(name, "md") == 0) return LEDE_FORMAT_MARKDOWN;
+  if (strcmp(name, "html") == 0) return LEDE_FORMAT_HTML;
+  if (strcmp(name, "json") == 0) return LEDE_FORMAT_JSON;
+  return -1;
+}
+
+void lede_lua_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags) {
+  ensure_segmented(L, d);
+  lede_luactx *ctx = lede_lua_ctx(L);
+  dbuf *b = scratch(ctx);
+  int st = doc_render(d, fmt, flags, b);
+  if (st == LEDE_EINVAL) luaL_error(L, "cannot render this document in that format");
+  if (st == LEDE_ELIMIT && !b->failed) luaL_error(L, "script exceeded time limit");
+  if (st && !b->failed) b->failed = st;
+  push_scratch(L, ctx);
+  /* A rendered 100 MB document should not pin 100 MB of scratch. */
+  if (ctx->scratch.cap > (1u << 20)) dbuf_free(&ctx->scratch);
+}
+
+static int doc_render_l(lua_State *L) {
+  lede_doc *d = checkdoc(L, 1);
+  lede_format fmt = d->format;
+  if (!lua_isnoneornil(L, 2)) {
+    int f = lede_format_from_name(luaL_checkstring(L, 2));
+    if (f < 0)
+      return luaL_argerror(L, 2, "format must be \"text\", \"markdown\", \"html\" or \"json\"");
+    fmt = (lede_format)f;
+  }
+  unsigned flags = 0;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_getfield(L, 3, "standalone") != LUA_TNIL && lua_toboolean(L, -1))
+      flags |= LEDE_RENDER_STANDALONE;
+    if (lua_getfield(L, 3, "unsafe") != LUA_TNIL && lua_toboolean(L, -1))
+      flags |= LEDE_RENDER_UNSAFE;
+    lua_pop(L, 2);
+  }
+  lede_lua_render(L, d, fmt, flags);
+  return 1;
+}
+
+static int doc_index(lua_State *L) {
+  const char *k = luaL_checkstring(L, 2);
+  if (strcmp(k, "closed") == 0) {
+    lua_pushboolean(L, lede_lua_todoc(L, 1) == NULL);
+    return 1;
+  }
+  lede_doc *d = checkdoc(L, 1);
+  if (strcmp(k, "paragraphs") == 0) {
+    pushitems(L, 1, d, LIST_PARAS, 0, d->npara);
+  } else if (strcmp(k, "sentences") == 0) {
+    ensure_segmented(L, d);
+    pushitems(L, 1, d, LIST_SENTS, 0, d->nsent);
+  } else if (strcmp(k, "source") == 0) {
+    lua_pushlstring(L, d->src, d->len);
+  } else if (strcmp(k, "format") == 0) {
+    lua_pushstring(L, d->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text");
+  } else {
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "methods");
+    lua_getfield(L, -1, k);
+  }
+  return 1;
+}
+
+static int doc_tostring(lua_State *L) {
+  LDoc *ld = luaL_checkudata(L, 1, DOC_MT);
+  if (!ld->doc) lua_pushliteral(L, "lede.Document (closed)");
+  else lua_pushfstring(L, "lede.Document (%s, %d bytes)",
+                       ld->doc->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text",
+                       (int)ld->doc->len);
+  return 1;
+}
+
+/* ---- metatables --------------------------------------------------------- */
+
+/* Creates metatable name with the given metamethods and a "methods" table
+ * consulted by __index functions; __metatable hides it from scripts. */
+static void newclass(lua_State *L, const char *name, const luaL_Reg *meta,
+                     const luaL_Reg *methods) {
+  if (!luaL_newmetatable(L, name)) { /* [.. mt] */
+    lua_pop(L, 1);
+    return;
+  }
+  luaL_setfuncs(L, meta, 0);
+  lua_newtable(L); /* [.. mt methods] */
+  if (methods) luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "methods");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+static void open_classes(lua_State *L) {
+  static const luaL_Reg doc_meta[] = {{"__index", doc_index},
+                                      {"__gc", doc_close},
+                                      {"__close", doc_close},
+                                      {"__tostring", doc_tostring},
+                                      {NULL, NULL}};
+  static const luaL_Reg doc_methods[] = {{"render", doc_render_l},
+                                         {"close", doc_close},
+                                         {NULL, NULL}};
+  static const luaL_Reg para_meta[] = {{"__index", para_index},
+                                       {"__newindex", para_newindex},
+                                       {"__eq", item_eq},
+                                       {"__tostring", item_tostring},
+                                       {NULL, NULL}};
+  static const luaL_Reg para_methods[] = {{"remove", para_remove}, {NULL, NULL}};
+  static const luaL_Reg sent_meta[] = {{"__index", sent_index},
+                                       {"__newindex", sent_newindex},
+                                       {"__eq", item_eq},
+                                       {"__tostring", item_tostring},
+                                       {NULL, NULL}};
+  static const luaL_Reg sent_methods[] = {{"replace", sent_replace},
+                                          {"remove", sent_remove},
+                                          {NULL, NULL}};
+  static const luaL_Reg word_meta[] = {{"__index", word_index},
+                                       {"__tostring", word_tostring},
+                                       {NULL, NULL}};
+  static const luaL_Reg list_meta[] = {{"__index", list_index},
+                                       {"__len", list_len},
+                                       {"__tostring", list_tostring},
+                                       {NULL, NULL}};
+  newclass(L, DOC_MT, doc_meta, doc_methods);
+  newclass(L, PARA_MT, para_meta, para_methods);
+  newclass(L, SENT_MT, sent_meta, sent_methods);
+  newclass(L, WORD_MT, word_meta, NULL);
+  newclass(L, LIST_MT, list_meta, NULL);
+}
+
+/* The module functions live in lua_lede.c. */
+int lede_lua_module(lua_State *L);
+
+int lede_lua_openlib(lua_State *L) {
+  open_classes(L);
+  return lede_lua_module(L);
+}

@@ -1,0 +1,462 @@
+/* lua_lede.c -- the `lede` module table: load, sentences, words,
+ * abbreviations, write, json, squish and host functions.  Fast C helpers
+ * here save scripts from re-implementing hot loops in Lua. */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "engine.h"
+#include "lua_doc.h"
+#include "utf8.h"
+
+/* lede.load(text [, {format=, paragraphs=, replace_invalid=}]) -> doc, or
+ * nil and a message for text that is not valid UTF-8. */
+static int l_load(lua_State *L) {
+  size_t len;
+  const char *src = luaL_checklstring(L, 1, &len);
+  lede_load_options o = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, 0};
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (lua_getfield(L, 2, "format") != LUA_TNIL) {
+      const char *f = luaL_checkstring(L, -1);
+      if (strcmp(f, "text") == 0) o.format = LEDE_FORMAT_TEXT;
+      else if (strcmp(f, "markdown") == 0) o.format = LEDE_FORMAT_MARKDOWN;
+      else return luaL_error(L, "bad format '%s' (expected \"text\" or \"markdown\")", f);
+    }
+    if (lua_getfield(L, 2, "paragraphs") != LUA_TNIL) {
+      const char *m = luaL_checkstring(L, -1);
+      if (strcmp(m, "auto") == 0) o.paragraphs = LEDE_PARAS_AUTO;
+      else if (strcmp(m, "blank") == 0) o.paragraphs = LEDE_PARAS_BLANK;
+      else if (strcmp(m, "line") == 0) o.paragraphs = LEDE_PARAS_LINE;
+      else return luaL_error(L, "bad paragraphs mode '%s' (expected auto, blank or line)", m);
+    }
+    if (lua_getfield(L, 2, "replace_invalid") != LUA_TNIL && lua_toboolean(L, -1))
+      o.flags |= LEDE_LOAD_REPLACE_INVALID;
+    lua_pop(L, 3);
+  }
+  lede_luactx *ctx = lede_lua_ctx(L);
+  if (ctx->max_input && len > ctx->max_input) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "document is larger than the limit of %I bytes",
+                    (lua_Integer)ctx->max_input);
+    return 2;
+  }
+  int is_nul;
+  size_t bad = utf8_check(src, len, &is_nul);
+  char *fixed = NULL;
+  if (bad != UTF8_OK) {
+    if (!(o.flags & LEDE_LOAD_REPLACE_INVALID)) {
+      lua_pushnil(L);
+      lua_pushfstring(L, "%s at byte offset %I", is_nul ? "NUL byte" : "invalid UTF-8",
+                      (lua_Integer)bad);
+      return 2;
+    }
+    fixed = utf8_repair(src, len, &len);
+    if (!fixed) return luaL_error(L, "not enough memory");
+    src = fixed;
+  }
+  /* Reserve the userdata first: after doc_new nothing may raise before
+   * the document has an owner. */
+  lede_lua_pushdoc(L, NULL, 1); /* [.. doc] */
+  if (budget_charge(ctx->budget, len)) {
+    free(fixed);
+    return luaL_error(L, "script exceeded memory limit");
+  }
+  lede_doc *d = doc_new(src, len, o.format);
+  free(fixed);
+  int st = d ? (o.format == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, o.paragraphs))
+             : LEDE_ENOMEM;
+  budget_credit(ctx->budget, len);
+  if (st) {
+    doc_free(d);
+    return luaL_error(L, st == LEDE_ENOMEM ? "not enough memory" : "cannot load document: %s",
+                      lede_strerror(st));
+  }
+  d->budget = ctx->budget;
+  *(lede_doc **)lua_touserdata(L, -1) = d; /* LDoc's first field */
+  return 1;
+}
+
+typedef struct push_ctx {
+  lua_State *L;
+  const char *base;
+  lua_Integer n;
+} push_ctx;
+
+static int push_range(void *ud, size_t start, size_t end) {
+  push_ctx *c = ud;
+  lua_pushlstring(c->L, c->base + start, end - start);
+  lua_rawseti(c->L, -2, ++c->n);
+  return 0;
+}
+
+/* lede.sentences(text) -> array of sentence strings (text split into
+ * paragraphs first, as a plain-text document would be). */
+static int l_sentences(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  lede_luactx *ctx = lede_lua_ctx(L);
+  int is_nul;
+  size_t bad = utf8_check(s, len, &is_nul);
+  if (bad != UTF8_OK)
+    return luaL_error(L, "%s at byte offset %I", is_nul ? "NUL byte" : "invalid UTF-8",
+                      (lua_Integer)bad);
+  lua_newtable(L); /* [.. t] */
+  lede_lua_pushdoc(L, NULL, 1); /* [.. t holder]: frees the doc on error */
+  lede_doc *d = doc_new(s, len, LEDE_FORMAT_TEXT);
+  if (!d) return luaL_error(L, "not enough memory");
+  *(lede_doc **)lua_touserdata(L, -1) = d;
+  d->budget = ctx->budget;
+  if (text_load(d, LEDE_PARAS_AUTO) || doc_segment(d, ctx->abbrevs))
+    return luaL_error(L, "not enough memory");
+  lua_pushvalue(L, -2); /* [.. t holder t] */
+  push_ctx c = {L, d->text, 0};
+  for (size_t i = 0; i < d->nsent; i++)
+    push_range(&c, d->sents[i].tstart, d->sents[i].tend);
+  lua_pop(L, 1);
+  lede_lua_detach(L, -1);
+  doc_free(d);
+  lua_pop(L, 1); /* [.. t] */
+  return 1;
+}
+
+/* lede.words(text) -> array of word strings. */
+static int l_words(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  lua_newtable(L);
+  push_ctx c = {L, s, 0};
+  words_scan(s, len, push_range, &c);
+  return 1;
+}
+
+/* lede.squish(s): white-space runs to one space, trimmed -- how a sentence
+ * spanning wrapped lines is printed on one line. */
+static int l_squish(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  luaL_Buffer b;
+  char *out = luaL_buffinitsize(L, &b, len);
+  size_t n = 0;
+  int space = 0;
+  for (size_t i = 0; i < len; i++) {
+    char ch = s[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
+      space = n > 0;
+      continue;
+    }
+    if (space) out[n++] = ' ';
+    space = 0;
+    out[n++] = ch;
+  }
+  luaL_pushresultsize(&b, n);
+  return 1;
+}
+
+typedef struct count_ctx {
+  const char *s;
+  lua_Integer words, syllables;
+} count_ctx;
+
+static int is_vowel(char c) {
+  c = (char)(c | 0x20);
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* English syllables by vowel groups, the estimate readability formulas
+ * are calibrated with: a silent final 'e' does not count (but "-le" does),
+ * and every word has at least one.  Non-ASCII letters count as vowels
+ * when they start a group, which keeps accented words reasonable. */
+static int count_word(void *ud, size_t start, size_t end) {
+  count_ctx *c = ud;
+  const char *w = c->s + start;
+  size_t n = end - start;
+  lua_Integer syl = 0;
+  int in_group = 0;
+  for (size_t i = 0; i < n; i++) {
+    int v = is_vowel(w[i]) || (unsigned char)w[i] >= 0xC0;
+    if (v && !in_group) syl++;
+    in_group = v || ((unsigned char)w[i] & 0xC0) == 0x80 ? v || in_group : 0;
+  }
+  if (n > 2 && (w[n - 1] | 0x20) == 'e' && !is_vowel(w[n - 2]) &&
+      !((w[n - 2] | 0x20) == 'l' && n > 3 && !is_vowel(w[n - 3])) && syl > 1)
+    syl--;
+  if (syl == 0) syl = 1;
+  c->words++;
+  c->syllables += syl;
+  return 0;
+}
+
+/* lede.count(text) -> words, syllables, characters (code points). */
+static int l_count(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  count_ctx c = {s, 0, 0};
+  words_scan(s, len, count_word, &c);
+  lua_Integer chars = 0;
+  for (size_t i = 0; i < len; i++) chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+  lua_pushinteger(L, c.words);
+  lua_pushinteger(L, c.syllables);
+  lua_pushinteger(L, chars);
+  return 3;
+}
+
+static int l_abbrev_add(lua_State *L) {
+  int n = lua_gettop(L);
+  lede_luactx *ctx = lede_lua_ctx(L);
+  for (int i = 1; i <= n; i++) {
+    size_t len;
+    const char *w = luaL_checklstring(L, i, &len);
+    if (len == 0 || len > 64) return luaL_argerror(L, i, "abbreviation must be 1 to 64 bytes");
+    if (abbrevs_add(ctx->abbrevs, w, len)) return luaL_error(L, "not enough memory");
+  }
+  return 0;
+}
+
+static int l_abbrev_has(lua_State *L) {
+  size_t len;
+  const char *w = luaL_checklstring(L, 1, &len);
+  lua_pushboolean(L, abbrevs_has(lede_lua_ctx(L)->abbrevs, w, len));
+  return 1;
+}
+
+/* lede.write(...): appends strings to the run's output, streaming; a
+ * script that writes need not build one huge string. */
+static int l_write(lua_State *L) {
+  lede_luactx *ctx = lede_lua_ctx(L);
+  int n = lua_gettop(L);
+  if (!ctx->write) return luaL_error(L, "lede.write is only available inside a script run");
+  for (int i = 1; i <= n; i++) {
+    size_t len;
+    const char *s = luaL_checklstring(L, i, &len);
+    ctx->wrote = 1;
+    if (len && ctx->write(ctx->write_ud, s, len))
+      return luaL_error(L, "cannot write output");
+  }
+  return 0;
+}
+
+/* ---- JSON encoding ------------------------------------------------------ */
+
+static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth);
+
+static void json_string(luaL_Buffer *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  luaL_addchar(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    switch (c) {
+    case '"': luaL_addstring(b, "\\\""); break;
+    case '\\': luaL_addstring(b, "\\\\"); break;
+    case '\n': luaL_addstring(b, "\\n"); break;
+    case '\r': luaL_addstring(b, "\\r"); break;
+    case '\t': luaL_addstring(b, "\\t"); break;
+    default:
+      if (c < 0x20 || c == 0x7F) {
+        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        luaL_addstring(b, u);
+      } else {
+        luaL_addchar(b, (char)c);
+      }
+    }
+  }
+  luaL_addchar(b, '"');
+}
+
+/* A table is an array when its keys are exactly 1..#t (empty: array). */
+static int is_array(lua_State *L, int idx, lua_Integer *len) {
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx), count = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (!lua_isinteger(L, -1)) {
+      lua_pop(L, 1);
+      return 0;
+    }
+    lua_Integer k = lua_tointeger(L, -1);
+    if (k < 1 || k > n) {
+      lua_pop(L, 1);
+      return 0;
+    }
+    count++;
+  }
+  *len = n;
+  return count == n;
+}
+
+static int cmp_keys(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth) {
+  idx = lua_absindex(L, idx);
+  if (depth > 200) luaL_error(L, "lede.json: nesting too deep (or a cycle)");
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL: luaL_addstring(b, "null"); break;
+  case LUA_TBOOLEAN: luaL_addstring(b, lua_toboolean(L, idx) ? "true" : "false"); break;
+  case LUA_TNUMBER: {
+    if (lua_isinteger(L, idx)) {
+      lua_pushfstring(L, "%I", lua_tointeger(L, idx));
+    } else {
+      lua_Number x = lua_tonumber(L, idx);
+      if (isnan(x) || isinf(x)) luaL_error(L, "lede.json: cannot encode %s", isnan(x) ? "NaN" : "infinity");
+      char num[64];
+      snprintf(num, sizeof num, "%.17g", x);
+      lua_pushstring(L, num);
+    }
+    luaL_addvalue(b);
+    break;
+  }
+  case LUA_TSTRING: {
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    json_string(b, s, n);
+    break;
+  }
+  case LUA_TTABLE: {
+    luaL_checkstack(L, 6, "lede.json");
+    lua_Integer n;
+    if (is_array(L, idx, &n)) {
+      luaL_addchar(b, '[');
+      for (lua_Integer i = 1; i <= n; i++) {
+        if (i > 1) luaL_addchar(b, ',');
+        lua_rawgeti(L, idx, i);
+        json_value(L, -1, b, depth + 1);
+        lua_pop(L, 1);
+      }
+      luaL_addchar(b, ']');
+      break;
+    }
+    /* Objects: keys sorted, so output is deterministic. */
+    lua_newtable(L); /* [.. keys] */
+    int keys = lua_gettop(L);
+    lua_Integer nk = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "lede.json: object keys must be strings");
+      lua_pushvalue(L, -1);
+      lua_rawseti(L, keys, ++nk);
+    }
+    const char **names = lua_newuserdatauv(L, (size_t)nk * sizeof *names + 1, 0);
+    for (lua_Integer i = 0; i < nk; i++) {
+      lua_rawgeti(L, keys, i + 1);
+      names[i] = lua_tostring(L, -1); /* anchored by the keys table */
+      lua_pop(L, 1);
+    }
+    qsort(names, (size_t)nk, sizeof *names, cmp_keys);
+    luaL_addchar(b, '{');
+    for (lua_Integer i = 0; i < nk; i++) {
+      if (i) luaL_addchar(b, ',');
+      json_string(b, names[i], strlen(names[i]));
+      luaL_addchar(b, ':');
+      lua_getfield(L, idx, names[i]);
+      json_value(L, -1, b, depth + 1);
+      lua_pop(L, 1);
+    }
+    luaL_addchar(b, '}');
+    lua_pop(L, 2);
+    break;
+  }
+  default:
+    if (luaL_callmeta(L, idx, "__tostring")) {
+      size_t n;
+      const char *s = lua_tolstring(L, -1, &n);
+      if (!s) luaL_error(L, "lede.json: __tostring must return a string");
+      json_string(b, s, n);
+      lua_pop(L, 1);
+      break;
+    }
+    luaL_error(L, "lede.json: cannot encode a %s", luaL_typename(L, idx));
+  }
+}
+
+/* lede.json(value) -> compact JSON text. */
+static int l_json(lua_State *L) {
+  luaL_checkany(L, 1);
+  lua_settop(L, 1);
+  /* The buffer sits on the stack below everything json_value pushes. */
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  lua_pushvalue(L, 1);
+  int v = lua_gettop(L);
+  json_value(L, v, &b, 0);
+  lua_remove(L, v);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+/* ---- host functions ----------------------------------------------------- */
+
+struct lede_result {
+  lua_State *L;
+  int has_value, has_error;
+};
+
+void lede_result_string(lede_result *res, const char *s, size_t len) {
+  if (res->has_value) lua_pop(res->L, 1);
+  lua_pushlstring(res->L, s ? s : "", s ? len : 0);
+  res->has_value = 1;
+}
+
+void lede_result_error(lede_result *res, const char *msg) {
+  if (res->has_error) lua_pop(res->L, 1);
+  if (res->has_value) {
+    lua_pop(res->L, 1);
+    res->has_value = 0;
+  }
+  lua_pushstring(res->L, msg ? msg : "host function failed");
+  res->has_error = 1;
+}
+
+static int l_host_call(lua_State *L) {
+  const host_fn *h = lua_touserdata(L, lua_upvalueindex(1));
+  int argc = lua_gettop(L);
+  if (argc > 64) return luaL_error(L, "%s: too many arguments", h->name);
+  const char *argv[64];
+  size_t argl[64];
+  for (int i = 0; i < argc; i++) {
+    if (lua_isnil(L, i + 1)) {
+      argv[i] = NULL;
+      argl[i] = 0;
+    } else {
+      argv[i] = luaL_tolstring(L, i + 1, &argl[i]);
+      lua_replace(L, i + 1); /* keep the converted string anchored */
+    }
+  }
+  lede_result res = {L, 0, 0};
+  int top = lua_gettop(L);
+  int rc = h->fn(h->ud, argc, argv, argl, &res);
+  if (rc || res.has_error) {
+    if (!res.has_error) lua_pushfstring(L, "%s failed", h->name);
+    return lua_error(L);
+  }
+  return lua_gettop(L) - top > 0 ? 1 : 0;
+}
+
+int lede_lua_module(lua_State *L);
+int lede_lua_module(lua_State *L) {
+  static const luaL_Reg funcs[] = {
+      {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
+      {"squish", l_squish}, {"write", l_write},       {"json", l_json},
+      {"count", l_count},
+      {NULL, NULL}};
+  luaL_newlib(L, funcs); /* [.. lede] */
+  lua_pushliteral(L, LEDE_VERSION_STRING);
+  lua_setfield(L, -2, "version");
+  static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
+  luaL_newlib(L, abbrev);
+  lua_setfield(L, -2, "abbreviations");
+  lede_luactx *ctx = lede_lua_ctx(L);
+  lua_newtable(L); /* [.. lede host] */
+  if (ctx->engine)
+    for (size_t i = 0; i < ctx->engine->nhosts; i++) {
+      lua_pushlightuserdata(L, &ctx->engine->hosts[i]);
+      lua_pushcclosure(L, l_host_call, 1);
+      lua_setfield(L, -2, ctx->engine->hosts[i].name);
+    }
+  lua_setfield(L, -2, "host");
+  return 1;
+}

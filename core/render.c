@@ -1,0 +1,108 @@
+/* render.c -- documents back to bytes: plain text with edits applied, the
+ * JSON object model, and dispatch to the Markdown renderers. */
+#include "doc.h"
+
+int render_text_source(const lede_doc *d, dbuf *out) {
+  if (d->npara == 0) {
+    dbuf_put(out, d->src, d->len);
+    return out->failed;
+  }
+  /* Like sentences inside a paragraph, a removed paragraph takes the
+   * separator after it along, so kept text keeps its original layout. */
+  size_t prev = (size_t)-1;
+  dbuf_put(out, d->src, d->paras[0].start);
+  for (size_t pi = 0; pi < d->npara; pi++) {
+    const doc_para *p = &d->paras[pi];
+    if (p->flags & ITEM_REMOVED) continue;
+    if (prev != (size_t)-1)
+      dbuf_put(out, d->src + d->paras[prev].end,
+               d->paras[prev + 1].start - d->paras[prev].end);
+    doc_para_text(d, pi, out);
+    prev = pi;
+    if ((pi & 4095) == 4095 && budget_interrupted(out->budget))
+      return LEDE_ELIMIT;
+  }
+  const doc_para *last = &d->paras[d->npara - 1];
+  dbuf_put(out, d->src + last->end, d->len - last->end);
+  return out->failed;
+}
+
+static void json_str(dbuf *out, const char *key, const char *s, size_t n) {
+  dbuf_printf(out, "\"%s\":\"", key);
+  dbuf_put_json(out, s, n);
+  dbuf_putc(out, '"');
+}
+
+int render_json(const lede_doc *d, dbuf *out) {
+  dbuf text;
+  dbuf_init(&text, out->budget);
+  dbuf_printf(out, "{\"format\":\"%s\",\"paragraphs\":[",
+              d->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text");
+  int firstp = 1;
+  for (size_t pi = 0; pi < d->npara && !out->failed; pi++) {
+    const doc_para *p = &d->paras[pi];
+    if (p->flags & ITEM_REMOVED) continue;
+    dbuf_printf(out, "%s\n{\"index\":%zu,\"kind\":\"%s\",", firstp ? "" : ",",
+                pi + 1, doc_kind_name(p->kind));
+    firstp = 0;
+    if (p->kind == PK_HEADING) dbuf_printf(out, "\"level\":%d,", p->level);
+    if (d->format == LEDE_FORMAT_MARKDOWN)
+      dbuf_printf(out, "\"depth\":%d,", p->depth);
+    dbuf_printf(out, "\"start\":%zu,\"end\":%zu,", p->start, p->end);
+    text.n = 0;
+    doc_para_text(d, pi, &text);
+    json_str(out, "text", text.p ? text.p : "", text.n);
+    dbuf_puts(out, ",\"sentences\":[");
+    int firsts = 1;
+    for (size_t k = 0; d->segmented && k < p->nsent; k++) {
+      size_t si = p->first_sent + k;
+      const doc_sent *s = &d->sents[si];
+      if (s->flags & ITEM_REMOVED) continue;
+      dbuf_printf(out, "%s{\"index\":%zu,\"start\":%zu,\"end\":%zu,",
+                  firsts ? "" : ",", si + 1, s->start, s->end);
+      firsts = 0;
+      text.n = 0;
+      doc_sent_text(d, si, &text);
+      json_str(out, "text", text.p ? text.p : "", text.n);
+      if (s->edits) dbuf_puts(out, ",\"edited\":true");
+      dbuf_putc(out, '}');
+    }
+    dbuf_puts(out, "]}");
+    if (text.failed) out->failed = text.failed;
+  }
+  dbuf_puts(out, "\n]}\n");
+  dbuf_free(&text);
+  return out->failed;
+}
+
+int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
+  if (fmt == LEDE_FORMAT_AUTO) fmt = d->format;
+  if (fmt == LEDE_FORMAT_JSON) return render_json(d, out);
+  if (d->format == LEDE_FORMAT_MARKDOWN) return md_render(d, fmt, flags, out);
+  if (fmt == LEDE_FORMAT_TEXT || fmt == LEDE_FORMAT_MARKDOWN)
+    /* Plain text is already valid Markdown only if escaped; we keep the
+     * user's bytes as they are, which is what `--to markdown` of a text
+     * file is expected to do. */
+    return render_text_source(d, out);
+  if (fmt == LEDE_FORMAT_HTML) {
+    int standalone = (flags & LEDE_RENDER_STANDALONE) != 0;
+    if (standalone)
+      dbuf_puts(out, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<title>Document</title>\n</head>\n<body>\n");
+    dbuf dtext;
+    dbuf_init(&dtext, out->budget);
+    for (size_t pi = 0; pi < d->npara; pi++) {
+      if (d->paras[pi].flags & ITEM_REMOVED) continue;
+      dtext.n = 0;
+      doc_para_text(d, pi, &dtext);
+      dbuf_puts(out, "<p>");
+      dbuf_put_html(out, dtext.p ? dtext.p : "", dtext.n);
+      dbuf_puts(out, "</p>\n");
+    }
+    if (dtext.failed) out->failed = dtext.failed;
+    dbuf_free(&dtext);
+    if (standalone) dbuf_puts(out, "</body>\n</html>\n");
+    return out->failed;
+  }
+  return LEDE_EINVAL;
+}

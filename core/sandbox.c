@@ -1,0 +1,269 @@
+/* sandbox.c -- the Lua state a script runs in: a counting allocator, a
+ * sticky instruction/time hook, and an allow-listed environment.
+ *
+ * The model is Redis' scripting sandbox: an explicit allow-list of
+ * globals, no bytecode, a count hook that re-arms itself so `pcall` cannot
+ * swallow a kill.  Each run gets a fresh state, so nothing a script changes
+ * (string metatable, library tables, globals) outlives it. */
+#include "sandbox.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lua_doc.h"
+
+#define STEP 1000 /* instructions between hook calls */
+
+void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  lede_engine *e = ud;
+  if (ptr == NULL) osize = 0; /* osize is a type tag then */
+  if (nsize == 0) {
+    free(ptr);
+    budget_credit(&e->budget, osize);
+    return NULL;
+  }
+  if (nsize > osize) {
+    /* Once a limit is hit every growth fails, so the script dies fast
+     * even if it catches the first error. */
+    if (e->budget.hit || budget_charge(&e->budget, nsize - osize)) {
+      if (e->L) lua_sethook(e->L, sandbox_hook, LUA_MASKCOUNT, 1);
+      return NULL;
+    }
+  }
+  void *p = realloc(ptr, nsize);
+  if (!p) {
+    if (nsize > osize) budget_credit(&e->budget, nsize - osize);
+    return NULL;
+  }
+  if (nsize < osize) budget_credit(&e->budget, osize - nsize);
+  return p;
+}
+
+int sandbox_time_up(void *ud) {
+  lede_engine *e = ud;
+  if (e->opt.timeout <= 0) return 0;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec > e->deadline.tv_sec ||
+         (now.tv_sec == e->deadline.tv_sec && now.tv_nsec >= e->deadline.tv_nsec);
+}
+
+void sandbox_hook(lua_State *L, lua_Debug *ar) {
+  void *ud;
+  (void)ar;
+  lua_getallocf(L, &ud); /* the engine: no globals */
+  lede_engine *e = ud;
+  if (!e->budget.hit) {
+    if (e->steps_left > STEP) e->steps_left -= STEP;
+    else if (e->opt.max_instructions) e->budget.hit = 'i';
+    if (!e->budget.hit) budget_interrupted(&e->budget); /* sets 't' */
+    if (!e->budget.hit) return;
+  }
+  /* Sticky: fire again at the very next instruction, in whatever pcall
+   * or coroutine the script tries to hide in. */
+  lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
+  luaL_where(L, 0);
+  lua_pushstring(L, e->budget.hit == 'i' ? "script exceeded instruction limit"
+                    : e->budget.hit == 't' ? "script exceeded time limit"
+                                           : "script exceeded memory limit");
+  lua_concat(L, 2);
+  lua_error(L);
+}
+
+/* ---- the environment ---------------------------------------------------- */
+
+/* print to stderr: standard output belongs to the document output. */
+static int sb_print(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int i = 1; i <= n; i++) {
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_tolstring(L, i, NULL);
+    luaL_addvalue(&b);
+  }
+  luaL_addchar(&b, '\n');
+  luaL_pushresult(&b);
+  size_t len;
+  const char *s = lua_tolstring(L, -1, &len);
+  fwrite(s, 1, len, stderr);
+  return 0;
+}
+
+/* load() of text only, in the sandbox environment unless one is given. */
+static int sb_load(lua_State *L) {
+  int top = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));     /* [.. load] */
+  lua_pushvalue(L, 1);                        /* chunk */
+  if (top >= 2) lua_pushvalue(L, 2); else lua_pushnil(L);
+  lua_pushliteral(L, "t");                    /* never bytecode */
+  if (top >= 4) lua_pushvalue(L, 4);
+  else lua_pushvalue(L, lua_upvalueindex(2)); /* the sandbox env */
+  lua_call(L, 4, 2);
+  return 2;
+}
+
+/* setmetatable() that refuses finalizers: a __gc runs with hooks off,
+ * during collection or lua_close, where no limit could stop a loop. */
+static int sb_setmetatable(lua_State *L) {
+  if (lua_istable(L, 2) && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+    return luaL_error(L, "__gc metamethods are not allowed in the sandbox");
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+/* collectgarbage() without "stop" and the tuning options. */
+static int sb_collectgarbage(lua_State *L) {
+  static const char *const ok[] = {"collect", "count", "step", "isrunning", NULL};
+  luaL_checkoption(L, 1, "collect", ok);
+  int top = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, top, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* require(name): the lede module, bundled modules and plain Lua files on
+ * the script path; never C modules.  Upvalues: env, loaded table. */
+static int sb_require(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  lua_settop(L, 1);
+  if (lua_getfield(L, lua_upvalueindex(2), name) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  lede_luactx *ctx = lede_lua_ctx(L);
+  char *path = ctx->engine ? engine_find_file(ctx->engine, name, 1) : NULL;
+  if (!path) return luaL_error(L, "module '%s' not found on the script path", name);
+  lua_pushstring(L, path); /* [name path]: copied before anything can raise */
+  free(path);
+  if (luaL_loadfilex(L, lua_tostring(L, 2), "t") != LUA_OK) return lua_error(L);
+  lua_pushvalue(L, lua_upvalueindex(1));          /* [name path f env] */
+  if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);   /* _ENV of the chunk */
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_call(L, 2, 1);                              /* [name path result] */
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, lua_upvalueindex(2), name);
+  return 1;
+}
+
+/* Copies the named fields of the table at src into a new table: [.. t]. */
+static void copy_fields(lua_State *L, int src, const char *const *names) {
+  src = lua_absindex(L, src);
+  lua_newtable(L);
+  for (; *names; names++) {
+    lua_getfield(L, src, *names);
+    lua_setfield(L, -2, *names);
+  }
+}
+
+int sandbox_env(lua_State *L, int sandboxed) {
+  lede_lua_openlib(L); /* [lede] */
+  int lede = lua_gettop(L);
+  if (!sandboxed) {
+    luaL_openlibs(L);
+    lua_pushvalue(L, lede);
+    lua_setglobal(L, "lede");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, lede);
+    lua_setfield(L, -2, "lede");
+    lua_pop(L, 1);
+    lua_pushglobaltable(L); /* [lede _G] */
+    lua_remove(L, lede);
+    return 1;
+  }
+  static const struct { const char *name; lua_CFunction open; } libs[] = {
+      {LUA_GNAME, luaopen_base},         {LUA_STRLIBNAME, luaopen_string},
+      {LUA_TABLIBNAME, luaopen_table},   {LUA_MATHLIBNAME, luaopen_math},
+      {LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_COLIBNAME, luaopen_coroutine},
+      {LUA_OSLIBNAME, luaopen_os}};
+  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+    luaL_requiref(L, libs[i].name, libs[i].open, 1);
+    lua_pop(L, 1);
+  }
+  lua_pushglobaltable(L); /* [lede G] */
+  int G = lua_gettop(L);
+  static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
+                                     "pcall", "xpcall", "select", "tonumber",
+                                     "tostring", "type", "rawequal", "rawget",
+                                     "rawlen", "rawset", "getmetatable",
+                                     "_VERSION", NULL};
+  copy_fields(L, G, base); /* [lede G env] */
+  int env = lua_gettop(L);
+
+  /* string.dump goes from the real table: the string metatable's __index
+   * is that table, so ("").dump would otherwise still reach it. */
+  lua_getfield(L, G, "string");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+  lua_setfield(L, env, "string");
+  static const char *const plain[] = {"table", "math", "utf8", "coroutine", NULL};
+  for (const char *const *n = plain; *n; n++) {
+    lua_getfield(L, G, *n);
+    lua_setfield(L, env, *n);
+  }
+  static const char *const os_ok[] = {"time", "clock", "date", NULL};
+  lua_getfield(L, G, "os");
+  copy_fields(L, -1, os_ok);
+  lua_setfield(L, env, "os");
+  lua_pop(L, 1);
+
+  /* The string metatable answers getmetatable("") with a plain string, so
+   * scripts cannot reach or change it. */
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+
+  lua_pushcfunction(L, sb_print);
+  lua_setfield(L, env, "print");
+  lua_getfield(L, G, "load");
+  lua_pushvalue(L, env);
+  lua_pushcclosure(L, sb_load, 2);
+  lua_setfield(L, env, "load");
+  lua_getfield(L, G, "setmetatable");
+  lua_pushcclosure(L, sb_setmetatable, 1);
+  lua_setfield(L, env, "setmetatable");
+  lua_getfield(L, G, "collectgarbage");
+  lua_pushcclosure(L, sb_collectgarbage, 1);
+  lua_setfield(L, env, "collectgarbage");
+  lua_pushvalue(L, env);
+  lua_newtable(L); /* loaded modules */
+  lua_pushvalue(L, lede);
+  lua_setfield(L, -2, "lede");
+  lua_pushcclosure(L, sb_require, 2);
+  lua_setfield(L, env, "require");
+  lua_pushvalue(L, lede);
+  lua_setfield(L, env, "lede");
+  lua_pushvalue(L, env);
+  lua_setfield(L, env, "_G");
+
+  /* The real globals are never reachable from the script: leave only the
+   * environment on the stack. */
+  lua_replace(L, lede); /* [env G] */
+  lua_settop(L, lede);  /* [env] */
+  return 1;
+}
+
+int sandbox_msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      msg = lua_tostring(L, -1);
+    else
+      msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}

@@ -1,0 +1,21 @@
+/* sandbox.h -- allocator, hook and environment of a script run.  Internal. */
+#ifndef LEDE_SANDBOX_H
+#define LEDE_SANDBOX_H
+
+#include <lua.h>
+#include <stddef.h>
+
+/* lua_Alloc charging the engine's budget; ud is the lede_engine. */
+void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Count hook enforcing instruction, time and memory limits; sticky once a
+ * limit is hit. */
+void sandbox_hook(lua_State *L, lua_Debug *ar);
+/* budget interrupt callback: non-zero once the engine's deadline passed. */
+int sandbox_time_up(void *ud);
+/* Opens the libraries and pushes the script environment: the allow-list
+ * when sandboxed, else the full global table.  [.. env] */
+int sandbox_env(lua_State *L, int sandboxed);
+/* Message handler for lua_pcall: message plus traceback. */
+int sandbox_msghandler(lua_State *L);
+
+#endif

@@ -1,0 +1,84 @@
+/* utf8.c -- strict UTF-8 validation (RFC 3629) with an ASCII fast path. */
+#include "utf8.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t utf8_seqlen(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  if (c < 0xC2 || c > 0xF4) return 0; /* continuation, overlong 2-byte, > U+10FFFF */
+  size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (n < len) return 0;
+  /* The second byte's range depends on the lead: this rejects overlongs,
+   * surrogates and code points past U+10FFFF without decoding. */
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c == 0xE0) lo = 0xA0;
+  else if (c == 0xED) hi = 0x9F;
+  else if (c == 0xF0) lo = 0x90;
+  else if (c == 0xF4) hi = 0x8F;
+  if (s[1] < lo || s[1] > hi) return 0;
+  for (size_t i = 2; i < len; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+long utf8_decode(const unsigned char *s, size_t n, size_t *len) {
+  size_t l = utf8_seqlen(s, n);
+  if (l == 0) { *len = 1; return 0xFFFD; }
+  *len = l;
+  if (l == 1) return s[0];
+  long cp = s[0] & (0x7F >> l);
+  for (size_t i = 1; i < l; i++) cp = (cp << 6) | (s[i] & 0x3F);
+  return cp;
+}
+
+/* Eight bytes at a time: plain ASCII text without NULs is the common case
+ * and needs no per-byte branching.  The NUL test is the classic
+ * "has zero byte" bit trick. */
+static int ascii_block_ok(const unsigned char *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  return ((w | ((w - ones) & ~w)) & highs) == 0;
+}
+
+size_t utf8_check(const char *str, size_t n, int *is_nul) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0;
+  *is_nul = 0;
+  while (i < n) {
+    if (i + 8 <= n && ascii_block_ok(s + i)) { i += 8; continue; }
+    if (s[i] == 0) { *is_nul = 1; return i; }
+    size_t l = utf8_seqlen(s + i, n - i);
+    if (l == 0) return i;
+    i += l;
+  }
+  return UTF8_OK;
+}
+
+char *utf8_repair(const char *str, size_t n, size_t *outlen) {
+  const unsigned char *s = (const unsigned char *)str;
+  /* Each bad byte becomes at most 3 bytes; guard the multiplication. */
+  if (n > (SIZE_MAX - 1) / 3) return NULL;
+  char *out = malloc(n * 3 + 1), *o = out;
+  if (!out) return NULL;
+  size_t i = 0;
+  while (i < n) {
+    size_t l = s[i] ? utf8_seqlen(s + i, n - i) : 0;
+    if (l == 0) {
+      memcpy(o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      i++;
+      continue;
+    }
+    memcpy(o, s + i, l);
+    o += l;
+    i += l;
+  }
+  *o = '\0';
+  *outlen = (size_t)(o - out);
+  char *shrunk = realloc(out, *outlen + 1);
+  return shrunk ? shrunk : out;
+}

@@ -1,0 +1,250 @@
+/*
+ * lede.h -- the public interface of liblede, an embeddable, Lua-scriptable
+ * document processor.  This header is the specification: every function
+ * says what it does, which errors it returns and who owns each pointer.
+ *
+ * Ownership tags used below:
+ *   OWNED     the caller now owns the pointer and releases it with the
+ *             function named next to the tag.
+ *   BORROWED  the pointer belongs to liblede; the comment says until when it
+ *             stays valid.  Never free it.
+ *   STATIC    valid for the life of the process.  Never free it.
+ *
+ * Threads: liblede keeps no mutable global state.  Use one lede_engine per
+ * thread; documents may move between threads but must not be used by two
+ * threads at once.  Nothing in liblede calls abort() or exit(): failures are
+ * reported as lede_status codes with a message on the engine.
+ */
+#ifndef LEDE_H
+#define LEDE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The API version.  LEDE_ABI_VERSION is the shared library's soname major
+ * (liblede.so.N); it changes only when a binary-incompatible change is
+ * made, independently of the API version. */
+#define LEDE_VERSION_MAJOR 0
+#define LEDE_VERSION_MINOR 1
+#define LEDE_VERSION_PATCH 0
+#define LEDE_VERSION_STRING "0.1.0"
+#define LEDE_VERSION_NUM                                                    \
+  ((LEDE_VERSION_MAJOR << 16) | (LEDE_VERSION_MINOR << 8) | LEDE_VERSION_PATCH)
+#define LEDE_ABI_VERSION 0
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define LEDE_API __attribute__((visibility("default")))
+#else
+#define LEDE_API
+#endif
+
+/* One X-macro table yields the status codes and lede_strerror()'s text. */
+#define LEDE_STATUS_TABLE(X)                                                \
+  X(LEDE_OK, 0, "success")                                                  \
+  X(LEDE_ENOMEM, -1, "out of memory")                                       \
+  X(LEDE_EINVAL, -2, "invalid argument")                                    \
+  X(LEDE_EIO, -3, "input/output error")                                     \
+  X(LEDE_EUTF8, -4, "invalid UTF-8 in document")                            \
+  X(LEDE_ESCRIPT, -5, "script error")                                       \
+  X(LEDE_ELIMIT, -6, "resource limit exceeded")                             \
+  X(LEDE_ENOTFOUND, -7, "not found")                                        \
+  X(LEDE_EFORMAT, -8, "malformed input")
+
+typedef enum {
+#define LEDE_STATUS_ENUM(name, code, text) name = code,
+  LEDE_STATUS_TABLE(LEDE_STATUS_ENUM)
+#undef LEDE_STATUS_ENUM
+} lede_status;
+
+/* Opaque handles. */
+typedef struct lede_engine lede_engine; /* one per thread; engines share nothing */
+typedef struct lede_doc lede_doc;       /* a loaded document and its edits */
+
+/* Document formats, for loading (--from) and rendering (--to). */
+typedef enum {
+  LEDE_FORMAT_AUTO = 0, /* load: plain text; render: the document's own format */
+  LEDE_FORMAT_TEXT = 1,
+  LEDE_FORMAT_MARKDOWN = 2,
+  LEDE_FORMAT_HTML = 3, /* render only */
+  LEDE_FORMAT_JSON = 4  /* render only: the object model, see README */
+} lede_format;
+
+/* How a plain-text document is cut into paragraphs. */
+typedef enum {
+  LEDE_PARAS_AUTO = 0, /* decide from blank lines and the line-length profile */
+  LEDE_PARAS_BLANK = 1, /* blank lines separate paragraphs; lines are hard-wrapped */
+  LEDE_PARAS_LINE = 2   /* every non-empty line is a paragraph */
+} lede_para_mode;
+
+/* Load flags (bits; a retired bit is never reused). */
+#define LEDE_LOAD_REPLACE_INVALID (1u << 0) /* bad UTF-8 / NUL -> U+FFFD, no error */
+
+/* Render flags. */
+#define LEDE_RENDER_UNSAFE (1u << 0)     /* HTML: keep raw HTML and any URL */
+#define LEDE_RENDER_STANDALONE (1u << 1) /* HTML: a complete page */
+
+/* Engine options.  Initialise with lede_options_init() and then change the
+ * fields you care about; the struct may grow with LEDE_ABI_VERSION. */
+typedef struct lede_options {
+  int sandbox;                    /* 1 (default): allow-listed library only */
+  size_t max_memory;              /* bytes a script may hold (Lua heap plus
+                                     C memory allocated on its behalf);
+                                     0 = unlimited; default 256 MiB */
+  unsigned long max_instructions; /* Lua VM instructions per run; 0 =
+                                     unlimited; default 0 */
+  double timeout;                 /* wall-clock seconds per run; 0 = none */
+  size_t max_input;               /* largest document accepted, bytes;
+                                     0 = unlimited; default 1 GiB */
+  const char *script_path;        /* extra script directories, ':'-separated,
+                                     searched after the bundled ones; copied */
+  const char *const *abbreviations; /* extra abbreviations (without the final
+                                       dot), NULL-terminated; copied */
+} lede_options;
+
+/* Per-load options.  Zero-initialised means: plain text, automatic
+ * paragraph detection, invalid UTF-8 is an error. */
+typedef struct lede_load_options {
+  lede_format format;        /* LEDE_FORMAT_TEXT or _MARKDOWN (AUTO = text) */
+  lede_para_mode paragraphs; /* plain text only */
+  unsigned flags;            /* LEDE_LOAD_* bits */
+} lede_load_options;
+
+/* A key/value argument for a script: it appears in the script's `args`. */
+typedef struct lede_arg {
+  const char *key;
+  const char *value;
+} lede_arg;
+
+/* Per-run options.  Zero-initialised means: no arguments, output in the
+ * document's own format, safe HTML. */
+typedef struct lede_run_options {
+  const lede_arg *args; /* nargs entries, may be NULL when nargs == 0 */
+  size_t nargs;
+  lede_format to;       /* rendering when the script returns no string */
+  unsigned render_flags; /* LEDE_RENDER_* bits */
+} lede_run_options;
+
+/* ---- versions and errors ------------------------------------------------ */
+
+/* LEDE_VERSION_NUM of the linked library (compare with the macro to detect
+ * a header/library mismatch). */
+LEDE_API int lede_version(void);
+/* STATIC: "0.1.0". */
+LEDE_API const char *lede_version_string(void);
+/* STATIC: a readable text for any status code; never NULL. */
+LEDE_API const char *lede_strerror(int status);
+/* Releases a buffer that liblede returned as OWNED (NULL-safe). */
+LEDE_API void lede_free(void *p);
+
+/* ---- engines ------------------------------------------------------------ */
+
+/* Fills *opt with the defaults documented in lede_options. */
+LEDE_API void lede_options_init(lede_options *opt);
+/* Creates an engine.  opt may be NULL (defaults); strings in it are copied.
+ * On LEDE_OK *out is OWNED: release with lede_engine_free().
+ * Errors: LEDE_ENOMEM, LEDE_EINVAL (bad option). */
+LEDE_API lede_status lede_engine_new(const lede_options *opt, lede_engine **out);
+/* Frees an engine (NULL-safe).  Documents it loaded stay valid. */
+LEDE_API void lede_engine_free(lede_engine *e);
+/* BORROWED: the message of the last failed call on e, valid until the next
+ * call on e; "" if none.  For LEDE_ESCRIPT it is "script:line: message"
+ * followed by a Lua traceback.  Never NULL. */
+LEDE_API const char *lede_errmsg(const lede_engine *e);
+
+/* ---- documents ---------------------------------------------------------- */
+
+/* Loads a document from src[0..len), which is copied.  opt may be NULL.
+ * On LEDE_OK *out is OWNED: release with lede_doc_free().
+ * Errors: LEDE_EUTF8 (message names the byte offset), LEDE_ELIMIT (larger
+ * than max_input), LEDE_ENOMEM, LEDE_EINVAL. */
+LEDE_API lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
+                                   const lede_load_options *opt, lede_doc **out);
+/* As lede_doc_load() but reads the file at path ("-" is standard input).
+ * When opt is NULL or its format is AUTO, ".md"/".markdown" files load as
+ * Markdown.  Errors additionally: LEDE_EIO (message names the file). */
+LEDE_API lede_status lede_doc_load_file(lede_engine *e, const char *path,
+                                        const lede_load_options *opt,
+                                        lede_doc **out);
+/* Frees a document and its edits (NULL-safe). */
+LEDE_API void lede_doc_free(lede_doc *d);
+/* The document's format: LEDE_FORMAT_TEXT or LEDE_FORMAT_MARKDOWN. */
+LEDE_API lede_format lede_doc_format(const lede_doc *d);
+/* Number of paragraphs (removed ones included) and of sentences, computed
+ * with e's abbreviations on first use.  *out receives the count. */
+LEDE_API lede_status lede_doc_counts(lede_engine *e, lede_doc *d,
+                                     size_t *paragraphs, size_t *sentences);
+/* Renders the document with every edit applied.  On LEDE_OK *out is OWNED
+ * (NUL-terminated, *outlen bytes without the NUL): release with lede_free().
+ * fmt AUTO means the document's own format. */
+LEDE_API lede_status lede_doc_render(lede_engine *e, lede_doc *d,
+                                     lede_format fmt, unsigned flags,
+                                     char **out, size_t *outlen);
+
+/* ---- scripts ------------------------------------------------------------ */
+
+/* Receives script output in pieces instead of a buffer: data is BORROWED
+ * for the duration of the call.  Return 0 to go on, non-zero to stop the
+ * script with LEDE_EIO. */
+typedef int (*lede_output_fn)(void *ud, const char *data, size_t len);
+
+/* Sends the output of later runs on e to fn instead of the *out buffer
+ * (fn NULL restores buffers).  ud is passed back unchanged. */
+LEDE_API void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud);
+
+/* Runs the Lua script in the file at path on doc (doc may be NULL: the
+ * script then gets an empty document).  The script is called as
+ * `local doc, args = ...`; its output is the string it returns, or what it
+ * wrote with lede.write(), or else doc rendered in ro->to.
+ * On LEDE_OK, unless an output callback is set, *out is OWNED (release with
+ * lede_free()) and *outlen its length; out/outlen may be NULL to discard.
+ * Errors: LEDE_ESCRIPT (see lede_errmsg()), LEDE_ELIMIT (memory,
+ * instruction or time limit), LEDE_EIO, LEDE_ENOMEM.  The engine stays
+ * usable after any error.  Edits the script made stay in doc. */
+LEDE_API lede_status lede_run_file(lede_engine *e, const char *path,
+                                   lede_doc *doc, const lede_run_options *ro,
+                                   char **out, size_t *outlen);
+/* As lede_run_file() with the script's text in code[0..len); name is used
+ * in messages ("name:line: ...") and may be NULL. */
+LEDE_API lede_status lede_run_string(lede_engine *e, const char *name,
+                                     const char *code, size_t len,
+                                     lede_doc *doc, const lede_run_options *ro,
+                                     char **out, size_t *outlen);
+/* Finds the script NAME.lua on the engine's search path (build tree or
+ * installed bundled scripts, then script_path, then $LEDE_PATH).
+ * On LEDE_OK *path is OWNED: release with lede_free().  LEDE_ENOTFOUND
+ * when there is none. */
+LEDE_API lede_status lede_find_script(lede_engine *e, const char *name,
+                                      char **path);
+
+/* The directories searched for scripts, in order, ':'-separated (those
+ * that do not exist included).  On LEDE_OK *path is OWNED: lede_free(). */
+LEDE_API lede_status lede_script_dirs(lede_engine *e, char **path);
+
+/* ---- host functions ----------------------------------------------------- */
+
+/* What a host function returns to the script; filled through the calls
+ * below, valid only during the host function's call. */
+typedef struct lede_result lede_result;
+/* A host function: argv[i] (argl[i] bytes) are the script's arguments
+ * converted to strings (nil becomes NULL), BORROWED for the call.  Return
+ * 0 for success or non-zero after lede_result_error() to raise a Lua
+ * error in the script. */
+typedef int (*lede_host_fn)(void *ud, int argc, const char *const *argv,
+                            const size_t *argl, lede_result *res);
+/* Sets the function's string result (copied); without it the result is nil. */
+LEDE_API void lede_result_string(lede_result *res, const char *s, size_t len);
+/* Sets the error message raised in the script (copied). */
+LEDE_API void lede_result_error(lede_result *res, const char *msg);
+/* Makes fn callable from scripts on e as lede.host.NAME(...).  name must be
+ * a Lua identifier; registering a name again replaces it.
+ * Errors: LEDE_EINVAL, LEDE_ENOMEM. */
+LEDE_API lede_status lede_register(lede_engine *e, const char *name,
+                                   lede_host_fn fn, void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LEDE_H */
