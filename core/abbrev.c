@@ -1,0 +1,263 @@
+/* abbrev.c -- the abbreviation set used by the sentence segmenter.
+ *
+ * The built-in list is data: one sorted static table.  A set is an
+ * open-addressing hash table (linear probing) over keys folded to ASCII
+ * lower case, whose bytes live in one arena so that cloning a set for a new
+ * script run is two memcpy calls.  Nothing here is mutable and global. */
+#include "segment.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each entry says what the word does to the full stop after it (see the
+ * seg_abbrev_class comments in segment.h).  The table is sorted by key in
+ * byte order, so a NULL set can be searched without being built; a test
+ * walks abbrevs_builtin() to check both the order and the hash set. */
+typedef struct {
+  const char *word;
+  unsigned char cls;
+} builtin_abbrev;
+
+#define W SEG_ABBR_WORD
+#define N SEG_ABBR_NUM
+#define G SEG_ABBR_GEO
+#define I SEG_ABBR_INNER
+static const builtin_abbrev builtin[] = {
+  {"a.d", W},    {"abbr", W},   {"adj", W},    {"adm", W},    {"adv", W},
+  {"al", W},     {"ala", G},    {"alta", G},   {"approx", W}, {"apr", W},
+  {"apt", W},    {"ariz", G},   {"ark", G},    {"art", N},    {"assn", W},
+  {"assoc", W},  {"asst", W},   {"atty", W},   {"aug", W},    {"ave", W},
+  {"avg", W},    {"b.a", W},    {"b.c", G},    {"b.s", W},    {"bldg", W},
+  {"blvd", W},   {"brig", W},   {"bros", W},   {"c", N},      {"ca", W},
+  {"calif", G},  {"capt", W},   {"cdr", W},    {"cf", I},     {"ch", N},
+  {"chap", N},   {"cit", W},    {"cmdr", W},   {"co", W},     {"col", W},
+  {"colo", G},   {"comdr", W},  {"conn", G},   {"corp", W},   {"cpl", W},
+  {"cpt", W},    {"ct", W},     {"d.c", G},    {"dec", W},    {"del", G},
+  {"dept", W},   {"dir", W},    {"dist", W},   {"div", W},    {"doz", W},
+  {"dr", W},     {"drs", W},    {"e.g", I},    {"e.u", W},    {"ed", W},
+  {"eds", W},    {"eq", N},     {"esp", W},    {"esq", W},    {"est", W},
+  {"etc", W},    {"exec", W},   {"ext", N},    {"feb", W},    {"fig", N},
+  {"figs", N},   {"fla", G},    {"fr", W},     {"fri", W},    {"ft", W},
+  {"ga", G},     {"gen", W},    {"gov", W},    {"govt", W},   {"hon", W},
+  {"hosp", W},   {"hr", W},     {"hrs", W},    {"hwy", W},    {"i.e", I},
+  {"ibid", W},   {"ill", G},    {"inc", W},    {"ind", G},    {"insp", W},
+  {"intl", W},   {"jan", W},    {"jr", W},     {"jul", W},    {"jun", W},
+  {"kan", G},    {"kans", G},   {"ky", G},     {"la", G},     {"lb", W},
+  {"lbs", W},    {"lieut", W},  {"ln", W},     {"lt", W},     {"ltd", W},
+  {"m.a", W},    {"m.d", W},    {"m.s", W},    {"maj", W},    {"mar", W},
+  {"mass", G},   {"md", G},     {"messrs", W}, {"mfg", W},    {"mgr", W},
+  {"mich", G},   {"min", W},    {"minn", G},   {"miss", G},   {"mlle", W},
+  {"mme", W},    {"mo", G},     {"mont", G},   {"mr", W},     {"mrs", W},
+  {"ms", W},     {"msgr", W},   {"mt", W},     {"mts", W},    {"n.c", G},
+  {"n.d", G},    {"n.h", G},    {"n.j", G},    {"n.m", G},    {"n.y", G},
+  {"natl", W},   {"neb", G},    {"nev", G},    {"no", N},     {"nos", N},
+  {"nov", W},    {"nr", N},
+  /* U+00B0 DEGREE SIGN and U+00BA MASCULINE ORDINAL, as in "N°. 5"; their
+   * lead byte 0xC2 sorts after every ASCII letter. */
+  {"n\xc2\xb0", N}, {"n\xc2\xba", N},
+  {"oct", W},    {"okla", G},   {"ont", G},
+  {"op", W},     {"ore", G},    {"oz", W},     {"p", N},      {"pa", G},
+  {"para", N},   {"penn", G},   {"pfc", W},    {"ph.d", W},   {"pkwy", W},
+  {"pl", W},     {"plc", W},    {"pp", N},     {"pres", W},   {"prof", W},
+  {"pt", N},     {"pvt", W},    {"que", G},    {"r.i", G},    {"rd", W},
+  {"ref", N},    {"rep", W},    {"reps", W},   {"res", W},    {"rev", W},
+  {"rt", W},     {"s.a", W},    {"s.c", G},    {"s.d", G},    {"sec", W},
+  {"sen", W},    {"sens", W},   {"sep", W},    {"sept", W},   {"sgt", W},
+  {"sq", W},     {"sr", W},     {"st", W},     {"sta", W},    {"ste", W},
+  {"supt", W},   {"surg", W},   {"tbsp", W},   {"tel", N},    {"tenn", G},
+  {"tex", G},    {"thu", W},    {"thur", W},   {"thurs", W},  {"tsp", W},
+  {"tue", W},    {"tues", W},   {"u.k", W},    {"u.n", W},    {"u.s", W},
+  {"u.s.a", W},  {"univ", W},   {"v", I},      {"va", G},     {"viz", I},
+  {"vol", N},    {"vols", N},   {"vs", I},     {"vt", G},     {"w.va", G},
+  {"wash", G},   {"wis", G},    {"wisc", G},   {"wk", W},     {"wt", W},
+  {"wyo", G},    {"yd", W},     {"yr", W},     {"yrs", W},
+};
+#undef W
+#undef N
+#undef G
+#undef I
+
+#define NBUILTIN (sizeof builtin / sizeof builtin[0])
+
+typedef struct {
+  uint32_t hash;
+  uint32_t off;        /* key bytes at arena + off */
+  unsigned char len;   /* 0: empty slot */
+  unsigned char cls;
+} slot;
+
+struct seg_abbrevs {
+  slot *slots;
+  size_t cap;          /* a power of two, kept at most half full */
+  size_t count;
+  char *arena;
+  size_t used, size;
+};
+
+static unsigned char fold(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* FNV-1a over the folded bytes: short keys, so nothing cleverer pays. */
+static uint32_t hash_key(const char *w, size_t len) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < len; i++) {
+    h ^= fold((unsigned char)w[i]);
+    h *= 16777619u;
+  }
+  return h;
+}
+
+static int same_key(const char *stored, const char *w, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)stored[i] != fold((unsigned char)w[i])) return 0;
+  return 1;
+}
+
+/* The slot holding w, or the empty slot where it would go. */
+static slot *find_slot(const seg_abbrevs *a, const char *w, size_t len,
+                       uint32_t h) {
+  size_t mask = a->cap - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    slot *s = &a->slots[i];
+    if (s->len == 0) return s;
+    if (s->hash == h && s->len == len && same_key(a->arena + s->off, w, len))
+      return s;
+  }
+}
+
+static int grow_slots(seg_abbrevs *a) {
+  size_t ncap = a->cap ? a->cap * 2 : 512;
+  slot *ns = calloc(ncap, sizeof *ns);
+  if (!ns) return -1;
+  slot *old = a->slots;
+  size_t ocap = a->cap;
+  a->slots = ns;
+  a->cap = ncap;
+  for (size_t i = 0; i < ocap; i++) {
+    if (old[i].len == 0) continue;
+    size_t j = old[i].hash & (ncap - 1);
+    while (ns[j].len) j = (j + 1) & (ncap - 1);
+    ns[j] = old[i];
+  }
+  free(old);
+  return 0;
+}
+
+/* Inserts a key already checked for length; an existing key keeps its
+ * class, so re-adding a built-in never weakens what it does. */
+static int insert(seg_abbrevs *a, const char *w, size_t len, int cls) {
+  if ((a->count + 1) * 2 > a->cap && grow_slots(a)) return -1;
+  uint32_t h = hash_key(w, len);
+  slot *s = find_slot(a, w, len, h);
+  if (s->len) return 0;
+  if (a->used + len > a->size) {
+    size_t nsize = a->size ? a->size * 2 : 2048;
+    while (nsize < a->used + len) nsize *= 2;
+    char *na = realloc(a->arena, nsize);
+    if (!na) return -1;
+    a->arena = na;
+    a->size = nsize;
+  }
+  for (size_t i = 0; i < len; i++)
+    a->arena[a->used + i] = (char)fold((unsigned char)w[i]);
+  s->hash = h;
+  s->off = (uint32_t)a->used;
+  s->len = (unsigned char)len;
+  s->cls = (unsigned char)cls;
+  a->used += len;
+  a->count++;
+  return 0;
+}
+
+seg_abbrevs *abbrevs_new(void) {
+  seg_abbrevs *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  for (size_t i = 0; i < NBUILTIN; i++) {
+    if (insert(a, builtin[i].word, strlen(builtin[i].word), builtin[i].cls)) {
+      abbrevs_free(a);
+      return NULL;
+    }
+  }
+  return a;
+}
+
+seg_abbrevs *abbrevs_clone(const seg_abbrevs *src) {
+  if (!src) return abbrevs_new();
+  seg_abbrevs *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  a->slots = malloc(src->cap * sizeof *a->slots);
+  a->arena = malloc(src->size ? src->size : 1);
+  if (!a->slots || !a->arena) {
+    abbrevs_free(a);
+    return NULL;
+  }
+  memcpy(a->slots, src->slots, src->cap * sizeof *a->slots);
+  if (src->used) memcpy(a->arena, src->arena, src->used);
+  a->cap = src->cap;
+  a->count = src->count;
+  a->used = src->used;
+  a->size = src->size ? src->size : 1;
+  return a;
+}
+
+void abbrevs_free(seg_abbrevs *a) {
+  if (!a) return;
+  free(a->slots);
+  free(a->arena);
+  free(a);
+}
+
+/* A word can only ever match a token of the text, so white space inside it
+ * is refused rather than stored as a key that could never be found. */
+int abbrevs_add(seg_abbrevs *a, const char *word, size_t len) {
+  if (!a || !word) return -1;
+  if (len && word[len - 1] == '.') len--;
+  if (len == 0 || len > SEG_ABBREV_MAX) return -1;
+  for (size_t i = 0; i < len; i++)
+    if (word[i] == ' ' || word[i] == '\t' || word[i] == '\n' || word[i] == '\r')
+      return -1;
+  return insert(a, word, len, SEG_ABBR_WORD);
+}
+
+/* Binary search of the sorted built-in table, for callers with no set. */
+static int builtin_class(const char *w, size_t len) {
+  size_t lo = 0, hi = NBUILTIN;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const unsigned char *k = (const unsigned char *)builtin[mid].word;
+    int cmp = 0;
+    size_t i = 0;
+    for (; i < len && k[i]; i++) {
+      unsigned char c = fold((unsigned char)w[i]);
+      if (c != k[i]) {
+        cmp = c < k[i] ? -1 : 1;
+        break;
+      }
+    }
+    if (cmp == 0) cmp = i < len ? 1 : k[i] ? -1 : 0;
+    if (cmp == 0) return builtin[mid].cls;
+    if (cmp < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return SEG_ABBR_NONE;
+}
+
+int abbrevs_class(const seg_abbrevs *a, const char *word, size_t len) {
+  if (len && word[len - 1] == '.') len--;
+  if (len == 0 || len > SEG_ABBREV_MAX) return SEG_ABBR_NONE;
+  if (!a) return builtin_class(word, len);
+  const slot *s = find_slot(a, word, len, hash_key(word, len));
+  return s->len ? s->cls : SEG_ABBR_NONE;
+}
+
+int abbrevs_has(const seg_abbrevs *a, const char *word, size_t len) {
+  return abbrevs_class(a, word, len) != SEG_ABBR_NONE;
+}
+
+const char *abbrevs_builtin(size_t i, int *cls) {
+  if (i >= NBUILTIN) return NULL;
+  if (cls) *cls = builtin[i].cls;
+  return builtin[i].word;
+}

@@ -1,0 +1,476 @@
+/* test_segment.c -- the sentence segmenter: the 52 English Golden Rules,
+ * news-prose regression cases, exact offsets, user abbreviations and
+ * linear behaviour on pathological input. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_read.h"
+#include "segment.h"
+
+#ifndef LEDE_ROOT
+#define LEDE_ROOT "."
+#endif
+#ifndef GOLDEN_PATH
+#define GOLDEN_PATH LEDE_ROOT "/tests/data/golden_rules_en.json"
+#endif
+
+TestSuite(segment);
+
+/* ---- helpers ---------------------------------------------------------- */
+
+#define MAX_SENTS 16
+
+/* Sentences of one segment() call, each copied with white space runs
+ * collapsed to one space (the golden rules' comparison). */
+typedef struct {
+  size_t count;
+  size_t start[MAX_SENTS], end[MAX_SENTS];
+  char text[MAX_SENTS][512];
+  size_t total;          /* sentences seen, also past MAX_SENTS */
+  size_t last_end;
+  int ordered;           /* every range non-empty and after the previous */
+} collected;
+
+static void collapse(const char *s, size_t n, char *out, size_t cap) {
+  size_t o = 0;
+  int space = 0;
+  for (size_t i = 0; i < n && o + 1 < cap; i++) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = o > 0;
+      continue;
+    }
+    if (space && o + 2 < cap) out[o++] = ' ';
+    space = 0;
+    out[o++] = c;
+  }
+  out[o] = '\0';
+}
+
+typedef struct {
+  const char *text;
+  collected *c;
+} collect_ctx;
+
+static int collect_emit(void *ud, size_t start, size_t end) {
+  collect_ctx *x = ud;
+  collected *c = x->c;
+  if (end <= start || (c->total && start < c->last_end)) c->ordered = 0;
+  c->last_end = end;
+  c->total++;
+  if (c->count < MAX_SENTS) {
+    c->start[c->count] = start;
+    c->end[c->count] = end;
+    collapse(x->text + start, end - start, c->text[c->count], sizeof c->text[0]);
+    c->count++;
+  }
+  return 0;
+}
+
+static void run(const seg_abbrevs *ab, const char *text, collected *c) {
+  memset(c, 0, sizeof *c);
+  c->ordered = 1;
+  collect_ctx x = {text, c};
+  cr_assert_eq(segment(ab, text, strlen(text), collect_emit, &x), 0);
+}
+
+/* Renders a sentence list as ["a", "b"] for failure messages. */
+static void show(char (*sents)[512], size_t n, char *out, size_t cap) {
+  size_t o = (size_t)snprintf(out, cap, "[");
+  for (size_t i = 0; i < n && o < cap; i++)
+    o += (size_t)snprintf(out + o, cap - o, "%s\"%s\"", i ? ", " : "", sents[i]);
+  if (o < cap) snprintf(out + o, cap - o, "]");
+}
+
+/* Compares got with want (a list of collapsed sentences); on a mismatch
+ * writes "got [...] expected [...]" into msg and returns 0. */
+static int same(const collected *got, char (*want)[512], size_t nwant, char *msg,
+                size_t cap) {
+  int ok = got->count == nwant && got->total == nwant;
+  for (size_t i = 0; ok && i < nwant; i++) ok = strcmp(got->text[i], want[i]) == 0;
+  if (!ok) {
+    char a[4096], b[4096];
+    show((char (*)[512])got->text, got->count, a, sizeof a);
+    show(want, nwant, b, sizeof b);
+    snprintf(msg, cap, "got %s expected %s", a, b);
+  }
+  return ok;
+}
+
+/* ---- the golden rules -------------------------------------------------- */
+
+typedef struct {
+  int id;
+  char name[80];
+  char text[512];
+  size_t nsent;
+  char sents[MAX_SENTS][512];
+} golden_rule;
+
+/* Loads the rules into an array of n structs allocated with alloc (both
+ * Criterion's cr_malloc and plain malloc are used); NULL on any error. */
+static golden_rule *load_golden(size_t *n, void *(*alloc)(size_t)) {
+  size_t len;
+  char *src = json_read_file(GOLDEN_PATH, &len);
+  if (!src) return NULL;
+  char err[128];
+  json_value *v = json_parse(src, len, err, sizeof err);
+  free(src);
+  if (!v || v->type != JSON_ARRAY) {
+    json_free(v);
+    return NULL;
+  }
+  golden_rule *rules = alloc(v->count * sizeof *rules);
+  for (size_t i = 0; rules && i < v->count; i++) {
+    golden_rule *r = &rules[i];
+    memset(r, 0, sizeof *r);
+    const json_value *id = json_get(&v->items[i], "id");
+    const json_value *name = json_get(&v->items[i], "name");
+    const json_value *text = json_get(&v->items[i], "text");
+    const json_value *sents = json_get(&v->items[i], "sentences");
+    if (!id || !name || !text || !sents || sents->count > MAX_SENTS ||
+        text->len >= sizeof r->text) {
+      json_free(v);
+      return NULL;
+    }
+    r->id = (int)id->number;
+    snprintf(r->name, sizeof r->name, "%s", name->str);
+    memcpy(r->text, text->str, text->len + 1);
+    r->nsent = sents->count;
+    for (size_t k = 0; k < sents->count; k++)
+      collapse(sents->items[k].str, sents->items[k].len, r->sents[k], sizeof r->sents[k]);
+  }
+  *n = v->count;
+  json_free(v);
+  return rules;
+}
+
+static void *cr_alloc(size_t n) { return cr_malloc(n); }
+
+static void free_golden(struct criterion_test_params *p) { cr_free(p->params); }
+
+ParameterizedTestParameters(segment, golden_rule) {
+  size_t n = 0;
+  golden_rule *rules = load_golden(&n, cr_alloc);
+  if (!rules) n = 0;
+  return cr_make_param_array(golden_rule, rules, n, free_golden);
+}
+
+ParameterizedTest(golden_rule *r, segment, golden_rule) {
+  collected got;
+  char msg[9000];
+  run(NULL, r->text, &got);
+  cr_assert(same(&got, r->sents, r->nsent, msg, sizeof msg), "rule %d (%s): %s", r->id,
+            r->name, msg);
+}
+
+/* All rules in one pass, so a run states the score and lists every
+ * failure together; also guards against the data file going missing (the
+ * parameterized test would then silently run nothing). */
+Test(segment, golden_rules_score) {
+  size_t n = 0;
+  golden_rule *rules = load_golden(&n, malloc);
+  cr_assert_not_null(rules, "cannot read %s", GOLDEN_PATH);
+  cr_assert_eq(n, 52, "expected 52 golden rules, file has %zu", n);
+  static char report[1 << 16];
+  size_t o = 0, passed = 0;
+  for (size_t i = 0; i < n; i++) {
+    collected got;
+    char msg[9000];
+    run(NULL, rules[i].text, &got);
+    if (same(&got, rules[i].sents, rules[i].nsent, msg, sizeof msg)) passed++;
+    else if (o < sizeof report)
+      o += (size_t)snprintf(report + o, sizeof report - o, "\n  rule %d (%s): %s",
+                            rules[i].id, rules[i].name, msg);
+  }
+  free(rules);
+  cr_log_info("golden rules: %zu/%zu pass", passed, n);
+  cr_assert_eq(passed, n, "golden rules: %zu/%zu pass; failing:%s", passed, n, report);
+}
+
+/* ---- news prose regression cases ------------------------------------- */
+
+typedef struct {
+  char name[48];
+  char text[512];
+  size_t nsent;
+  char sents[8][512];
+} news_case;
+
+static news_case news_cases[] = {
+  {"attribution after quote", "\"We will rebuild,\" the mayor said. \"It will take years.\"",
+   2, {"\"We will rebuild,\" the mayor said.", "\"It will take years.\""}},
+  {"question in quote, lower-case verb", "\"Why now?\" she asked. Nobody answered.",
+   2, {"\"Why now?\" she asked.", "Nobody answered."}},
+  {"exclamation in quote, lower-case verb", "\"Go!\" he said. They went.",
+   2, {"\"Go!\" he said.", "They went."}},
+  {"curly quotes split inside", "\xe2\x80\x9cWe will review the budget next year. It is simply too costly right now,\xe2\x80\x9d Dr. Ana Costa told reporters on Monday.",
+   2, {"\xe2\x80\x9cWe will review the budget next year.", "It is simply too costly right now,\xe2\x80\x9d Dr. Ana Costa told reporters on Monday."}},
+  {"curly quote closes sentence", "Smith wrote that the report was \xe2\x80\x9cmodest, careful, and late.\xe2\x80\x9d The council disagreed.",
+   2, {"Smith wrote that the report was \xe2\x80\x9cmodest, careful, and late.\xe2\x80\x9d", "The council disagreed."}},
+  {"dateline with agency", "WASHINGTON (AP) \xe2\x80\x94 The Senate voted 52-48 on Tuesday. The bill now goes to the House.",
+   2, {"WASHINGTON (AP) \xe2\x80\x94 The Senate voted 52-48 on Tuesday.", "The bill now goes to the House."}},
+  {"dateline with abbreviated month", "SPRINGFIELD, Ill., Oct. 5 (Lede Wire) \xe2\x80\x94 Officials approved the plan. It takes effect Jan. 1.",
+   2, {"SPRINGFIELD, Ill., Oct. 5 (Lede Wire) \xe2\x80\x94 Officials approved the plan.", "It takes effect Jan. 1."}},
+  {"dateline with state abbreviation", "SALEM, Ore. \xe2\x80\x94 A storm cut power to 40,000 homes. Crews worked overnight.",
+   2, {"SALEM, Ore. \xe2\x80\x94 A storm cut power to 40,000 homes.", "Crews worked overnight."}},
+  {"byline", "By J. R. Smith and Ana Costa, Associated Press", 1,
+   {"By J. R. Smith and Ana Costa, Associated Press"}},
+  {"heading without punctuation", "Council Approves New Budget", 1, {"Council Approves New Budget"}},
+  {"numbered list on lines", "The plan has three parts:\n1. Raise taxes.\n2. Cut spending.\n3. Wait.",
+   4, {"The plan has three parts:", "1. Raise taxes.", "2. Cut spending.", "3. Wait."}},
+  {"dash list on lines", "Bring:\n- a coat\n- boots\n- water", 4, {"Bring:", "- a coat", "- boots", "- water"}},
+  {"bullets inline", "Agenda \xe2\x80\xa2 budget \xe2\x80\xa2 schools \xe2\x80\xa2 roads",
+   4, {"Agenda", "\xe2\x80\xa2 budget", "\xe2\x80\xa2 schools", "\xe2\x80\xa2 roads"}},
+  {"titles and initials", "Gov. Ana Costa met Sen. J. B. Walsh and Rep. Omar Haddad on Friday. They talked.",
+   2, {"Gov. Ana Costa met Sen. J. B. Walsh and Rep. Omar Haddad on Friday.", "They talked."}},
+  {"state after city ends sentence", "She moved to the U.K. in 2001, and later to Oakdale, N.Y. Officials there welcomed her.",
+   2, {"She moved to the U.K. in 2001, and later to Oakdale, N.Y.", "Officials there welcomed her."}},
+  {"company suffix mid sentence", "Bluefield Labs Inc. reported revenue of $4.5 billion. Shares rose 3.2%.",
+   2, {"Bluefield Labs Inc. reported revenue of $4.5 billion.", "Shares rose 3.2%."}},
+  {"company suffix ends sentence", "The deal was signed with Acme Corp. The terms were not disclosed.",
+   2, {"The deal was signed with Acme Corp.", "The terms were not disclosed."}},
+  {"time then day", "The vote is set for 6 p.m. Monday at City Hall. Doors open at 5.",
+   2, {"The vote is set for 6 p.m. Monday at City Hall.", "Doors open at 5."}},
+  {"time ends sentence", "Call 555-0100 before 5:30 p.m. Staff will answer questions.",
+   2, {"Call 555-0100 before 5:30 p.m.", "Staff will answer questions."}},
+  {"e.g. and i.e.", "Some bridges (e.g. Elm Street) need repair, i.e. New funds are due. Work starts soon.",
+   2, {"Some bridges (e.g. Elm Street) need repair, i.e. New funds are due.", "Work starts soon."}},
+  {"No. before a number, no as a word", "No. 12 on the list was the museum. The answer was no. Nobody asked why.",
+   3, {"No. 12 on the list was the museum.", "The answer was no.", "Nobody asked why."}},
+  {"versions, decimals, percentages", "See section 3.4 (version 2.1.0). Temperatures reached 31.5 \xc2\xb0""C, up 4.5%.",
+   2, {"See section 3.4 (version 2.1.0).", "Temperatures reached 31.5 \xc2\xb0""C, up 4.5%."}},
+  {"email and URL", "Write to ana.costa@example.org or see https://www.example.com/news. Replies take a day.",
+   2, {"Write to ana.costa@example.org or see https://www.example.com/news.", "Replies take a day."}},
+  {"unicode ellipsis", "Wait\xe2\x80\xa6 what did the survey measure? Nobody knew\xe2\x80\xa6 Then the report came.",
+   3, {"Wait\xe2\x80\xa6 what did the survey measure?", "Nobody knew\xe2\x80\xa6", "Then the report came."}},
+  {"question then answer", "Why now? Because the market shifted every 5 years.",
+   2, {"Why now?", "Because the market shifted every 5 years."}},
+  {"et al. and vs.", "The study by Prof. Ito et al. in 2019 found a 7 vs. 3 split. It was small.",
+   2, {"The study by Prof. Ito et al. in 2019 found a 7 vs. 3 split.", "It was small."}},
+  {"hard-wrapped paragraph", "Officials in Riverton said the new\nbridge would open by March. The\ncouncil agreed.",
+   2, {"Officials in Riverton said the new bridge would open by March.", "The council agreed."}},
+  {"CJK full stops", "\xe6\x98\xa8\xe6\x97\xa5\xe3\x80\x82\xe4\xbb\x8a\xe6\x97\xa5\xef\xbc\x81",
+   2, {"\xe6\x98\xa8\xe6\x97\xa5\xe3\x80\x82", "\xe4\xbb\x8a\xe6\x97\xa5\xef\xbc\x81"}},
+  {"attribution line after quote", "\xe2\x80\x9cWe stay.\xe2\x80\x9d\n\xe2\x80\x94 Ana Costa",
+   2, {"\xe2\x80\x9cWe stay.\xe2\x80\x9d", "\xe2\x80\x94 Ana Costa"}},
+  {"em dash mid sentence across a wrap", "The bridge\n\xe2\x80\x94 which cost $5 million \xe2\x80\x94 is open.",
+   1, {"The bridge \xe2\x80\x94 which cost $5 million \xe2\x80\x94 is open."}},
+  {"street abbreviation then lower case", "Mr. Quinn of 12 Elm St. declined to comment. His lawyer spoke.",
+   2, {"Mr. Quinn of 12 Elm St. declined to comment.", "His lawyer spoke."}},
+  {"Jr. and possessive", "Dr. Ito's team and Ana Costa Jr. of Acme Data plan to publish. The date is open.",
+   2, {"Dr. Ito's team and Ana Costa Jr. of Acme Data plan to publish.", "The date is open."}},
+  {"parenthesis after full stop", "Turnout fell. (It rose in 2019.) Officials blamed the rain.",
+   3, {"Turnout fell.", "(It rose in 2019.)", "Officials blamed the rain."}},
+  {"money at sentence end", "Tickets cost \xc2\xa3""25. Children go free.", 2, {"Tickets cost \xc2\xa3""25.", "Children go free."}},
+};
+
+ParameterizedTestParameters(segment, news) {
+  return cr_make_param_array(news_case, news_cases, sizeof news_cases / sizeof *news_cases);
+}
+
+ParameterizedTest(news_case *c, segment, news) {
+  collected got;
+  char msg[9000];
+  run(NULL, c->text, &got);
+  cr_assert(same(&got, c->sents, c->nsent, msg, sizeof msg), "%s: %s", c->name, msg);
+}
+
+/* ---- offsets and the emit contract ----------------------------------- */
+
+Test(segment, offsets_are_exact_and_trimmed) {
+  const char *t = "  Hello World.   My name is Jonas.\n ";
+  collected c;
+  run(NULL, t, &c);
+  cr_assert_eq(c.count, 2);
+  cr_assert_eq(c.start[0], 2);
+  cr_assert_eq(c.end[0], 14);
+  cr_assert_eq(c.start[1], 17);
+  cr_assert_eq(c.end[1], 34);
+  cr_assert(c.ordered);
+}
+
+Test(segment, offsets_include_closing_quotes) {
+  const char *t = "She said, \"Stop.\" Then she left.";
+  collected c;
+  run(NULL, t, &c);
+  cr_assert_eq(c.count, 2);
+  cr_assert_eq(c.end[0], 17, "got %zu", c.end[0]);
+  cr_assert_eq(c.start[1], 18);
+  cr_assert_eq(c.end[1], strlen(t));
+}
+
+Test(segment, unicode_space_is_trimmed) {
+  /* NBSP and U+3000 around the sentence are white space too. */
+  const char *t = "\xc2\xa0Hi there.\xe3\x80\x80";
+  collected c;
+  run(NULL, t, &c);
+  cr_assert_eq(c.count, 1);
+  cr_assert_eq(c.start[0], 2);
+  cr_assert_eq(c.end[0], 11);
+}
+
+Test(segment, empty_and_blank_paragraphs_emit_nothing) {
+  collected c;
+  run(NULL, "", &c);
+  cr_assert_eq(c.total, 0);
+  run(NULL, " \n\t \r\n ", &c);
+  cr_assert_eq(c.total, 0);
+}
+
+static int stop_after_first(void *ud, size_t start, size_t end) {
+  (void)start;
+  (void)end;
+  ++*(int *)ud;
+  return 42;
+}
+
+Test(segment, emit_can_stop_the_pass) {
+  int calls = 0;
+  const char *t = "One. Two. Three.";
+  cr_assert_eq(segment(NULL, t, strlen(t), stop_after_first, &calls), 42);
+  cr_assert_eq(calls, 1);
+}
+
+Test(segment, text_is_not_modified) {
+  char t[] = "Mr. Smith went to Washington, D.C. It rained... Then \xe2\x80\xa6 it stopped.";
+  char copy[sizeof t];
+  memcpy(copy, t, sizeof t);
+  collected c;
+  run(NULL, t, &c);
+  cr_assert_eq(memcmp(t, copy, sizeof t), 0);
+}
+
+/* ---- abbreviations --------------------------------------------------- */
+
+Test(segment, builtin_list_is_sorted_and_in_every_set) {
+  seg_abbrevs *a = abbrevs_new();
+  cr_assert_not_null(a);
+  const char *prev = NULL, *w;
+  int cls;
+  size_t n = 0;
+  for (size_t i = 0; (w = abbrevs_builtin(i, &cls)) != NULL; i++, n++) {
+    if (prev) cr_assert_lt(strcmp(prev, w), 0, "built-in list out of order at \"%s\"", w);
+    cr_assert_eq(abbrevs_class(a, w, strlen(w)), cls, "\"%s\" in a new set", w);
+    cr_assert_eq(abbrevs_class(NULL, w, strlen(w)), cls, "\"%s\" in the NULL set", w);
+    prev = w;
+  }
+  cr_assert_gt(n, 150);
+  abbrevs_free(a);
+}
+
+Test(segment, lookup_ignores_case_and_final_dot) {
+  cr_assert(abbrevs_has(NULL, "MR", 2));
+  cr_assert(abbrevs_has(NULL, "Mr.", 3));
+  cr_assert(abbrevs_has(NULL, "U.S", 3));
+  cr_assert(abbrevs_has(NULL, "e.g.", 4));
+  cr_assert_not(abbrevs_has(NULL, "mrx", 3));
+  cr_assert_not(abbrevs_has(NULL, "", 0));
+  cr_assert_eq(abbrevs_class(NULL, "Calif", 5), SEG_ABBR_GEO);
+  cr_assert_eq(abbrevs_class(NULL, "no", 2), SEG_ABBR_NUM);
+  cr_assert_eq(abbrevs_class(NULL, "vs", 2), SEG_ABBR_INNER);
+}
+
+Test(segment, added_abbreviation_changes_the_result) {
+  const char *t = "The cost is approx. $5 and the Rte. Nine bridge is open.";
+  collected c;
+  run(NULL, t, &c);
+  cr_assert_eq(c.count, 2, "without \"rte\": %zu sentences", c.count);
+
+  seg_abbrevs *a = abbrevs_new();
+  cr_assert_not_null(a);
+  cr_assert_not(abbrevs_has(a, "rte", 3));
+  cr_assert_eq(abbrevs_add(a, "Rte.", 4), 0);
+  cr_assert(abbrevs_has(a, "RTE", 3));
+  run(a, t, &c);
+  cr_assert_eq(c.count, 1, "with \"rte\": %zu sentences", c.count);
+  cr_assert_str_eq(c.text[0], t);
+
+  /* A clone carries the addition; the original NULL set does not. */
+  seg_abbrevs *b = abbrevs_clone(a);
+  cr_assert_not_null(b);
+  abbrevs_free(a);
+  cr_assert(abbrevs_has(b, "rte", 3));
+  cr_assert_not(abbrevs_has(NULL, "rte", 3));
+  abbrevs_free(b);
+}
+
+Test(segment, add_rejects_bad_words_and_keeps_classes) {
+  seg_abbrevs *a = abbrevs_new();
+  char big[SEG_ABBREV_MAX + 2];
+  memset(big, 'x', sizeof big);
+  cr_assert_eq(abbrevs_add(a, "", 0), -1);
+  cr_assert_eq(abbrevs_add(a, ".", 1), -1);
+  cr_assert_eq(abbrevs_add(a, "a b", 3), -1);
+  cr_assert_eq(abbrevs_add(a, big, SEG_ABBREV_MAX + 1), -1);
+  cr_assert_eq(abbrevs_add(a, big, SEG_ABBREV_MAX), 0);
+  cr_assert(abbrevs_has(a, big, SEG_ABBREV_MAX));
+  cr_assert_eq(abbrevs_add(a, "e.g", 3), 0);
+  cr_assert_eq(abbrevs_class(a, "e.g", 3), SEG_ABBR_INNER);
+  abbrevs_free(a);
+}
+
+Test(segment, set_grows_past_its_first_table) {
+  seg_abbrevs *a = abbrevs_new();
+  char w[16];
+  for (int i = 0; i < 2000; i++) {
+    int n = snprintf(w, sizeof w, "zz%d", i);
+    cr_assert_eq(abbrevs_add(a, w, (size_t)n), 0);
+  }
+  for (int i = 0; i < 2000; i++) {
+    int n = snprintf(w, sizeof w, "ZZ%d", i);
+    cr_assert(abbrevs_has(a, w, (size_t)n), "lost %s", w);
+  }
+  cr_assert(abbrevs_has(a, "mrs", 3));
+  abbrevs_free(a);
+}
+
+/* ---- pathological input: must finish (linear), with the right count --- */
+
+static int count_emit(void *ud, size_t start, size_t end) {
+  (void)start;
+  (void)end;
+  ++*(size_t *)ud;
+  return 0;
+}
+
+static size_t count_sentences(const char *unit, size_t reps) {
+  size_t ul = strlen(unit), n = ul * reps;
+  char *t = malloc(n + 1);
+  cr_assert_not_null(t);
+  for (size_t i = 0; i < reps; i++) memcpy(t + i * ul, unit, ul);
+  t[n] = '\0';
+  size_t count = 0;
+  cr_assert_eq(segment(NULL, t, n, count_emit, &count), 0);
+  free(t);
+  return count;
+}
+
+#define MB (1u << 20)
+
+Test(segment, megabyte_of_dots) { cr_assert_eq(count_sentences(".", MB), 1); }
+Test(segment, megabyte_of_interrobangs) { cr_assert_eq(count_sentences("?!", MB / 2), 1); }
+Test(segment, megabyte_of_lowercase_a_dot) { cr_assert_eq(count_sentences("a.", MB / 2), 1); }
+Test(segment, megabyte_of_spaced_dots) { cr_assert_eq(count_sentences(". ", MB / 2), 1); }
+Test(segment, megabyte_of_initials) { cr_assert_eq(count_sentences("A. ", MB / 3), 1); }
+Test(segment, megabyte_of_sentences) { cr_assert_eq(count_sentences("Go. ", MB / 4), MB / 4); }
+Test(segment, megabyte_of_run_together_sentences) {
+  /* "ab." then "Cdab." repeated, then "Cd". */
+  cr_assert_eq(count_sentences("ab.Cd", MB / 5), MB / 5 + 1);
+}
+Test(segment, megabyte_of_newlines_and_dashes) {
+  cr_assert_eq(count_sentences("x\n- ", MB / 4), MB / 4 + 1);
+}
+Test(segment, megabyte_of_list_labels) { cr_assert_eq(count_sentences("1) ", MB / 3), 1); }
+Test(segment, megabyte_of_closers) {
+  cr_assert_eq(count_sentences("\xe2\x80\x9d)", MB / 4), 1);
+}
+
+/* One 16 MB line with no white space: URL-like, full of dots. */
+Test(segment, long_single_token) {
+  cr_assert_eq(count_sentences("www.a.Bc", 2 * MB), 1);
+  cr_assert_eq(count_sentences("x@a.Bc", 2 * MB), 1);
+}
