@@ -103,7 +103,8 @@ asan:
 	  -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
-bench: deps
+bench:
+	@sh .ci/deps $(BUILD_PKGS) time python3 cmark
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench.sh $(B)
 
