@@ -153,11 +153,12 @@ int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
       if (budget_interrupted(d->budget)) return LEDE_ELIMIT;
     }
   }
-  /* Removed paragraphs carry their sentences with them. */
+  /* Removed paragraphs carry their sentences with them, counted like any
+   * other removal: lists trust nremoved_sents to know whether to filter. */
   for (size_t pi = 0; pi < d->npara; pi++)
     if (d->paras[pi].flags & ITEM_REMOVED)
       for (size_t k = 0; k < d->paras[pi].nsent; k++)
-        d->sents[d->paras[pi].first_sent + k].flags |= ITEM_REMOVED;
+        doc_sent_remove(d, d->paras[pi].first_sent + k);
   d->segmented = 1;
   return 0;
 }

@@ -302,8 +302,13 @@ static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth) {
     } else {
       lua_Number x = lua_tonumber(L, idx);
       if (isnan(x) || isinf(x)) luaL_error(L, "lede.json: cannot encode %s", isnan(x) ? "NaN" : "infinity");
+      /* The shortest form that reads back as the same double: %.17g
+       * always round-trips but prints 12.3 as 12.300000000000001. */
       char num[64];
-      snprintf(num, sizeof num, "%.17g", x);
+      for (int prec = 15; prec <= 17; prec++) {
+        snprintf(num, sizeof num, "%.*g", prec, x);
+        if (strtod(num, NULL) == x) break;
+      }
       lua_pushstring(L, num);
     }
     luaL_addvalue(b);
