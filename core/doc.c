@@ -29,6 +29,18 @@ lede_doc *doc_new(const char *src, size_t len, lede_format format) {
   return d;
 }
 
+lede_doc *doc_new_take(char *src, size_t len, lede_format format) {
+  lede_doc *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  d->src = src;
+  d->src[len] = '\0';
+  d->len = len;
+  d->text = d->src;
+  d->textlen = len;
+  d->format = format;
+  return d;
+}
+
 static void free_edits(lede_doc *d, doc_edits *ed) {
   if (!ed) return;
   for (size_t i = 0; i < ed->n; i++)

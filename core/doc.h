@@ -86,6 +86,9 @@ struct lede_doc {
 
 /* A new empty document owning a copy of src[0..len).  NULL on OOM. */
 lede_doc *doc_new(const char *src, size_t len, lede_format format);
+/* As doc_new, taking ownership of src (malloc'd, at least len + 1 bytes)
+ * instead of copying it: a 100 MB file is not held twice while loading. */
+lede_doc *doc_new_take(char *src, size_t len, lede_format format);
 void doc_free(lede_doc *d);
 /* Appends a paragraph; returns its index or (size_t)-1 on OOM. */
 size_t doc_add_para(lede_doc *d, const doc_para *p);

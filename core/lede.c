@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "doc.h"
 #include "engine.h"
@@ -132,44 +133,61 @@ static void line_col(const char *s, size_t off, size_t *line, size_t *col) {
   *col = c;
 }
 
-static lede_status load_named(lede_engine *e, const char *name,
-                              const char *src, size_t len,
+/* Loads src[0..len); with owned, src is malloc'd with room for a NUL and
+ * the document takes it over (freed here on error). */
+static lede_status load_named(lede_engine *e, const char *name, char *src,
+                              size_t len, int owned,
                               const lede_load_options *opt, lede_doc **out) {
   lede_load_options none = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
   if (!opt) opt = &none;
-  if (e->opt.max_input && len > e->opt.max_input)
-    return engine_error(e, LEDE_ELIMIT,
-                        "%s: document is %zu bytes, larger than the limit of %zu bytes",
-                        name, len, e->opt.max_input);
+  lede_status st = LEDE_OK;
+  if (e->opt.max_input && len > e->opt.max_input) {
+    st = engine_error(e, LEDE_ELIMIT,
+                      "%s: document is %zu bytes, larger than the limit of %zu bytes",
+                      name, len, e->opt.max_input);
+    goto fail;
+  }
   int is_nul;
   size_t bad = utf8_check(src, len, &is_nul);
-  char *fixed = NULL;
   if (bad != UTF8_OK) {
     if (!(opt->flags & LEDE_LOAD_REPLACE_INVALID)) {
       size_t line, col;
       line_col(src, bad, &line, &col);
-      return engine_error(e, LEDE_EUTF8,
-                          "%s:%zu:%zu: %s at byte offset %zu (0x%02X)", name,
-                          line, col, is_nul ? "NUL byte" : "invalid UTF-8", bad,
-                          (unsigned char)src[bad]);
+      st = engine_error(e, LEDE_EUTF8, "%s:%zu:%zu: %s at byte offset %zu (0x%02X)",
+                        name, line, col, is_nul ? "NUL byte" : "invalid UTF-8", bad,
+                        (unsigned char)src[bad]);
+      goto fail;
     }
-    fixed = utf8_repair(src, len, &len);
-    if (!fixed) return engine_error(e, LEDE_ENOMEM, "out of memory");
+    size_t fixed_len;
+    char *fixed = utf8_repair(src, len, &fixed_len);
+    if (!fixed) {
+      st = engine_error(e, LEDE_ENOMEM, "out of memory");
+      goto fail;
+    }
+    if (owned) free(src);
     src = fixed;
+    len = fixed_len;
+    owned = 1;
   }
   lede_format fmt = opt->format == LEDE_FORMAT_MARKDOWN ? LEDE_FORMAT_MARKDOWN
                                                          : LEDE_FORMAT_TEXT;
-  lede_doc *d = doc_new(src, len, fmt);
-  free(fixed);
-  if (!d) return engine_error(e, LEDE_ENOMEM, "out of memory");
-  int st = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
-  if (st) {
+  lede_doc *d = owned ? doc_new_take(src, len, fmt) : doc_new(src, len, fmt);
+  if (!d) {
+    st = engine_error(e, LEDE_ENOMEM, "out of memory");
+    goto fail;
+  }
+  owned = 0; /* the document has it now */
+  int rc = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
+  if (rc) {
     doc_free(d);
-    if (st == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
-    return engine_error(e, (lede_status)st, "%s: %s", name, lede_strerror(st));
+    if (rc == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
+    return engine_error(e, (lede_status)rc, "%s: %s", name, lede_strerror(rc));
   }
   *out = d;
   return LEDE_OK;
+fail:
+  if (owned) free(src);
+  return st;
 }
 
 lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
@@ -177,7 +195,7 @@ lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
   if (!e || !out || (!src && len)) return LEDE_EINVAL;
   engine_clear_error(e);
   *out = NULL;
-  return load_named(e, "<input>", src ? src : "", len, opt, out);
+  return load_named(e, "<input>", (char *)(src ? src : ""), len, 0, opt, out);
 }
 
 static int has_suffix(const char *s, const char *suffix) {
@@ -185,14 +203,21 @@ static int has_suffix(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Reads a whole stream; *len gets its size.  NULL with errno on failure;
- * stops early at max bytes + 1 so an oversized input is not read whole. */
+/* Reads a whole stream into a malloc'd buffer with one spare byte for the
+ * document's NUL; *len gets its size.  NULL with errno on failure.  A
+ * regular file is read into a buffer of its exact size; a pipe grows by
+ * doubling.  Reading stops past max bytes so an oversized input is refused
+ * without being read whole. */
 static char *read_stream(FILE *f, size_t max, size_t *len) {
+  struct stat sb;
   size_t cap = 1 << 16, n = 0;
+  if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+    cap = (size_t)sb.st_size + 1;
+  if (max && cap > max + 2) cap = max + 2;
   char *buf = malloc(cap);
   if (!buf) return NULL;
   for (;;) {
-    if (n == cap) {
+    if (n + 1 >= cap) {
       char *nb = cap > (size_t)-1 / 2 ? NULL : realloc(buf, cap * 2);
       if (!nb) {
         free(buf);
@@ -202,7 +227,7 @@ static char *read_stream(FILE *f, size_t max, size_t *len) {
       buf = nb;
       cap *= 2;
     }
-    size_t got = fread(buf + n, 1, cap - n, f);
+    size_t got = fread(buf + n, 1, cap - 1 - n, f);
     n += got;
     if (got == 0) break;
     if (max && n > max) break;
@@ -236,9 +261,7 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
       (has_suffix(path, ".md") || has_suffix(path, ".markdown")))
     o.format = LEDE_FORMAT_MARKDOWN;
-  lede_status st = load_named(e, is_stdin ? "<stdin>" : path, src, len, &o, out);
-  free(src);
-  return st;
+  return load_named(e, is_stdin ? "<stdin>" : path, src, len, 1, &o, out);
 }
 
 void lede_doc_free(lede_doc *d) { doc_free(d); }
