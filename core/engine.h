@@ -20,7 +20,8 @@ struct lede_engine {
   lede_options opt;       /* string fields point at the copies below */
   char *script_path;
   seg_abbrevs *abbrevs;   /* built-ins plus opt.abbreviations */
-  char *err;              /* last error message, "" when none */
+  char *err;              /* last error message, NULL when none */
+  int err_oom;            /* the last message could not be allocated */
   lede_output_fn out_fn;
   void *out_ud;
   host_fn *hosts;

@@ -16,6 +16,8 @@ int lede_version(void) { return LEDE_VERSION_NUM; }
 
 const char *lede_version_string(void) { return LEDE_VERSION_STRING; }
 
+int lede_abi_version(void) { return LEDE_ABI_VERSION; }
+
 const char *lede_strerror(int st) {
   switch (st) {
 #define LEDE_STATUS_TEXT(name, code, text) case code: return text;
@@ -37,12 +39,13 @@ void lede_options_init(lede_options *opt) {
 
 /* ---- errors ------------------------------------------------------------- */
 
-/* Used when even the message cannot be allocated. */
-static char oom_message[] = "out of memory";
-
+/* msg NULL means it could not be allocated: lede_errmsg() then reads
+ * "out of memory" from a flag on the engine, not from a static buffer, so
+ * engines on different threads never share a byte of error state. */
 static void set_err(lede_engine *e, char *msg) {
-  if (e->err != oom_message) free(e->err);
-  e->err = msg ? msg : oom_message;
+  free(e->err);
+  e->err = msg;
+  e->err_oom = msg == NULL;
 }
 
 lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
@@ -61,12 +64,14 @@ lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
 }
 
 void engine_clear_error(lede_engine *e) {
-  if (e->err && e->err[0] == '\0') return;
-  set_err(e, calloc(1, 1));
+  free(e->err);
+  e->err = NULL;
+  e->err_oom = 0;
 }
 
 const char *lede_errmsg(const lede_engine *e) {
-  return e && e->err ? e->err : "";
+  if (!e) return "";
+  return e->err ? e->err : e->err_oom ? "out of memory" : "";
 }
 
 /* ---- engines ------------------------------------------------------------ */
@@ -78,9 +83,8 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
   if (!e) return LEDE_ENOMEM;
   if (opt) e->opt = *opt;
   else lede_options_init(&e->opt);
-  e->err = calloc(1, 1);
   e->abbrevs = abbrevs_new();
-  if (!e->err || !e->abbrevs) goto oom;
+  if (!e->abbrevs) goto oom;
   if (e->opt.script_path) {
     e->script_path = strdup(e->opt.script_path);
     if (!e->script_path) goto oom;
@@ -116,6 +120,7 @@ void lede_engine_free(lede_engine *e) {
 }
 
 void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
+  if (!e) return;
   e->out_fn = fn;
   e->out_ud = ud;
 }
@@ -240,6 +245,17 @@ static char *read_stream(FILE *f, size_t max, size_t *len) {
   return buf;
 }
 
+/* strerror() may use a static buffer (POSIX does not require it to be
+ * thread-safe); the XSI strerror_r writes into ours.  The struct returned
+ * by value keeps the text alive for the caller's expression. */
+typedef struct errbuf { char s[128]; } errbuf;
+static errbuf errtext_r(int err) {
+  errbuf b;
+  if (strerror_r(err, b.s, sizeof b.s) != 0) snprintf(b.s, sizeof b.s, "error %d", err);
+  return b;
+}
+#define errtext(err) (errtext_r(err).s)
+
 lede_status lede_doc_load_file(lede_engine *e, const char *path,
                                const lede_load_options *opt, lede_doc **out) {
   if (!e || !path || !out) return LEDE_EINVAL;
@@ -248,14 +264,14 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
   int is_stdin = strcmp(path, "-") == 0;
   FILE *f = is_stdin ? stdin : fopen(path, "rb");
   if (!f)
-    return engine_error(e, LEDE_EIO, "%s: cannot open: %s", path, strerror(errno));
+    return engine_error(e, LEDE_EIO, "%s: cannot open: %s", path, errtext(errno));
   size_t len = 0;
   char *src = read_stream(f, e->opt.max_input, &len);
   int err = errno;
   if (!is_stdin) fclose(f);
   if (!src)
     return engine_error(e, err == ENOMEM ? LEDE_ENOMEM : LEDE_EIO,
-                        "%s: cannot read: %s", path, strerror(err));
+                        "%s: cannot read: %s", path, errtext(err));
   lede_load_options o = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
   if (opt) o = *opt;
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
@@ -395,16 +411,22 @@ static int is_identifier(const char *s) {
 
 lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn,
                           void *ud) {
-  if (!e || !name || !fn) return LEDE_EINVAL;
+  if (!e || !name) return LEDE_EINVAL;
   engine_clear_error(e);
   if (!is_identifier(name))
     return engine_error(e, LEDE_EINVAL, "host function name '%s' is not a Lua identifier", name);
   for (size_t i = 0; i < e->nhosts; i++)
     if (strcmp(e->hosts[i].name, name) == 0) {
+      if (!fn) { /* unregister: keep the table dense */
+        free(e->hosts[i].name);
+        e->hosts[i] = e->hosts[--e->nhosts];
+        return LEDE_OK;
+      }
       e->hosts[i].fn = fn;
       e->hosts[i].ud = ud;
       return LEDE_OK;
     }
+  if (!fn) return LEDE_OK; /* removing a name that is not there */
   host_fn *h = realloc(e->hosts, (e->nhosts + 1) * sizeof *h);
   if (!h) return engine_error(e, LEDE_ENOMEM, "out of memory");
   e->hosts = h;

@@ -14,6 +14,26 @@
  * thread; documents may move between threads but must not be used by two
  * threads at once.  Nothing in liblede calls abort() or exit(): failures are
  * reported as lede_status codes with a message on the engine.
+ *
+ * Re-entrancy: the callbacks a host gives liblede (lede_output_fn,
+ * lede_host_fn) run on the thread that called lede_run_*(), in the middle
+ * of that run.  They may use other engines and documents, but must not call
+ * any lede_* function on the engine that is running, nor free the document
+ * it runs on.
+ *
+ * A minimal host (docs/embedding.md has the full walk-through):
+ *
+ *   lede_engine *e;  lede_doc *d;  char *out, *path;  size_t n;
+ *   if (lede_engine_new(NULL, &e) != LEDE_OK) return 1;
+ *   if (lede_doc_load_file(e, "article.txt", NULL, &d) == LEDE_OK &&
+ *       lede_find_script(e, "sentences", &path) == LEDE_OK) {
+ *     if (lede_run_file(e, path, d, NULL, &out, &n) == LEDE_OK)
+ *       fwrite(out, 1, n, stdout);
+ *     else
+ *       fprintf(stderr, "%s\n", lede_errmsg(e));
+ *     lede_free(out);  lede_free(path);
+ *   }
+ *   lede_doc_free(d);  lede_engine_free(e);
  */
 #ifndef LEDE_H
 #define LEDE_H
@@ -26,7 +46,11 @@ extern "C" {
 
 /* The API version.  LEDE_ABI_VERSION is the shared library's soname major
  * (liblede.so.N); it changes only when a binary-incompatible change is
- * made, independently of the API version. */
+ * made, independently of the API version.  At run time, lede_version() and
+ * lede_abi_version() report what the linked library was built from: a host
+ * that was compiled against this header and finds a different
+ * lede_abi_version(), or a lede_version() older than LEDE_VERSION_NUM, is
+ * running on a library it was not built for (see lede_version()). */
 #define LEDE_VERSION_MAJOR 0
 #define LEDE_VERSION_MINOR 1
 #define LEDE_VERSION_PATCH 0
@@ -60,8 +84,14 @@ typedef enum {
 } lede_status;
 
 /* Opaque handles. */
-typedef struct lede_engine lede_engine; /* one per thread; engines share nothing */
-typedef struct lede_doc lede_doc;       /* a loaded document and its edits */
+/* An engine: options, host functions, the output callback and the last
+ * error message.  Every script run gets a fresh Lua state of its own, so
+ * nothing a script does outlives its run.  One per thread; engines share
+ * nothing. */
+typedef struct lede_engine lede_engine;
+/* A loaded document and its edits.  It does not belong to the engine that
+ * loaded it: any engine may run scripts on it, and it outlives them all. */
+typedef struct lede_doc lede_doc;
 
 /* Document formats, for loading (--from) and rendering (--to). */
 typedef enum {
@@ -79,17 +109,22 @@ typedef enum {
   LEDE_PARAS_LINE = 2   /* every non-empty line is a paragraph */
 } lede_para_mode;
 
-/* Load flags (bits; a retired bit is never reused). */
+/* Load flags (bits; a retired bit is never reused), for lede_load_options. */
 #define LEDE_LOAD_REPLACE_INVALID (1u << 0) /* bad UTF-8 / NUL -> U+FFFD, no error */
 
-/* Render flags. */
+/* Render flags (bits), for lede_run_options and lede_doc_render(). */
 #define LEDE_RENDER_UNSAFE (1u << 0)     /* HTML: keep raw HTML and any URL */
 #define LEDE_RENDER_STANDALONE (1u << 1) /* HTML: a complete page */
 
 /* Engine options.  Initialise with lede_options_init() and then change the
- * fields you care about; the struct may grow with LEDE_ABI_VERSION. */
+ * fields you care about; the struct may grow with LEDE_ABI_VERSION.  The
+ * limits apply to each script run separately; hitting one ends the run with
+ * LEDE_ELIMIT and leaves the engine usable.  lede_engine_new() copies
+ * everything it needs: the struct and its strings may be freed after it. */
 typedef struct lede_options {
-  int sandbox;                    /* 1 (default): allow-listed library only */
+  int sandbox;                    /* 1 (default): allow-listed library only;
+                                     0: the full standard library (io, os,
+                                     debug...) for trusted scripts */
   size_t max_memory;              /* bytes a script may hold (Lua heap plus
                                      C memory allocated on its behalf);
                                      0 = unlimited; default 256 MiB */
@@ -112,14 +147,16 @@ typedef struct lede_load_options {
   unsigned flags;            /* LEDE_LOAD_* bits */
 } lede_load_options;
 
-/* A key/value argument for a script: it appears in the script's `args`. */
+/* A key/value argument for a script: it appears in the script's `args`
+ * table as args[key] = value (a string).  Both strings are BORROWED by
+ * liblede for the duration of the lede_run_*() call only. */
 typedef struct lede_arg {
-  const char *key;
-  const char *value;
+  const char *key;   /* NUL-terminated; a later duplicate key wins */
+  const char *value; /* NUL-terminated; NULL means the flag "true" */
 } lede_arg;
 
 /* Per-run options.  Zero-initialised means: no arguments, output in the
- * document's own format, safe HTML. */
+ * document's own format, safe HTML.  BORROWED for the call only. */
 typedef struct lede_run_options {
   const lede_arg *args; /* nargs entries, may be NULL when nargs == 0 */
   size_t nargs;
@@ -129,35 +166,49 @@ typedef struct lede_run_options {
 
 /* ---- versions and errors ------------------------------------------------ */
 
-/* LEDE_VERSION_NUM of the linked library (compare with the macro to detect
- * a header/library mismatch). */
+/* LEDE_VERSION_NUM of the linked library.  A run-time check for a host
+ * that may meet an older library than the header it was compiled with:
+ *   if (lede_abi_version() != LEDE_ABI_VERSION ||
+ *       lede_version() < LEDE_VERSION_NUM) -> refuse to start
+ * (the library must be at least as new as the header, same ABI). */
 LEDE_API int lede_version(void);
-/* STATIC: "0.1.0". */
+/* STATIC: LEDE_VERSION_STRING of the linked library, e.g. "0.1.0". */
 LEDE_API const char *lede_version_string(void);
+/* LEDE_ABI_VERSION of the linked library (its soname major). */
+LEDE_API int lede_abi_version(void);
 /* STATIC: a readable text for any status code; never NULL. */
 LEDE_API const char *lede_strerror(int status);
-/* Releases a buffer that liblede returned as OWNED (NULL-safe). */
+/* Releases a buffer that liblede returned as OWNED to be freed with
+ * lede_free() (run output, renderings, script paths).  NULL-safe.  Use it
+ * rather than free(): the host and liblede may use different C runtimes. */
 LEDE_API void lede_free(void *p);
 
 /* ---- engines ------------------------------------------------------------ */
 
-/* Fills *opt with the defaults documented in lede_options. */
+/* Fills *opt with the defaults documented in lede_options (sandboxed,
+ * 256 MiB memory, 1 GiB input, no instruction or time limit). */
 LEDE_API void lede_options_init(lede_options *opt);
 /* Creates an engine.  opt may be NULL (defaults); strings in it are copied.
  * On LEDE_OK *out is OWNED: release with lede_engine_free().
  * Errors: LEDE_ENOMEM, LEDE_EINVAL (bad option). */
 LEDE_API lede_status lede_engine_new(const lede_options *opt, lede_engine **out);
-/* Frees an engine (NULL-safe).  Documents it loaded stay valid. */
+/* Frees an engine, its host-function table and its message (NULL-safe).
+ * Documents it loaded stay valid, and lede_errmsg() strings die with it.
+ * Never call it from inside a callback of a run on the same engine. */
 LEDE_API void lede_engine_free(lede_engine *e);
 /* BORROWED: the message of the last failed call on e, valid until the next
- * call on e; "" if none.  For LEDE_ESCRIPT it is "script:line: message"
- * followed by a Lua traceback.  Never NULL. */
+ * call on e (or lede_engine_free()); "" if none or e is NULL.  For
+ * LEDE_ESCRIPT it is "script:line: message" followed by a Lua traceback;
+ * for LEDE_EUTF8 "name:line:column: invalid UTF-8 at byte offset N (0xXX)".
+ * Never NULL.  Calls that return LEDE_EINVAL for a NULL handle or out
+ * parameter have no engine to write to and leave it unchanged. */
 LEDE_API const char *lede_errmsg(const lede_engine *e);
 
 /* ---- documents ---------------------------------------------------------- */
 
-/* Loads a document from src[0..len), which is copied.  opt may be NULL.
- * On LEDE_OK *out is OWNED: release with lede_doc_free().
+/* Loads a document from src[0..len), which is copied (src is BORROWED for
+ * the call only).  opt may be NULL.  On LEDE_OK *out is OWNED: release with
+ * lede_doc_free(); on error *out is NULL.
  * Errors: LEDE_EUTF8 (message names the byte offset), LEDE_ELIMIT (larger
  * than max_input), LEDE_ENOMEM, LEDE_EINVAL. */
 LEDE_API lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
@@ -168,30 +219,39 @@ LEDE_API lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
 LEDE_API lede_status lede_doc_load_file(lede_engine *e, const char *path,
                                         const lede_load_options *opt,
                                         lede_doc **out);
-/* Frees a document and its edits (NULL-safe). */
+/* Frees a document and its edits (NULL-safe).  Not while a run on it is
+ * in progress. */
 LEDE_API void lede_doc_free(lede_doc *d);
-/* The document's format: LEDE_FORMAT_TEXT or LEDE_FORMAT_MARKDOWN. */
+/* The document's format: LEDE_FORMAT_TEXT or LEDE_FORMAT_MARKDOWN.  d must
+ * not be NULL. */
 LEDE_API lede_format lede_doc_format(const lede_doc *d);
-/* Number of paragraphs (removed ones included) and of sentences, computed
- * with e's abbreviations on first use.  *out receives the count. */
+/* Counts paragraphs (removed ones included) and sentences (likewise).
+ * Sentences are found on first use, with e's abbreviations; later calls
+ * and runs reuse that segmentation.  Either out pointer may be NULL.
+ * Errors: LEDE_EINVAL, LEDE_ENOMEM. */
 LEDE_API lede_status lede_doc_counts(lede_engine *e, lede_doc *d,
                                      size_t *paragraphs, size_t *sentences);
 /* Renders the document with every edit applied.  On LEDE_OK *out is OWNED
- * (NUL-terminated, *outlen bytes without the NUL): release with lede_free().
- * fmt AUTO means the document's own format. */
+ * (NUL-terminated, *outlen bytes without the NUL; outlen may be NULL):
+ * release with lede_free().  fmt AUTO means the document's own format;
+ * flags are LEDE_RENDER_* bits.  Errors: LEDE_EINVAL (NULL argument or a
+ * format this document cannot be rendered in), LEDE_ENOMEM. */
 LEDE_API lede_status lede_doc_render(lede_engine *e, lede_doc *d,
                                      lede_format fmt, unsigned flags,
                                      char **out, size_t *outlen);
 
 /* ---- scripts ------------------------------------------------------------ */
 
-/* Receives script output in pieces instead of a buffer: data is BORROWED
+/* Receives script output in pieces instead of a buffer, in order, on the
+ * thread running the script: data[0..len) (not NUL-terminated) is BORROWED
  * for the duration of the call.  Return 0 to go on, non-zero to stop the
- * script with LEDE_EIO. */
+ * script: the run then fails with LEDE_EIO.  See "Re-entrancy" above. */
 typedef int (*lede_output_fn)(void *ud, const char *data, size_t len);
 
 /* Sends the output of later runs on e to fn instead of the *out buffer
- * (fn NULL restores buffers).  ud is passed back unchanged. */
+ * (fn NULL restores buffers); *out is then set to NULL and *outlen to 0.
+ * ud is passed back unchanged and must stay valid while fn is set.
+ * Output already given to fn stays given when a run fails later. */
 LEDE_API void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud);
 
 /* Runs the Lua script in the file at path on doc (doc may be NULL: the
@@ -200,9 +260,12 @@ LEDE_API void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud);
  * wrote with lede.write(), or else doc rendered in ro->to.
  * On LEDE_OK, unless an output callback is set, *out is OWNED (release with
  * lede_free()) and *outlen its length; out/outlen may be NULL to discard.
- * Errors: LEDE_ESCRIPT (see lede_errmsg()), LEDE_ELIMIT (memory,
- * instruction or time limit), LEDE_EIO, LEDE_ENOMEM.  The engine stays
- * usable after any error.  Edits the script made stay in doc. */
+ * On error *out is NULL.  ro may be NULL (defaults).
+ * Errors: LEDE_ESCRIPT (a script that cannot be read, does not compile or
+ * raises; see lede_errmsg()), LEDE_ELIMIT (memory, instruction or time
+ * limit), LEDE_EIO (the output callback stopped the run), LEDE_ENOMEM,
+ * LEDE_EINVAL.  The engine stays usable after any error, and nothing is
+ * leaked.  Edits the script made stay in doc, even when it fails later. */
 LEDE_API lede_status lede_run_file(lede_engine *e, const char *path,
                                    lede_doc *doc, const lede_run_options *ro,
                                    char **out, size_t *outlen);
@@ -213,7 +276,8 @@ LEDE_API lede_status lede_run_string(lede_engine *e, const char *name,
                                      lede_doc *doc, const lede_run_options *ro,
                                      char **out, size_t *outlen);
 /* Finds the script NAME.lua on the engine's search path (build tree or
- * installed bundled scripts, then script_path, then $LEDE_PATH).
+ * installed bundled scripts, then script_path, then $LEDE_PATH, read at
+ * each call).  name is a plain name: no '/' and no "..".
  * On LEDE_OK *path is OWNED: release with lede_free().  LEDE_ENOTFOUND
  * when there is none. */
 LEDE_API lede_status lede_find_script(lede_engine *e, const char *name,
@@ -226,21 +290,28 @@ LEDE_API lede_status lede_script_dirs(lede_engine *e, char **path);
 /* ---- host functions ----------------------------------------------------- */
 
 /* What a host function returns to the script; filled through the calls
- * below, valid only during the host function's call. */
+ * below.  BORROWED: valid only during the host function's call. */
 typedef struct lede_result lede_result;
-/* A host function: argv[i] (argl[i] bytes) are the script's arguments
- * converted to strings (nil becomes NULL), BORROWED for the call.  Return
- * 0 for success or non-zero after lede_result_error() to raise a Lua
- * error in the script. */
+/* A host function: argv[i] (argl[i] bytes, NUL-terminated, may hold NULs)
+ * are the script's arguments converted to strings as tostring() would
+ * (nil becomes NULL), at most 64; they are BORROWED for the call.  Return 0
+ * for success, or non-zero (after lede_result_error(), or a generic
+ * "NAME failed" is used) to raise a Lua error in the script, which the
+ * script may catch with pcall.  It runs on the thread of the run; see
+ * "Re-entrancy" above. */
 typedef int (*lede_host_fn)(void *ud, int argc, const char *const *argv,
                             const size_t *argl, lede_result *res);
-/* Sets the function's string result (copied); without it the result is nil. */
+/* Sets the function's string result, copied from s[0..len) (s NULL means
+ * ""); without it the result is nil.  A second call replaces the first. */
 LEDE_API void lede_result_string(lede_result *res, const char *s, size_t len);
-/* Sets the error message raised in the script (copied). */
+/* Sets the error message raised in the script (copied; NULL gives a
+ * generic one) and drops any result.  Return non-zero afterwards. */
 LEDE_API void lede_result_error(lede_result *res, const char *msg);
-/* Makes fn callable from scripts on e as lede.host.NAME(...).  name must be
- * a Lua identifier; registering a name again replaces it.
- * Errors: LEDE_EINVAL, LEDE_ENOMEM. */
+/* Makes fn callable from scripts on e as lede.host.NAME(...), from the next
+ * run on.  name must be a Lua identifier (copied); registering a name again
+ * replaces it; fn NULL removes it (LEDE_OK even if it was not there).  ud
+ * is passed back unchanged and must stay valid while fn is registered.
+ * Errors: LEDE_EINVAL (bad name), LEDE_ENOMEM. */
 LEDE_API lede_status lede_register(lede_engine *e, const char *name,
                                    lede_host_fn fn, void *ud);
 
