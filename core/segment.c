@@ -257,6 +257,16 @@ static const char *const starters[] = {
   "Who", "Why", "With", "Would", "Yesterday", "Yet", "You", "Your",
 };
 
+/* Offices that follow a company's name inside a sentence: "Acme Inc.
+ * Chief Executive Ana Costa said".  Any other capitalised word after
+ * "Inc." or "Co." starts a new sentence. */
+static const char *const offices[] = {
+  "Board", "CEO", "CFO", "Chair", "Chairman", "Chairwoman", "Chief",
+  "Director", "Executive", "Founder", "General", "Head", "Managing",
+  "Partner", "President", "Senior", "Spokesman", "Spokesperson",
+  "Spokeswoman", "Vice",
+};
+
 /* Words that keep "6 p.m." inside its sentence: days, months, zones. */
 static const char *const time_words[] = {
   "AEST", "Apr", "April", "Aug", "August", "BST", "CDT", "CEST", "CET", "CST",
@@ -291,9 +301,16 @@ static size_t next_word(const seg *g, size_t i) {
   return e - i;
 }
 
+/* Titles that stand before a name, as in "at Acme Inc. Dr. Ito said";
+ * offices ("Sen.", "Gov.") are left out, for "the U.S. Sen. Walsh". */
+static const char *const titles[] = {"Dr", "Mr", "Mrs", "Ms", "Prof"};
+
 static int starts_sentence(const seg *g, size_t i) {
   size_t len = next_word(g, i);
-  return len && in_list(starters, sizeof starters / sizeof *starters, g->s + i, len);
+  if (len) return in_list(starters, sizeof starters / sizeof *starters, g->s + i, len);
+  while (i + len < g->n && len < 5 && is_alpha(g->s[i + len])) len++;
+  return i + len < g->n && g->s[i + len] == '.' &&
+         in_list(titles, sizeof titles / sizeof *titles, g->s + i, len);
 }
 
 /* ---- emitting ------------------------------------------------------- */
@@ -367,18 +384,20 @@ static int is_dotted(const unsigned char *w, size_t len) {
 }
 
 /* Class of the token [t, i) before a full stop: an abbrev class, K_AMPM
- * or K_PLAIN.  A lone capital is an initial ("Jonas E. Smith"). */
+ * or K_PLAIN. */
 static int token_class(const seg *g, size_t t, size_t i) {
   const unsigned char *w = g->s + t;
   size_t len = i - t;
   if (len == 0) return K_PLAIN;
+  /* A lone capital is an initial even where its lower case is listed
+   * ("p. 55", "c. 1900"): "I. P. Jensen". */
+  if (len == 1 && is_upper(w[0])) return SEG_ABBR_WORD;
   if (is_ampm(w, len)) return K_AMPM;
   int c = abbrevs_class(g->ab, (const char *)w, len);
   /* State abbreviations are also common words ("ill", "wash", "mass"):
    * only the capitalised form is the abbreviation. */
   if (c == SEG_ABBR_GEO && !is_upper(w[0])) c = SEG_ABBR_NONE;
   if (c != SEG_ABBR_NONE) return c;
-  if (len == 1 && is_upper(w[0])) return SEG_ABBR_WORD;
   if (is_dotted(w, len)) return SEG_ABBR_WORD;
   return K_PLAIN;
 }
@@ -518,11 +537,17 @@ static int period_ends(const seg *g, size_t i, size_t next, int cls) {
     return 1;
   case SEG_ABBR_INNER:
     return 0;
+  case SEG_ABBR_FIRM: {
+    size_t len = next_word(g, next);
+    return !(len && in_list(offices, sizeof offices / sizeof *offices, g->s + next, len));
+  }
   case K_AMPM:
     return ampm_ends(g, raw, next);
   case SEG_ABBR_GEO: {
+    /* "Salem, Ore. Officials said" ends, but not the dateline "SALEM,
+     * Ore. (AP) --", whose next word sits behind an opener. */
     size_t p = raw - space_before(g, raw);
-    if (p < raw && p > 0 && g->s[p - 1] == ',') return 1;  /* "Salem, Ore. The" */
+    if (p < raw && p > 0 && g->s[p - 1] == ',' && next == skip_space(g, i + 1)) return 1;
     return starts_sentence(g, next);
   }
   default:

@@ -25,8 +25,11 @@ enum seg_abbrev_class {
                          number, an ordinary word otherwise */
   SEG_ABBR_GEO = 3,   /* "Calif", "N.Y": as WORD, and also ends the sentence
                          after "City, St." when capitalised */
-  SEG_ABBR_INNER = 4  /* "e.g", "i.e", "vs": never ends a sentence before a
+  SEG_ABBR_INNER = 4, /* "e.g", "i.e", "vs": never ends a sentence before a
                          capitalised word */
+  SEG_ABBR_FIRM = 5   /* "Inc", "Co", "Ltd": ends the sentence before a
+                         capitalised word unless it names an office, as in
+                         "Acme Inc. Chief Executive Ana Costa" */
 };
 
 /* OWNED: free with abbrevs_free().  NULL on out-of-memory. */
