@@ -6,7 +6,9 @@
  * non-blank line -- the only lines on which the two conventions disagree --
  * and asks whether they look wrapped: long enough to be near the wrap width
  * and ending mid-sentence.  A one-paragraph-per-line article has whole
- * paragraphs there, which end with terminal punctuation. */
+ * paragraphs there, which end with terminal punctuation.  When AUTO picks
+ * blank lines, a short complete line opening a block (a headline above its
+ * byline) still ends its paragraph: see deliberate_break(). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,21 +69,41 @@ static int cmp_size(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-lede_para_mode text_detect_mode(const char *s, size_t len) {
-  /* Only a bounded prefix is examined: the convention of a document does
-   * not change halfway, and loading 100 MB must not walk it twice. */
+/* Length of l in code points: a line wrapped at 72 columns holds 72
+ * characters, whatever their UTF-8 length. */
+static size_t line_chars(const char *s, line l) {
+  size_t n = 0;
+  for (size_t i = l.start; i < l.end; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return n;
+}
+
+/* Length of the first word of l, in code points. */
+static size_t first_word_chars(const char *s, line l) {
+  line w = l;
+  w.end = w.start;
+  while (w.end < l.end && s[w.end] != ' ' && s[w.end] != '\t') w.end++;
+  return line_chars(s, w);
+}
+
+/* The wrap width: the 90th percentile of the first lines' lengths, so one
+ * long URL line does not set it.  Only a bounded prefix is examined: the
+ * convention of a document does not change halfway, and loading 100 MB
+ * must not walk it twice. */
+static size_t wrap_width(const char *s, size_t len) {
   size_t scan = len < (1u << 20) ? len : (1u << 20);
-  /* The wrap width: the 90th percentile of the first lines' lengths, so
-   * one long URL line does not set it. */
   size_t lens[256], nlens = 0;
   for (size_t pos = 0; pos < scan && nlens < 256;) {
     line raw = next_line(s, len, pos);
     line l = trim(s, raw);
-    if (l.end > l.start) lens[nlens++] = l.end - l.start;
+    if (l.end > l.start) lens[nlens++] = line_chars(s, l);
     pos = raw.next;
   }
   qsort(lens, nlens, sizeof lens[0], cmp_size);
-  size_t maxlen = nlens ? lens[nlens * 9 / 10] : 0;
+  return nlens ? lens[nlens * 9 / 10] : 0;
+}
+
+static lede_para_mode detect(const char *s, size_t len, size_t maxlen) {
+  size_t scan = len < (1u << 20) ? len : (1u << 20);
   size_t joinable = 0, wrapped = 0;
   line prev = {0, 0, 0};
   int have_prev = 0;
@@ -91,7 +113,7 @@ lede_para_mode text_detect_mode(const char *s, size_t len) {
     if (l.end > l.start) {
       if (have_prev) {
         joinable++;
-        size_t pl = prev.end - prev.start;
+        size_t pl = line_chars(s, prev);
         /* A wrapped line reaches most of the wrap width and breaks
          * mid-sentence; a headline or a byline above text does neither. */
         if (pl * 2 >= maxlen && !ends_terminal(s, prev)) wrapped++;
@@ -107,6 +129,33 @@ lede_para_mode text_detect_mode(const char *s, size_t len) {
   return wrapped * 2 >= joinable ? LEDE_PARAS_BLANK : LEDE_PARAS_LINE;
 }
 
+lede_para_mode text_detect_mode(const char *s, size_t len) {
+  return detect(s, len, wrap_width(s, len));
+}
+
+/* Non-zero when the last word of l starts with a lower-case ASCII letter:
+ * the line stops mid-phrase ("...begins on"). */
+static int ends_lower_word(const char *s, line l) {
+  size_t i = l.end;
+  while (i > l.start && s[i - 1] != ' ' && s[i - 1] != '\t') i--;
+  return s[i] >= 'a' && s[i] <= 'z';
+}
+
+/* In a blank-line document, a line that opens a block and reads as
+ * complete ends its paragraph when the wrapping cannot explain the break:
+ * the next line's first word would have fitted, and the line stays well
+ * short of the width.  This keeps a headline directly above its byline, or
+ * a title above text, apart.  Greedy wrapping never leaves such a line; the
+ * rest guards optimal-fit wrappers (fmt), which do: they leave short lines
+ * mid-paragraph and before long words, mostly ending in a lower-case word.
+ * The width estimate is at most the true width, so it errs towards
+ * joining. */
+static int deliberate_break(const char *s, line l, line next, size_t width) {
+  size_t n = line_chars(s, l);
+  return n * 3 < width * 2 && n + 1 + first_word_chars(s, next) <= width &&
+         (ends_terminal(s, l) || !ends_lower_word(s, l));
+}
+
 static int add_text_para(lede_doc *d, size_t start, size_t end) {
   doc_para p;
   memset(&p, 0, sizeof p);
@@ -119,28 +168,38 @@ static int add_text_para(lede_doc *d, size_t start, size_t end) {
 int text_load(lede_doc *d, lede_para_mode mode) {
   const char *s = d->src;
   size_t len = d->len;
-  if (mode == LEDE_PARAS_AUTO) mode = text_detect_mode(s, len);
-  size_t pstart = 0, pend = 0;
+  /* Deliberate breaks split paragraphs only when AUTO chose blank lines:
+   * an explicit "blank" means exactly what it says. */
+  size_t width = 0;
+  if (mode == LEDE_PARAS_AUTO) {
+    width = wrap_width(s, len);
+    mode = detect(s, len, width);
+    if (mode != LEDE_PARAS_BLANK) width = 0;
+  }
+  size_t pstart = 0;
+  line prev = {0, 0, 0};
   int open = 0;
   for (size_t pos = 0; pos < len;) {
     line raw = next_line(s, len, pos);
     line l = trim(s, raw);
     if (l.end > l.start) {
-      if (open && mode == LEDE_PARAS_LINE) {
-        if (add_text_para(d, pstart, pend)) return LEDE_ENOMEM;
+      if (open && (mode == LEDE_PARAS_LINE ||
+                   (width && prev.start == pstart &&
+                    deliberate_break(s, prev, l, width)))) {
+        if (add_text_para(d, pstart, prev.end)) return LEDE_ENOMEM;
         open = 0;
       }
       if (!open) {
         pstart = l.start;
         open = 1;
       }
-      pend = l.end;
+      prev = l;
     } else if (open) {
-      if (add_text_para(d, pstart, pend)) return LEDE_ENOMEM;
+      if (add_text_para(d, pstart, prev.end)) return LEDE_ENOMEM;
       open = 0;
     }
     pos = raw.next;
   }
-  if (open && add_text_para(d, pstart, pend)) return LEDE_ENOMEM;
+  if (open && add_text_para(d, pstart, prev.end)) return LEDE_ENOMEM;
   return 0;
 }
