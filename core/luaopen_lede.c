@@ -26,60 +26,88 @@ static int ctx_gc(lua_State *L) {
   return 0;
 }
 
+/* What lede.run() allocates in C.  It lives in a to-be-closed userdata,
+ * so whatever raises -- a bad argument, a memory error while pushing the
+ * output -- frees it at once; __gc is the fallback when a host calls us in
+ * a way that skips __close.  One idempotent function serves both, as
+ * liolib's f_gc does. */
+typedef struct run_guard {
+  lede_engine *e;
+  char *found; /* script path from lede_find_script() */
+  char *out;   /* run output */
+} run_guard;
+
+#define GUARD_MT "lede.RunGuard"
+
+static int guard_close(lua_State *L) {
+  run_guard *g = luaL_checkudata(L, 1, GUARD_MT);
+  lede_free(g->out);
+  lede_free(g->found);
+  lede_engine_free(g->e);
+  g->out = g->found = NULL;
+  g->e = NULL;
+  return 0;
+}
+
+/* The run failed: nil and the engine's message (an expected failure, so no
+ * error is raised; misuse raises before this point). */
+static int run_failed(lua_State *L, run_guard *g) {
+  lua_pushnil(L);
+  lua_pushstring(L, lede_errmsg(g->e));
+  return 2;
+}
+
+#define MAX_RUN_ARGS 64
+
 /* lede.run(script, doc [, args]) -> output string, or nil and a message.
- * script is a path, or the name of a bundled/user script. */
+ * script is a path (it holds a '/' or ends in ".lua"), or the name of a
+ * bundled or user script found as `lede NAME` would find it.  The script
+ * runs in a fresh sandboxed engine with the default limits; its edits stay
+ * in doc.  args values are converted with tostring(); the caller's table
+ * is not modified. */
 static int l_run(lua_State *L) {
   const char *script = luaL_checkstring(L, 1);
   lede_doc *doc = lede_lua_todoc(L, 2);
   if (!doc) return luaL_argerror(L, 2, "expected an open lede document");
-  lede_arg args[64];
+  lede_arg args[MAX_RUN_ARGS];
   size_t nargs = 0;
-  if (!lua_isnoneornil(L, 3)) {
+  lua_settop(L, 3);
+  lua_newtable(L); /* [script doc args strs]: anchors converted strings */
+  if (!lua_isnil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 3)) {
-      if (nargs == 64) return luaL_error(L, "too many arguments (at most 64)");
+    lua_pushnil(L); /* [.. strs key] */
+    while (lua_next(L, 3)) { /* [.. strs key value] */
+      if (nargs == MAX_RUN_ARGS)
+        return luaL_error(L, "too many arguments (at most %d)", MAX_RUN_ARGS);
       if (lua_type(L, -2) != LUA_TSTRING) return luaL_error(L, "argument keys must be strings");
-      args[nargs].key = lua_tostring(L, -2);
-      args[nargs].value = luaL_tolstring(L, -1, NULL);
-      /* Keep the converted value anchored in the table of arguments. */
-      lua_pushvalue(L, -3);
-      lua_pushvalue(L, -2);
-      lua_rawset(L, 3);
-      lua_pop(L, 2);
-      nargs++;
+      args[nargs].key = lua_tostring(L, -2); /* anchored by args */
+      luaL_tolstring(L, -1, NULL);            /* [.. strs key value s] */
+      args[nargs].value = lua_tostring(L, -1);
+      lua_rawseti(L, 4, (lua_Integer)++nargs); /* [.. strs key value] */
+      lua_pop(L, 1);                           /* [.. strs key] */
     }
   }
-  lede_engine *e;
-  if (lede_engine_new(NULL, &e) != LEDE_OK) return luaL_error(L, "not enough memory");
-  char *found = NULL;
+  run_guard *g = lua_newuserdatauv(L, sizeof *g, 0); /* [.. strs guard] */
+  g->e = NULL;
+  g->found = g->out = NULL;
+  if (luaL_newmetatable(L, GUARD_MT)) {
+    lua_pushcfunction(L, guard_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, guard_close);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_toclose(L, -1); /* closed on return and on error */
+  if (lede_engine_new(NULL, &g->e) != LEDE_OK) return luaL_error(L, "not enough memory");
   size_t n = strlen(script);
   int is_path = strchr(script, '/') || (n > 4 && strcmp(script + n - 4, ".lua") == 0);
-  if (!is_path && lede_find_script(e, script, &found) != LEDE_OK) {
-    lua_pushnil(L);
-    lua_pushstring(L, lede_errmsg(e));
-    lede_engine_free(e);
-    return 2;
-  }
+  if (!is_path && lede_find_script(g->e, script, &g->found) != LEDE_OK)
+    return run_failed(L, g);
   lede_run_options ro = {args, nargs, LEDE_FORMAT_AUTO, 0};
-  char *out = NULL;
   size_t outlen = 0;
-  lede_status st = lede_run_file(e, found ? found : script, doc, &ro, &out, &outlen);
-  lede_free(found);
-  if (st != LEDE_OK) {
-    lua_pushnil(L);
-    lua_pushstring(L, lede_errmsg(e));
-    lede_engine_free(e);
-    return 2;
-  }
-  lede_engine_free(e);
-  /* pushlstring may raise: free the buffer through a to-be-closed slot
-   * would be overkill; copy into a Lua buffer first. */
-  luaL_Buffer b;
-  char *dst = luaL_buffinitsize(L, &b, outlen);
-  memcpy(dst, out, outlen);
-  lede_free(out);
-  luaL_pushresultsize(&b, outlen);
+  if (lede_run_file(g->e, g->found ? g->found : script, doc, &ro, &g->out, &outlen) != LEDE_OK)
+    return run_failed(L, g);
+  lua_pushlstring(L, g->out, outlen); /* may raise: g still owns out */
   return 1;
 }
 
