@@ -127,17 +127,6 @@ void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
 
 /* ---- documents ---------------------------------------------------------- */
 
-/* Line and column (1-based) of byte off, for error messages. */
-static void line_col(const char *s, size_t off, size_t *line, size_t *col) {
-  size_t l = 1, c = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (s[i] == '\n') { l++; c = 1; }
-    else if ((s[i] & 0xC0) != 0x80) c++;
-  }
-  *line = l;
-  *col = c;
-}
-
 /* Loads src[0..len); with owned, src is malloc'd with room for a NUL and
  * the document takes it over (freed here on error). */
 static lede_status load_named(lede_engine *e, const char *name, char *src,
@@ -156,11 +145,9 @@ static lede_status load_named(lede_engine *e, const char *name, char *src,
   size_t bad = utf8_check(src, len, &is_nul);
   if (bad != UTF8_OK) {
     if (!(opt->flags & LEDE_LOAD_REPLACE_INVALID)) {
-      size_t line, col;
-      line_col(src, bad, &line, &col);
-      st = engine_error(e, LEDE_EUTF8, "%s:%zu:%zu: %s at byte offset %zu (0x%02X)",
-                        name, line, col, is_nul ? "NUL byte" : "invalid UTF-8", bad,
-                        (unsigned char)src[bad]);
+      char what[128];
+      utf8_describe(src, bad, is_nul, what, sizeof what);
+      st = engine_error(e, LEDE_EUTF8, "%s:%s", name, what);
       goto fail;
     }
     size_t fixed_len;

@@ -48,9 +48,10 @@ static int l_load(lua_State *L) {
   char *fixed = NULL;
   if (bad != UTF8_OK) {
     if (!(o.flags & LEDE_LOAD_REPLACE_INVALID)) {
+      char what[128];
+      utf8_describe(src, bad, is_nul, what, sizeof what);
       lua_pushnil(L);
-      lua_pushfstring(L, "%s at byte offset %I", is_nul ? "NUL byte" : "invalid UTF-8",
-                      (lua_Integer)bad);
+      lua_pushstring(L, what);
       return 2;
     }
     fixed = utf8_repair(src, len, &len);
@@ -100,9 +101,11 @@ static int l_sentences(lua_State *L) {
   lede_luactx *ctx = lede_lua_ctx(L);
   int is_nul;
   size_t bad = utf8_check(s, len, &is_nul);
-  if (bad != UTF8_OK)
-    return luaL_error(L, "%s at byte offset %I", is_nul ? "NUL byte" : "invalid UTF-8",
-                      (lua_Integer)bad);
+  if (bad != UTF8_OK) {
+    char what[128];
+    utf8_describe(s, bad, is_nul, what, sizeof what);
+    return luaL_error(L, "lede.sentences: %s", what);
+  }
   lua_newtable(L); /* [.. t] */
   lede_lua_pushdoc(L, NULL, 1); /* [.. t holder]: frees the doc on error */
   lede_doc *d = doc_new(s, len, LEDE_FORMAT_TEXT);

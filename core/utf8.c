@@ -2,6 +2,7 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,4 +82,18 @@ char *utf8_repair(const char *str, size_t n, size_t *outlen) {
   *outlen = (size_t)(o - out);
   char *shrunk = realloc(out, *outlen + 1);
   return shrunk ? shrunk : out;
+}
+
+void utf8_describe(const char *s, size_t bad, int is_nul, char *buf, size_t cap) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < bad; i++) {
+    if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) {
+      line++;
+      col = 1;
+    } else if (s[i] != '\r' && ((unsigned char)s[i] & 0xC0) != 0x80) {
+      col++;
+    }
+  }
+  snprintf(buf, cap, "%zu:%zu: %s at byte offset %zu (0x%02X)", line, col,
+           is_nul ? "NUL byte" : "invalid UTF-8", bad, (unsigned char)s[bad]);
 }

@@ -15,6 +15,12 @@ size_t utf8_check(const char *s, size_t n, int *is_nul);
  * OWNED (free()); NULL on out-of-memory. */
 char *utf8_repair(const char *s, size_t n, size_t *outlen);
 
+/* Describes the error utf8_check() found at byte bad of s (bad < len) as
+ * "LINE:COL: invalid UTF-8 at byte offset BAD (0xXX)" (or "NUL byte ...")
+ * in buf, truncated to cap.  LINE and COL are 1-based, COL counts code
+ * points, and \n, \r\n and \r each end a line, as for paragraphs. */
+void utf8_describe(const char *s, size_t bad, int is_nul, char *buf, size_t cap);
+
 /* Length of the valid sequence starting at s[0] (1..4), or 0 if invalid. */
 size_t utf8_seqlen(const unsigned char *s, size_t n);
 
