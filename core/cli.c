@@ -89,6 +89,25 @@ static void read_header(const char *path, char *buf, size_t cap) {
   fclose(f);
 }
 
+/* The description on the first header line, "-- NAME: description"; a
+ * first line without the "NAME:" prefix is the description as a whole.
+ * *len gets its length (0 without a header). */
+static const char *header_description(const char *header, const char *name,
+                                      size_t *len) {
+  const char *eol = strchr(header, '\n');
+  const char *end = eol ? eol : header + strlen(header);
+  const char *q = header[0] ? header + 2 : header;
+  while (q < end && (*q == ' ' || *q == '\t')) q++;
+  size_t n = strlen(name);
+  if ((size_t)(end - q) > n && strncmp(q, name, n) == 0 && q[n] == ':') {
+    q += n + 1;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+  }
+  while (end > q && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) end--;
+  *len = (size_t)(end - q);
+  return q;
+}
+
 /* Option lines look like "--   --name VALUE   description"; VALUE is an
  * upper-case placeholder when the option takes one. */
 static void parse_declared(cli *c, const char *header) {
@@ -258,7 +277,9 @@ static int list_scripts(lede_engine *e) {
     int nn = 0;
     while ((ent = readdir(d)) && nn < 512) {
       size_t l = strlen(ent->d_name);
-      if (l > 4 && strcmp(ent->d_name + l - 4, ".lua") == 0) names[nn++] = strndup(ent->d_name, l - 4);
+      if (l > 4 && strcmp(ent->d_name + l - 4, ".lua") == 0 &&
+          (names[nn] = strndup(ent->d_name, l - 4)) != NULL)
+        nn++;
     }
     closedir(d);
     for (int a = 0; a < nn; a++)
@@ -273,10 +294,9 @@ static int list_scripts(lede_engine *e) {
         char path[4096], header[8192];
         snprintf(path, sizeof path, "%s/%s.lua", dir, names[k]);
         read_header(path, header, sizeof header);
-        /* First line: "-- name: description". */
-        const char *desc = strchr(header, ':');
-        const char *eol = desc ? strchr(desc, '\n') : NULL;
-        if (desc && eol) printf("  %-12s %.*s\n", names[k], (int)(eol - desc - 2), desc + 2);
+        size_t dl;
+        const char *desc = header_description(header, names[k], &dl);
+        if (dl) printf("  %-12s %.*s\n", names[k], (int)dl, desc);
         else printf("  %s\n", names[k]);
       }
       free(names[k]);
@@ -388,16 +408,16 @@ done:
 static void print_script_help(const char *name, const char *path) {
   char header[8192];
   read_header(path, header, sizeof header);
-  printf("lede %s: ", name);
-  for (const char *p = header; *p;) {
+  size_t dl;
+  const char *desc = header_description(header, name, &dl);
+  if (dl) printf("lede %s: %.*s\n", name, (int)dl, desc);
+  else printf("lede %s\n", name);
+  const char *p = strchr(header, '\n');
+  for (p = p ? p + 1 : ""; *p;) {
     const char *eol = strchr(p, '\n');
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *q = p + 2;
     if (q < p + len && *q == ' ') q++;
-    if (p == header) { /* drop the "name:" prefix of the first line */
-      const char *colon = memchr(q, ':', (size_t)(p + len - q));
-      if (colon) q = colon + 2 <= p + len ? colon + 2 : p + len;
-    }
     printf("%.*s\n", (int)(p + len - q), q);
     p = eol ? eol + 1 : p + len;
   }
