@@ -151,6 +151,7 @@ int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
     doc_para *p = &d->paras[pi];
     p->first_sent = d->nsent;
     p->nsent = 0;
+    p->nsent_removed = 0;
     if (p->kind == PK_CODE || p->kind == PK_HTML) continue;
     c.pi = pi;
     c.base = p->tstart;
@@ -336,6 +337,11 @@ void doc_sent_remove(lede_doc *d, size_t si) {
   if (d->sents[si].flags & ITEM_REMOVED) return;
   d->sents[si].flags |= ITEM_REMOVED;
   d->nremoved_sents++;
+  doc_para *p = &d->paras[d->sents[si].para];
+  if (++p->nsent_removed == p->nsent && !(p->flags & ITEM_REMOVED)) {
+    p->flags |= ITEM_REMOVED;
+    d->nremoved_paras++;
+  }
 }
 
 void doc_para_remove(lede_doc *d, size_t pi) {

@@ -41,6 +41,7 @@ typedef struct doc_para {
   size_t start, end;   /* source range [start, end) */
   size_t tstart, tend; /* plain-text range in doc->text */
   size_t first_sent, nsent; /* into doc->sents once segmented */
+  size_t nsent_removed;     /* of those; when all go, so does the paragraph */
   size_t map_first, map_n;  /* markdown: this block's doc->map entries */
   uint8_t kind, level, depth, flags;
   void *node;          /* markdown: the cmark block node */
@@ -124,6 +125,8 @@ size_t doc_sent_textlen(const lede_doc *d, size_t si);
 /* Replaces bytes [i, j) of the sentence's current text with r[0..rl). */
 int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
                      const char *r, size_t rl);
+/* Removing the last sentence left in a paragraph removes the paragraph
+ * too, so no renderer leaves an empty paragraph and its separators. */
 void doc_sent_remove(lede_doc *d, size_t si);
 void doc_para_remove(lede_doc *d, size_t pi);
 
