@@ -398,27 +398,39 @@ static int l_json(lua_State *L) {
 
 /* ---- host functions ----------------------------------------------------- */
 
+/* The host function's answer is collected in C, in the run's scratch
+ * buffer, and pushed only after the host function returned: a Lua push
+ * can raise (memory limit), and a raise inside lede_result_*() would
+ * longjmp through the host's own frames, skipping its clean-up. */
 struct lede_result {
-  lua_State *L;
-  int has_value, has_error;
+  dbuf *buf;     /* the context's scratch: result or message */
+  int has_value; /* buf holds the string result */
+  int has_error; /* buf holds the error message */
 };
 
+static void result_set(lede_result *res, const char *s, size_t len) {
+  res->buf->n = 0;
+  res->buf->failed = 0;
+  dbuf_put(res->buf, s, len);
+}
+
 void lede_result_string(lede_result *res, const char *s, size_t len) {
-  if (res->has_value) lua_pop(res->L, 1);
-  lua_pushlstring(res->L, s ? s : "", s ? len : 0);
+  if (!res) return;
+  result_set(res, s ? s : "", s ? len : 0);
   res->has_value = 1;
+  res->has_error = 0;
 }
 
 void lede_result_error(lede_result *res, const char *msg) {
-  if (res->has_error) lua_pop(res->L, 1);
-  if (res->has_value) {
-    lua_pop(res->L, 1);
-    res->has_value = 0;
-  }
-  lua_pushstring(res->L, msg ? msg : "host function failed");
+  if (!res) return;
+  if (!msg) msg = "host function failed";
+  result_set(res, msg, strlen(msg));
+  res->has_value = 0;
   res->has_error = 1;
 }
 
+/* lede.host.NAME(...): converts the arguments, calls the host, then turns
+ * its answer into a result or a Lua error at the caller's line. */
 static int l_host_call(lua_State *L) {
   const host_fn *h = lua_touserdata(L, lua_upvalueindex(1));
   int argc = lua_gettop(L);
@@ -434,14 +446,28 @@ static int l_host_call(lua_State *L) {
       lua_replace(L, i + 1); /* keep the converted string anchored */
     }
   }
-  lede_result res = {L, 0, 0};
-  int top = lua_gettop(L);
+  lede_luactx *ctx = lede_lua_ctx(L);
+  lede_result res = {&ctx->scratch, 0, 0};
+  ctx->scratch.n = 0;
   int rc = h->fn(h->ud, argc, argv, argl, &res);
+  /* From here on raising is safe again: the host's frames are gone. */
+  dbuf *b = &ctx->scratch;
+  if (b->failed) {
+    int hit = b->failed == LEDE_ELIMIT;
+    b->failed = 0;
+    b->n = 0;
+    return luaL_error(L, hit ? "script exceeded memory limit" : "not enough memory");
+  }
   if (rc || res.has_error) {
-    if (!res.has_error) lua_pushfstring(L, "%s failed", h->name);
+    luaL_where(L, 1); /* [.. where] "script.lua:12: " */
+    if (res.has_error) lua_pushlstring(L, b->p ? b->p : "", b->n);
+    else lua_pushfstring(L, "%s failed", h->name);
+    lua_concat(L, 2); /* [.. message] */
     return lua_error(L);
   }
-  return lua_gettop(L) - top > 0 ? 1 : 0;
+  if (!res.has_value) return 0;
+  lua_pushlstring(L, b->p ? b->p : "", b->n); /* [.. result] */
+  return 1;
 }
 
 int lede_lua_module(lua_State *L);
