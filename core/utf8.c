@@ -59,29 +59,54 @@ size_t utf8_check(const char *str, size_t n, int *is_nul) {
   return UTF8_OK;
 }
 
+/* Bytes one U+FFFD stands for at an invalid position: the maximal subpart
+ * of a well-formed sequence (Unicode 15, section 3.9, as Python and the
+ * WHATWG decoder do), so a truncated "\xE2\x82" is one replacement, not
+ * two, and a stray byte is one. */
+static size_t bad_len(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0xC2 || c > 0xF4) return 1;
+  size_t want = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4, m = 1;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c == 0xE0) lo = 0xA0;
+  else if (c == 0xED) hi = 0x9F;
+  else if (c == 0xF0) lo = 0x90;
+  else if (c == 0xF4) hi = 0x8F;
+  if (m < n && s[m] >= lo && s[m] <= hi)
+    for (m++; m < want && m < n && (s[m] & 0xC0) == 0x80;) m++;
+  return m;
+}
+
 char *utf8_repair(const char *str, size_t n, size_t *outlen) {
   const unsigned char *s = (const unsigned char *)str;
-  /* Each bad byte becomes at most 3 bytes; guard the multiplication. */
-  if (n > (SIZE_MAX - 1) / 3) return NULL;
-  char *out = malloc(n * 3 + 1), *o = out;
+  /* Two passes, so a 100 MB file with one bad byte does not reserve
+   * 300 MB: the first sizes the output. */
+  size_t need = 0;
+  for (size_t i = 0, l; i < n; i += l) {
+    l = s[i] ? utf8_seqlen(s + i, n - i) : 0;
+    if (l) {
+      need += l;
+    } else {
+      l = s[i] ? bad_len(s + i, n - i) : 1;
+      need += 3;
+    }
+  }
+  char *out = malloc(need + 1), *o = out;
   if (!out) return NULL;
-  size_t i = 0;
-  while (i < n) {
-    size_t l = s[i] ? utf8_seqlen(s + i, n - i) : 0;
-    if (l == 0) {
+  for (size_t i = 0, l; i < n; i += l) {
+    l = s[i] ? utf8_seqlen(s + i, n - i) : 0;
+    if (l) {
+      memcpy(o, s + i, l);
+      o += l;
+    } else {
+      l = s[i] ? bad_len(s + i, n - i) : 1;
       memcpy(o, "\xEF\xBF\xBD", 3);
       o += 3;
-      i++;
-      continue;
     }
-    memcpy(o, s + i, l);
-    o += l;
-    i += l;
   }
   *o = '\0';
-  *outlen = (size_t)(o - out);
-  char *shrunk = realloc(out, *outlen + 1);
-  return shrunk ? shrunk : out;
+  *outlen = need;
+  return out;
 }
 
 void utf8_describe(const char *s, size_t bad, int is_nul, char *buf, size_t cap) {

@@ -11,8 +11,9 @@
  * invalid) or of the first NUL byte, else UTF8_OK.  *is_nul tells which. */
 size_t utf8_check(const char *s, size_t n, int *is_nul);
 
-/* A copy of s with every invalid sequence and NUL replaced by U+FFFD.
- * OWNED (free()); NULL on out-of-memory. */
+/* A copy of s with every NUL and every maximal invalid subsequence (a
+ * truncated sequence counts once, as in Python and WHATWG decoders)
+ * replaced by U+FFFD.  OWNED (free()); NULL on out-of-memory. */
 char *utf8_repair(const char *s, size_t n, size_t *outlen);
 
 /* Describes the error utf8_check() found at byte bad of s (bad < len) as
