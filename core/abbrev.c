@@ -11,7 +11,10 @@
 #include <string.h>
 
 /* Each entry says what the word does to the full stop after it (see the
- * seg_abbrev_class comments in segment.h).  The table is sorted by key in
+ * seg_abbrev_class comments in segment.h): W most abbreviations, F company
+ * suffixes, G states and provinces, N words that abbreviate only before a
+ * number (street suffixes too, since "Ave." so often ends a sentence), I
+ * the Latin connectives that never do.  The table is sorted by key in
  * byte order, so a NULL set can be searched without being built; a test
  * walks abbrevs_builtin() to check both the order and the hash set. */
 typedef struct {
@@ -90,9 +93,13 @@ typedef struct {
   unsigned char cls;
 } slot;
 
+/* Keys live in the arena rather than in fixed slots so that a 64-byte limit
+ * costs nothing for the usual four-byte words, and so that a clone is two
+ * flat copies with no pointers to fix up. */
 struct seg_abbrevs {
   slot *slots;
-  size_t cap;          /* a power of two, kept at most half full */
+  size_t cap;          /* a power of two, kept at most half full so that
+                          linear probes stay short */
   size_t count;
   char *arena;
   size_t used, size;
@@ -130,6 +137,8 @@ static slot *find_slot(const seg_abbrevs *a, const char *w, size_t len,
   }
 }
 
+/* Doubles the table (512 slots at first: the built-ins fill under half)
+ * and reinserts by stored hash, without touching the arena. */
 static int grow_slots(seg_abbrevs *a) {
   size_t ncap = a->cap ? a->cap * 2 : 512;
   slot *ns = calloc(ncap, sizeof *ns);
@@ -174,6 +183,9 @@ static int insert(seg_abbrevs *a, const char *w, size_t len, int cls) {
   return 0;
 }
 
+/* The built-ins are inserted one by one rather than copied from a
+ * precomputed table: 230 hashes cost microseconds, and the table stays
+ * plain, reviewable data. */
 seg_abbrevs *abbrevs_new(void) {
   seg_abbrevs *a = calloc(1, sizeof *a);
   if (!a) return NULL;
@@ -186,6 +198,7 @@ seg_abbrevs *abbrevs_new(void) {
   return a;
 }
 
+/* A NULL source means "the built-in list", as everywhere in this API. */
 seg_abbrevs *abbrevs_clone(const seg_abbrevs *src) {
   if (!src) return abbrevs_new();
   seg_abbrevs *a = calloc(1, sizeof *a);
@@ -247,6 +260,8 @@ static int builtin_class(const char *w, size_t len) {
   return SEG_ABBR_NONE;
 }
 
+/* The segmenter's lookup: called for the token before most full stops, so
+ * it hashes once and compares bytes only on a hash match. */
 int abbrevs_class(const seg_abbrevs *a, const char *word, size_t len) {
   if (len && word[len - 1] == '.') len--;
   if (len == 0 || len > SEG_ABBREV_MAX) return SEG_ABBR_NONE;

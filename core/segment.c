@@ -1,9 +1,9 @@
 /* segment.c -- sentence segmentation of one paragraph.
  *
- * A byte scanner: the hot loop skips, through a 256-entry table, to the few
- * bytes that can matter (. ! ? ) newline, and the lead bytes of the UTF-8
- * ellipsis, bullets and CJK stops), and each of those is judged from a
- * bounded window around it.  The window never reaches back past the start
+ * A byte scanner: the hot loop skips (sixteen bytes at a time with SSE2) to
+ * the few bytes that can matter (. ! ? ) newline, and the lead bytes of the
+ * UTF-8 ellipsis, bullets and CJK stops), and each of those is judged from
+ * a bounded window around it.  The window never reaches back past the start
  * of the current sentence nor more than TOK_MAX bytes, and every forward
  * look is followed by resuming the scan past what it read, so the cost is
  * linear whatever the input (1 MB of "?!" is one cluster, read once).
@@ -321,13 +321,18 @@ static int in_list(const char *const *list, size_t count, const unsigned char *w
   return 0;
 }
 
-/* Length of the ASCII word at i, or 0 when it is not followed by a
- * non-letter other than '.' ("A." is an initial, not the article). */
-static size_t next_word(const seg *g, size_t i) {
+/* Length of the ASCII word at i, or 0 past WORD_MAX letters. */
+static size_t word_len(const seg *g, size_t i) {
   size_t e = i;
   while (e < g->n && e - i <= WORD_MAX && is_alpha(g->s[e])) e++;
-  if (e == i || e - i > WORD_MAX || (e < g->n && g->s[e] == '.')) return 0;
-  return e - i;
+  return e - i > WORD_MAX ? 0 : e - i;
+}
+
+/* As word_len, but 0 for a word followed by '.': "A." is an initial, not
+ * the article, and "It." no sentence opener. */
+static size_t next_word(const seg *g, size_t i) {
+  size_t len = word_len(g, i);
+  return len && i + len < g->n && g->s[i + len] == '.' ? 0 : len;
 }
 
 /* Titles that stand before a name, as in "at Acme Inc. Dr. Ito said";
@@ -344,6 +349,9 @@ static int starts_sentence(const seg *g, size_t i) {
 
 /* ---- emitting ------------------------------------------------------- */
 
+/* Hands [lo, hi) less its surrounding white space to the caller; ranges
+ * that hold only white space (a list break at a paragraph's start) are
+ * dropped rather than reported as empty sentences. */
 static void emit_range(seg *g, size_t lo, size_t hi) {
   size_t w;
   while (hi > lo && (w = space_before(g, hi)) != 0) hi -= w;
@@ -477,6 +485,8 @@ static size_t list_label(seg *g, size_t end, size_t after) {
   } else {
     return 0;
   }
+  /* raw is where the item would start: before "(" in "(3)" and before a
+   * bullet glued to its label ("⁃9."). */
   size_t raw = lab;
   if (raw > g->sent && s[raw - 1] == '(') raw--;
   else raw -= bullet_before(g, raw) && raw - 3 >= g->sent ? 3 : 0;
@@ -508,6 +518,8 @@ static int line_item(const seg *g, size_t j, size_t nl) {
   if (bullet_at(g, j)) return 1;
   if (e2(g, j, 0x80, 0x93) || e2(g, j, 0x80, 0x94)) {
     if (!space_at(g, j + 3)) return 0;
+    /* Back over the line's trailing space and closers to its last mark;
+     * bounded, since a run of empty lines would otherwise be rescanned. */
     size_t p = nl, steps = 0, w;
     while (steps++ < 8 && (w = space_before(g, p)) != 0) p -= w;
     while (steps++ < 16 && p > 0 && (w = closer_at(g, p - 1)) != 0) p--;
@@ -538,10 +550,10 @@ static int line_item(const seg *g, size_t j, size_t nl) {
  * "At 5 a.m. Mr. Smith went" (golden rule 18), which cannot be a sentence
  * of its own.  Otherwise the time ended the sentence. */
 static int ampm_ends(const seg *g, size_t t, size_t next) {
-  size_t len = next_word(g, next);
+  size_t len = word_len(g, next);  /* "9 a.m. ET." too */
   if (len && in_list(time_words, sizeof time_words / sizeof *time_words, g->s + next, len))
     return 0;
-  if (t - g->sent > TOK_MAX) return 1;
+  if (t - g->sent > TOK_MAX) return 1;  /* a long clause before the time */
   int words = 0, inword = 0;
   for (size_t k = g->sent; k < t; k++) {
     int sp = g->s[k] == ' ' || g->s[k] == '\t' || g->s[k] == '\n' || g->s[k] == '\r';
@@ -557,7 +569,7 @@ static int period_ends(const seg *g, size_t i, size_t next, int cls) {
   if (cls == C_LOWER || cls == C_PUNCT) return 0;
   int longtok;
   size_t raw = token_start(g, i, &longtok);
-  if (longtok) return 1;
+  if (longtok) return 1;  /* no abbreviation is that long: a URL, a path */
   size_t t = strip_openers(g, raw, i);
   int k = token_class(g, t, i);
   if (cls == C_DIGIT) return k == K_PLAIN;  /* "$100.00. 5" vs "p. 55" */
@@ -624,7 +636,9 @@ static size_t on_terminal(seg *g, size_t i) {
       cjk |= kind == T_CJK;
       j += l;
     } else if (j + 1 < n && s[j] == ' ' && s[j + 1] == '.' && dots && !exclaim) {
-      spaced = 1;  /* ". . ." */
+      /* ". . .": one space between dots continues the cluster; after "?"
+       * or "!" a lone dot is more likely the start of something else. */
+      spaced = 1;
       j++;
     } else {
       break;
@@ -632,11 +646,15 @@ static size_t on_terminal(seg *g, size_t i) {
   }
   size_t k = j, w;
   while ((w = closer_at(g, k)) != 0) k += w;
+  /* CJK text has no spaces between sentences, so its stops end one
+   * outright; so does anything at the end of the paragraph. */
   if (cjk || k >= n) {
     boundary(g, k);
     return k > g->sent ? k : g->sent;
   }
   if (!space_at(g, k)) {
+    /* Only a bare single stop may end a sentence with no space after it:
+     * after a closer ("Jr.'s") or inside "?!x" the text runs on. */
     if (k == j && nterm == 1 && !cjk && dots + exclaim == 1 && nospace_ends(g, i, j)) {
       boundary(g, j);
       return j;
@@ -754,6 +772,8 @@ int segment(const seg_abbrevs *abbrevs, const char *text, size_t len,
   g.sent = skip_space(&g, 0);
   const unsigned char *s = g.s;
   size_t i = g.sent;
+  /* Every handler returns a position past i and never before g.sent, so
+   * the scan only moves forward. */
   while (i < len && !g.rc) {
     i = next_candidate(s, i, len);
     if (i >= len) break;

@@ -269,6 +269,14 @@ static news_case news_cases[] = {
    2, {"Dr. Ito's team and Ana Costa Jr. of Acme Data plan to publish.", "The date is open."}},
   {"parenthesis after full stop", "Turnout fell. (It rose in 2019.) Officials blamed the rain.",
    3, {"Turnout fell.", "(It rose in 2019.)", "Officials blamed the rain."}},
+  {"time zone after a.m.", "The storm hit at 3 a.m. ET. Power was back by noon.",
+   2, {"The storm hit at 3 a.m. ET.", "Power was back by noon."}},
+  {"party and state after a senator", "Sen. Ana Costa, D-Mass., said the vote was close. She voted no.",
+   2, {"Sen. Ana Costa, D-Mass., said the vote was close.", "She voted no."}},
+  {"quoted question then capitalised word", "\"Is it safe?\" Officials said it was. Residents returned.",
+   3, {"\"Is it safe?\"", "Officials said it was.", "Residents returned."}},
+  {"abbreviated month before a number", "The Sept. 11 report was released in Oct. 2004. It ran 567 pp. and cost $15.",
+   2, {"The Sept. 11 report was released in Oct. 2004.", "It ran 567 pp. and cost $15."}},
   {"money at sentence end", "Tickets cost \xc2\xa3""25. Children go free.", 2, {"Tickets cost \xc2\xa3""25.", "Children go free."}},
 };
 
