@@ -1,0 +1,2448 @@
+/* md.c -- Markdown documents through libcmark: load, edit, render.
+ *
+ * Loading.  cmark parses the source into a tree that we keep: the identity
+ * HTML render is then exactly cmark's.  Every text block (paragraph,
+ * heading, code block, HTML block) becomes a doc paragraph.  The plain text
+ * of a paragraph or heading is its inline content with mark-up removed
+ * (text and code-span literals, a soft break as one space, a hard break as
+ * a newline), and the doc map takes each plain-text byte back to its source
+ * byte.  cmark's inline source positions are wrong on continuation lines
+ * (upstream issues 296 and 442), so we take only block positions from cmark
+ * and find every inline node in the source ourselves: a cursor walks the
+ * block's content stream (its source lines without container prefixes) in
+ * step with the inline tree -- see "scanner" below.
+ *
+ * Editing.  doc.c records edits per sentence in original plain-text
+ * coordinates.  Before a render we apply them to the tree block by block
+ * (apply_para): each edit is cut at the inline leaves it spans, so mark-up
+ * around untouched bytes stays.  The same plan is written as patches of the
+ * source for `--to markdown`, so an edited document keeps its own layout.
+ * A block whose edits change after they were applied is restored by
+ * re-parsing the source (cmark is fast, and this only happens when a script
+ * renders, edits the same paragraph again and renders again).
+ *
+ * Memory.  cmark's default allocator aborts on out-of-memory; ours charges
+ * the document's budget, tracks every block, and on failure longjmps back
+ * to the md_load/md_render entry, which frees the whole tree. */
+#include <cmark.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+/* ---- allocator ---------------------------------------------------------- */
+
+/* Every block cmark gets from us carries this header: a doubly linked list
+ * through all live blocks of one document lets a failed call free the whole
+ * tree, and the size lets free() credit the budget. */
+typedef union mhdr {
+  struct {
+    union mhdr *prev, *next;
+    struct md_state *owner;
+    size_t size;
+  } h;
+  max_align_t align; /* keeps the payload after the header aligned */
+} mhdr;
+
+/* Line starts of the source, splitting at \n, \r\n and \r as cmark does.
+ * lines[k] is the offset of line k+1; lines[nlines] == len. */
+typedef struct lines {
+  size_t *at;
+  size_t n;
+  size_t bom; /* cmark skips a leading UTF-8 BOM: columns of line 1 start after it */
+} lines;
+
+typedef struct md_patch {
+  size_t a, b;   /* source range replaced */
+  char *s;       /* replacement, arena memory */
+  size_t len;
+} md_patch;
+
+typedef struct md_state {
+  lede_doc *d;
+  cmark_mem mem;      /* the callbacks below; nodes point at it */
+  mhdr blocks;        /* sentinel of the list of live blocks */
+  cmark_node *root;   /* NULL after a failed call: the next one re-parses */
+  int status;         /* why the last protected call failed */
+  unsigned ticks;     /* allocations since the last interrupt poll */
+  /* Per paragraph: the edit signature (para_sig) applied to the tree, 0
+   * while its block is pristine.  budget memory, survives re-parses. */
+  size_t *applied;
+  size_t napplied;
+  int tree_edited;    /* some block of the tree differs from the source */
+  /* Source patches that turn the source into the edited Markdown, one list
+   * per paragraph, built with the tree edits (arena memory). */
+  md_patch **patches;
+  size_t *npatches;
+  int patch_failed;   /* a patch could not be made: render the tree instead */
+  lines ln;           /* line index of the source (arena), once built */
+} md_state;
+
+/* The context of the md_load/md_render call running on this thread.
+ *
+ * This is the one thread-local in liblede, and the reason is cmark's
+ * allocator interface: cmark_mem's callbacks receive no context pointer,
+ * so a failing calloc() has no other way to find the jmp_buf of the call
+ * it must abandon.  (free and realloc find their document through the
+ * block header.)  It is set only while a protected call runs, restored on
+ * exit, and never shared between threads, so one-engine-per-thread
+ * embedding stays safe. */
+typedef struct md_ctx {
+  md_state *m;
+  jmp_buf jb;
+  struct md_ctx *prev;
+} md_ctx;
+
+static _Thread_local md_ctx *tl_ctx;
+
+/* Abandons the current protected call with status st. */
+static _Noreturn void mem_fail(int st) {
+  md_ctx *c = tl_ctx;
+  c->m->status = st;
+  longjmp(c->jb, 1);
+}
+
+static lede_budget *m_budget(const md_state *m) { return m->d->budget; }
+
+static void blk_link(md_state *m, mhdr *h) {
+  h->h.owner = m;
+  h->h.prev = &m->blocks;
+  h->h.next = m->blocks.h.next;
+  m->blocks.h.next->h.prev = h;
+  m->blocks.h.next = h;
+}
+
+static void *md_calloc(size_t n, size_t size) {
+  md_ctx *c = tl_ctx;
+  if (!c) {
+    /* Unreachable: every cmark call runs inside md_protected().  Keep the
+     * memory untracked rather than crash. */
+    mhdr *h = calloc(1, sizeof *h + n * size);
+    if (h) h->h.owner = NULL;
+    return h ? h + 1 : NULL;
+  }
+  md_state *m = c->m;
+  if (size && n > (SIZE_MAX - sizeof(mhdr)) / size) mem_fail(LEDE_ENOMEM);
+  size_t bytes = n * size;
+  /* cmark can spend a long time in one call on a big document: this is
+   * where a time limit gets its chance to stop it. */
+  if ((++m->ticks & 0x3FFF) == 0 && budget_interrupted(m_budget(m)))
+    mem_fail(LEDE_ELIMIT);
+  if (budget_charge(m_budget(m), bytes + sizeof(mhdr))) mem_fail(LEDE_ELIMIT);
+  mhdr *h = calloc(1, sizeof *h + bytes);
+  if (!h) {
+    budget_credit(m_budget(m), bytes + sizeof(mhdr));
+    mem_fail(LEDE_ENOMEM);
+  }
+  h->h.size = bytes;
+  blk_link(m, h);
+  return h + 1;
+}
+
+static void *md_realloc(void *p, size_t size) {
+  if (!p) return md_calloc(1, size);
+  mhdr *h = (mhdr *)p - 1;
+  md_state *m = h->h.owner;
+  if (!m) {
+    mhdr *nh = realloc(h, sizeof *h + size);
+    return nh ? nh + 1 : NULL;
+  }
+  if (size > SIZE_MAX - sizeof(mhdr)) mem_fail(LEDE_ENOMEM);
+  size_t old = h->h.size;
+  if (size > old && budget_charge(m_budget(m), size - old)) mem_fail(LEDE_ELIMIT);
+  mhdr *prev = h->h.prev, *next = h->h.next;
+  mhdr *nh = realloc(h, sizeof *h + size);
+  if (!nh) {
+    if (size > old) budget_credit(m_budget(m), size - old);
+    mem_fail(LEDE_ENOMEM); /* h is still valid and linked */
+  }
+  if (size < old) budget_credit(m_budget(m), old - size);
+  nh->h.size = size;
+  prev->h.next = nh;
+  next->h.prev = nh;
+  return nh + 1;
+}
+
+static void md_freeblk(void *p) {
+  if (!p) return;
+  mhdr *h = (mhdr *)p - 1;
+  md_state *m = h->h.owner;
+  if (m) {
+    h->h.prev->h.next = h->h.next;
+    h->h.next->h.prev = h->h.prev;
+    budget_credit(m_budget(m), h->h.size + sizeof *h);
+  }
+  free(h);
+}
+
+/* Frees every block of the document at once: the tree, render buffers,
+ * scratch.  Cheaper than cmark_node_free() and also covers a half-built
+ * tree after a longjmp. */
+static void md_release_all(md_state *m) {
+  size_t bytes = 0;
+  mhdr *h = m->blocks.h.next;
+  while (h != &m->blocks) {
+    mhdr *next = h->h.next;
+    bytes += h->h.size + sizeof *h;
+    free(h);
+    h = next;
+  }
+  m->blocks.h.next = m->blocks.h.prev = &m->blocks;
+  budget_credit(m_budget(m), bytes);
+  m->ln.at = NULL; /* it lived in the arena */
+}
+
+/* Scratch memory for our own use inside a protected call: arena blocks, so
+ * a failure anywhere frees them too. */
+static void *scratch_grow(md_state *m, void *p, size_t n) {
+  return m->mem.realloc(p, n ? n : 1);
+}
+
+/* After a failure: the tree is gone; paragraphs lose their nodes and every
+ * block counts as pristine again (the next call re-parses). */
+static void md_discard(md_state *m) {
+  md_release_all(m);
+  m->root = NULL;
+  m->tree_edited = 0;
+  m->patch_failed = 0;
+  m->patches = NULL;
+  m->npatches = NULL;
+  if (m->applied) memset(m->applied, 0, m->napplied * sizeof *m->applied);
+  for (size_t i = 0; i < m->d->npara; i++) m->d->paras[i].node = NULL;
+}
+
+typedef int (*md_fn)(md_state *m, void *ud);
+
+/* Runs fn with the thread-local context set; an allocation failure inside
+ * (ours or cmark's) lands in the setjmp branch, which frees the tree.
+ * Nothing here is modified between setjmp and longjmp, so no volatile. */
+static int md_protected(md_state *m, md_fn fn, void *ud) {
+  md_ctx ctx;
+  ctx.m = m;
+  ctx.prev = tl_ctx;
+  tl_ctx = &ctx;
+  m->status = 0;
+  if (setjmp(ctx.jb)) {
+    tl_ctx = ctx.prev;
+    md_discard(m);
+    return m->status ? m->status : LEDE_ENOMEM;
+  }
+  int st = fn(m, ud);
+  tl_ctx = ctx.prev;
+  return st;
+}
+
+static void md_state_free(lede_doc *d) {
+  md_state *m = d->md;
+  if (!m) return;
+  md_release_all(m);
+  budget_free(d->budget, m->applied, m->napplied * sizeof *m->applied);
+  free(m);
+  d->md = NULL;
+}
+
+static cmark_node *md_parse(md_state *m) {
+  cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &m->mem);
+  cmark_parser_feed(p, m->d->src, m->d->len);
+  cmark_node *root = cmark_parser_finish(p);
+  cmark_parser_free(p);
+  return root;
+}
+
+/* ---- source lines --------------------------------------------------------- */
+
+
+static const lines *lines_get(md_state *m) {
+  lines *ln = &m->ln;
+  if (ln->at) return ln;
+  const char *s = m->d->src;
+  size_t len = m->d->len, cap = 1024, n = 0;
+  size_t *at = scratch_grow(m, NULL, cap * sizeof *at);
+  at[n++] = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c != '\n' && c != '\r') {
+      const char *nl = memchr(s + i, '\n', len - i);
+      const char *cr = memchr(s + i, '\r', (nl ? (size_t)(nl - s) : len) - i);
+      if (cr) nl = cr;
+      if (!nl) break;
+      i = (size_t)(nl - s);
+      c = *nl;
+    }
+    if (c == '\r' && i + 1 < len && s[i + 1] == '\n') i++;
+    if (n + 1 >= cap) {
+      cap *= 2;
+      at = scratch_grow(m, at, cap * sizeof *at);
+    }
+    at[n++] = i + 1;
+  }
+  /* the sentinel: the end of the last line */
+  if (n + 1 >= cap) at = scratch_grow(m, at, (cap + 1) * sizeof *at);
+  at[n] = len;
+  ln->at = at;
+  ln->n = n;
+  ln->bom = len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  return ln;
+}
+
+/* Byte offset of cmark's 1-based (line, column); column 0 means "the end
+ * of the previous line", which cmark uses for some block ends. */
+static size_t lines_off(const lines *ln, int line, int col, size_t len) {
+  if (line < 1) return 0;
+  if ((size_t)line > ln->n) return len;
+  size_t base = ln->at[line - 1] + (line == 1 ? ln->bom : 0);
+  size_t off = col >= 1 ? base + (size_t)(col - 1) : (base ? base - 1 : 0);
+  return off < len ? off : len;
+}
+
+/* End of line `line` (the offset of its terminator, or len). */
+static size_t lines_eol(const lines *ln, const char *s, int line, size_t len) {
+  if (line < 1) line = 1;
+  if ((size_t)line >= ln->n) return len;
+  size_t e = ln->at[line];
+  if (e > 0 && s[e - 1] == '\n') e--;
+  if (e > 0 && s[e - 1] == '\r') e--;
+  return e;
+}
+
+/* ---- scanner --------------------------------------------------------------
+ *
+ * A cursor over one block's content stream: the bytes cmark's inline parser
+ * saw.  Passing a line end moves the cursor over the next line's container
+ * prefix (block-quote markers, indentation) and the leading white space
+ * that cmark strips from paragraph lines.  Mark-up the inline tree does not
+ * spell out (emphasis delimiters, link destinations) is skipped by the
+ * node handlers below; anything else that does not match is skipped one
+ * byte at a time, so a surprise costs precision, never a crash. */
+typedef struct scan {
+  const char *s;
+  size_t pos, lim; /* cursor, end of the block's last line */
+  int quotes;      /* block quotes around the block: '>' to skip per line */
+} scan;
+
+static int is_eol(char c) { return c == '\n' || c == '\r'; }
+static int is_ws(char c) { return c == ' ' || c == '\t'; }
+
+static int ascii_punct(unsigned char c) {
+  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
+         (c >= 123 && c <= 126);
+}
+
+/* Skips a continuation line's prefix starting at line start p.  At most
+ * `quotes` '>' are taken, so a "> " inside an indented paragraph line of a
+ * document without quotes stays content. */
+static size_t sc_line_content(const scan *sc, size_t p) {
+  int q = sc->quotes;
+  for (;;) {
+    while (p < sc->lim && is_ws(sc->s[p])) p++;
+    if (q > 0 && p < sc->lim && sc->s[p] == '>') {
+      p++;
+      q--;
+      continue;
+    }
+    return p;
+  }
+}
+
+/* From a line end at p to the content of the next line. */
+static size_t sc_next_line(const scan *sc, size_t p) {
+  if (sc->s[p] == '\r' && p + 1 < sc->lim && sc->s[p + 1] == '\n') p++;
+  return sc_line_content(sc, p + 1);
+}
+
+static void sc_adv(scan *sc) {
+  if (sc->pos >= sc->lim) return;
+  if (is_eol(sc->s[sc->pos])) sc->pos = sc_next_line(sc, sc->pos);
+  else sc->pos++;
+}
+
+/* Skips to the next byte c (not past the block). */
+static void sc_skip_to(scan *sc, char c) {
+  while (sc->pos < sc->lim && sc->s[sc->pos] != c) sc_adv(sc);
+}
+
+/* Spaces, tabs and at most one line end, as between the parts of a link
+ * destination and title. */
+static size_t sc_skip_spnl(const scan *sc, size_t p) {
+  while (p < sc->lim && is_ws(sc->s[p])) p++;
+  if (p < sc->lim && is_eol(sc->s[p])) p = sc_next_line(sc, p);
+  return p;
+}
+
+/* A link destination at p: returns the offset after it, or 0. */
+static size_t sc_link_dest(const scan *sc, size_t p) {
+  const char *s = sc->s;
+  if (p < sc->lim && s[p] == '<') {
+    for (p++; p < sc->lim && s[p] != '>'; p++) {
+      if (is_eol(s[p]) || s[p] == '<') return 0;
+      if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) p++;
+    }
+    return p < sc->lim ? p + 1 : 0;
+  }
+  size_t start = p;
+  int depth = 0;
+  while (p < sc->lim) {
+    unsigned char c = (unsigned char)s[p];
+    if (c == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) {
+      p += 2;
+    } else if (c == '(') {
+      if (++depth > 32) return 0; /* cmark's nesting limit */
+      p++;
+    } else if (c == ')') {
+      if (depth == 0) break;
+      depth--;
+      p++;
+    } else if (c <= ' ' || c == 0x7F) {
+      break;
+    } else {
+      p++;
+    }
+  }
+  return p > start && depth == 0 ? p : 0;
+}
+
+/* A link title at p ("...", '...' or (...)): the offset after it, or 0. */
+static size_t sc_link_title(const scan *sc, size_t p) {
+  const char *s = sc->s;
+  if (p >= sc->lim) return 0;
+  char open = s[p], close = open == '(' ? ')' : open;
+  if (open != '"' && open != '\'' && open != '(') return 0;
+  for (p++; p < sc->lim && s[p] != close;) {
+    if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) p += 2;
+    else if (open == '(' && s[p] == '(') return 0;
+    else if (is_eol(s[p])) p = sc_next_line(sc, p);
+    else p++;
+  }
+  return p < sc->lim ? p + 1 : 0;
+}
+
+/* An inline link tail "(dest "title")" at p: the offset after ')', or 0. */
+static size_t sc_link_tail(const scan *sc, size_t p) {
+  p = sc_skip_spnl(sc, p + 1);
+  if (p < sc->lim && sc->s[p] == ')') return p + 1;
+  p = sc_link_dest(sc, p);
+  if (!p) return 0;
+  size_t q = sc_skip_spnl(sc, p);
+  if (q > p) {
+    size_t t = sc_link_title(sc, q);
+    if (t) q = sc_skip_spnl(sc, t);
+  }
+  return q < sc->lim && sc->s[q] == ')' ? q + 1 : 0;
+}
+
+/* A link label "[...]" at p: the offset after ']', or 0. */
+static size_t sc_label(const scan *sc, size_t p) {
+  const char *s = sc->s;
+  size_t n = 0;
+  if (p >= sc->lim || s[p] != '[') return 0;
+  for (p++; p < sc->lim && s[p] != ']'; n++) {
+    if (s[p] == '[' || n > 999) return 0;
+    if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) p += 2;
+    else if (is_eol(s[p])) p = sc_next_line(sc, p);
+    else p++;
+  }
+  return p < sc->lim ? p + 1 : 0;
+}
+
+/* The rest of a line is blank from p: returns the start of the next line's
+ * content (or lim), else 0. */
+static size_t sc_line_rest_blank(const scan *sc, size_t p) {
+  while (p < sc->lim && is_ws(sc->s[p])) p++;
+  if (p >= sc->lim) return sc->lim;
+  return is_eol(sc->s[p]) ? sc_next_line(sc, p) : 0;
+}
+
+/* A link reference definition at p, as cmark strips from the start of a
+ * paragraph (cmark keeps the paragraph's original start position, so we
+ * must skip them ourselves): the content offset after it, or 0. */
+static size_t sc_refdef(const scan *sc, size_t p) {
+  size_t q = sc_label(sc, p);
+  if (!q || q - p < 3 || q >= sc->lim || sc->s[q] != ':') return 0;
+  int blank = 1;
+  for (size_t k = p + 1; k + 1 < q; k++)
+    if (!is_ws(sc->s[k]) && !is_eol(sc->s[k])) blank = 0;
+  if (blank) return 0;
+  q = sc_skip_spnl(sc, q + 1);
+  size_t dest = sc_link_dest(sc, q);
+  if (!dest && !(q + 1 < sc->lim && sc->s[q] == '<' && sc->s[q + 1] == '>')) return 0;
+  if (!dest) dest = q + 2;
+  size_t t = sc_skip_spnl(sc, dest);
+  if (t > dest) {
+    size_t te = sc_link_title(sc, t);
+    size_t r = te ? sc_line_rest_blank(sc, te) : 0;
+    if (r) return r;
+  }
+  return sc_line_rest_blank(sc, dest);
+}
+
+/* ---- entities ------------------------------------------------------------- */
+
+/* Length of the entity reference at s[p..lim), or 0 if there is none. */
+static size_t entity_len(const char *s, size_t p, size_t lim) {
+  size_t q = p + 1;
+  if (q < lim && s[q] == '#') {
+    q++;
+    int hex = q < lim && (s[q] == 'x' || s[q] == 'X');
+    if (hex) q++;
+    size_t d0 = q, max = hex ? 6 : 7;
+    while (q < lim && q - d0 < max &&
+           ((s[q] >= '0' && s[q] <= '9') ||
+            (hex && ((s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'f'))))
+      q++;
+    if (q == d0 || q >= lim || s[q] != ';') return 0;
+    return q + 1 - p;
+  }
+  size_t n0 = q;
+  while (q < lim && q - n0 < 32 &&
+         ((s[q] >= 'a' && s[q] <= 'z') || (s[q] >= 'A' && s[q] <= 'Z') ||
+          (q > n0 && s[q] >= '0' && s[q] <= '9')))
+    q++;
+  if (q - n0 < 2 || q >= lim || s[q] != ';') return 0;
+  return q + 1 - p;
+}
+
+static size_t utf8_put(char *out, unsigned long cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Decodes the entity s[0..n) (as found by entity_len) into out[0..32):
+ * returns the decoded length, 0 if it is not an entity cmark knows.
+ * Numeric references follow cmark's rules; the common named ones come from
+ * a short table, the other 2,000 from cmark itself (a tiny parse), so we
+ * never disagree with it. */
+static size_t entity_decode(md_state *m, const char *s, size_t n, char out[32]) {
+  if (s[1] == '#') {
+    unsigned long cp = 0;
+    int hex = s[2] == 'x' || s[2] == 'X';
+    for (size_t k = hex ? 3 : 2; k + 1 < n; k++) {
+      int c = (unsigned char)s[k];
+      int v = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+      cp = cp * (hex ? 16u : 10u) + (unsigned long)v;
+    }
+    return utf8_put(out, cp);
+  }
+  static const struct { char name[8]; char val[4]; } common[] = {
+      {"amp", "&"},   {"lt", "<"},        {"gt", ">"},         {"quot", "\""},
+      {"apos", "'"},  {"nbsp", "\xC2\xA0"}, {"copy", "\xC2\xA9"}, {"AMP", "&"},
+      {"mdash", "\xE2\x80\x94"}, {"ndash", "\xE2\x80\x93"}, {"hellip", "\xE2\x80\xA6"}};
+  for (size_t k = 0; k < sizeof common / sizeof common[0]; k++)
+    if (strlen(common[k].name) == n - 2 && memcmp(common[k].name, s + 1, n - 2) == 0) {
+      size_t l = strlen(common[k].val);
+      memcpy(out, common[k].val, l);
+      return l;
+    }
+  cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &m->mem);
+  cmark_parser_feed(p, s, n);
+  cmark_node *doc = cmark_parser_finish(p);
+  cmark_parser_free(p);
+  cmark_node *para = cmark_node_first_child(doc);
+  cmark_node *txt = para ? cmark_node_first_child(para) : NULL;
+  const char *lit = txt ? cmark_node_get_literal(txt) : NULL;
+  size_t l = lit ? strlen(lit) : 0;
+  if (l == 0 || l >= 32 || (l == n && memcmp(lit, s, n) == 0)) l = 0;
+  else memcpy(out, lit, l);
+  cmark_node_free(doc);
+  return l;
+}
+
+/* ---- loading: blocks, plain text, map --------------------------------------- */
+
+/* What a walk over the inline tree of a block does. */
+enum walk_mode {
+  W_LOAD, /* append plain text and map entries, tag leaves with offsets */
+  W_BIND, /* only tag leaves (after a re-parse) */
+  W_SPANS /* record the source extent of every inline node (for patches) */
+};
+
+/* Source extent of an inline node, recorded in W_SPANS mode.  For a code
+ * span, [a, b) is the whole span and [ia, ib) its content. */
+typedef struct span {
+  cmark_node *node;
+  size_t a, b, ia, ib;
+  int ref; /* link or image: 1 shortcut "[x]", 2 collapsed "[x][]" reference;
+            * ia is then its closing ']' */
+} span;
+
+typedef struct loader {
+  md_state *m;
+  lede_doc *d;
+  const lines *ln;
+  enum walk_mode mode;
+  /* plain text under construction (W_LOAD): d->textbuf */
+  size_t tlen, tcap;
+  /* map entry being extended */
+  size_t mt, ms, mn;
+  /* W_BIND / W_SPANS: running plain-text offset inside the block */
+  size_t t;
+  size_t pi; /* next paragraph index (W_BIND) */
+  span *spans;
+  size_t nspans, capspans;
+} loader;
+
+static void text_reserve(loader *L, size_t extra) {
+  lede_doc *d = L->d;
+  if (L->tlen + extra + 1 <= L->tcap) return;
+  size_t cap = L->tcap ? L->tcap : 4096;
+  while (cap < L->tlen + extra + 1) cap *= 2;
+  char *p = realloc(d->textbuf, cap);
+  if (!p) mem_fail(LEDE_ENOMEM);
+  d->textbuf = p;
+  L->tcap = cap;
+}
+
+static void text_put(loader *L, const char *s, size_t n) {
+  text_reserve(L, n);
+  memcpy(L->d->textbuf + L->tlen, s, n);
+  L->tlen += n;
+}
+
+static void map_flush(loader *L) {
+  if (L->mn && doc_add_map(L->d, L->mt, L->ms, L->mn)) mem_fail(LEDE_ENOMEM);
+  L->mn = 0;
+}
+
+/* Maps plain-text bytes [t, t+n) to source bytes [s, s+n). */
+static void map_put(loader *L, size_t t, size_t s, size_t n) {
+  if (L->mn && L->mt + L->mn == t && L->ms + L->mn == s) {
+    L->mn += n;
+    return;
+  }
+  map_flush(L);
+  L->mt = t;
+  L->ms = s;
+  L->mn = n;
+}
+
+/* tn plain-text bytes decoded from sn source bytes (an entity, an escape):
+ * the first maps to the first source byte and, when there are two or more,
+ * the last to the last, so a sentence that starts or ends there gets the
+ * exact source byte. */
+static void map_decoded(loader *L, size_t t, size_t tn, size_t s, size_t sn) {
+  if (tn == 0) return;
+  if (tn == 1 || sn < 2) {
+    map_put(L, t, s, 1);
+    return;
+  }
+  size_t head = tn - 1 < sn - 1 ? tn - 1 : sn - 1;
+  map_put(L, t, s, head);
+  map_put(L, t + tn - 1, s + sn - 1, 1);
+}
+
+/* Text of the current walk position: W_LOAD appends, the other modes only
+ * count. */
+static size_t walk_t(const loader *L) { return L->mode == W_LOAD ? L->tlen : L->t; }
+
+static void walk_text(loader *L, const char *s, size_t n) {
+  if (L->mode == W_LOAD) text_put(L, s, n);
+  else L->t += n;
+}
+
+static void leaf_tag(cmark_node *n, size_t t) {
+  cmark_node_set_user_data(n, (void *)(uintptr_t)(t + 1));
+}
+
+static size_t leaf_t(cmark_node *n) {
+  return (size_t)(uintptr_t)cmark_node_get_user_data(n) - 1;
+}
+
+/* Matches literal lit[0..n) (plain text from offset t) against the source
+ * from the cursor, mapping the bytes it finds (W_LOAD).  Escapes and
+ * entities are decoded unless the node is raw (inline HTML) or, for
+ * escapes, inside an autolink. */
+enum { LIT_ESCAPES = 1, LIT_ENTITIES = 2, LIT_MAP = 4 };
+
+static void match_literal(loader *L, scan *sc, const char *lit, size_t n, size_t t,
+                          int how) {
+  const char *s = sc->s;
+  int map = (how & LIT_MAP) && L->mode == W_LOAD;
+  size_t i = 0;
+  while (i < n && sc->pos < sc->lim) {
+    size_t p = sc->pos, k = 0;
+    while (i + k < n && p + k < sc->lim && s[p + k] == lit[i + k] && s[p + k] != '\\' &&
+           s[p + k] != '&' && !is_eol(s[p + k]))
+      k++;
+    if (k) {
+      if (map) map_put(L, t + i, p, k);
+      i += k;
+      sc->pos = p + k;
+      continue;
+    }
+    char c = s[p];
+    if ((how & LIT_ESCAPES) && c == '\\' && p + 1 < sc->lim &&
+        ascii_punct((unsigned char)s[p + 1]) && s[p + 1] == lit[i]) {
+      if (map) map_put(L, t + i, p, 1);
+      i++;
+      sc->pos = p + 2;
+      continue;
+    }
+    if ((how & LIT_ENTITIES) && c == '&') {
+      size_t el = entity_len(s, p, sc->lim);
+      char dec[32];
+      size_t dl = el ? entity_decode(L->m, s + p, el, dec) : 0;
+      if (dl && dl <= n - i && memcmp(dec, lit + i, dl) == 0) {
+        if (map) map_decoded(L, t + i, dl, p, el);
+        i += dl;
+        sc->pos = p + el;
+        continue;
+      }
+    }
+    if (is_eol(c) && lit[i] == '\n') {
+      i++;
+      sc->pos = sc_next_line(sc, p);
+      continue;
+    }
+    if (c == lit[i]) { /* a '\\' or '&' that is just itself */
+      if (map) map_put(L, t + i, p, 1);
+      i++;
+      sc->pos = p + 1;
+      continue;
+    }
+    sc_adv(sc); /* mark-up we were not told about */
+  }
+}
+
+/* A code span's literal: backslashes and entities are literal there, and
+ * a line end became a space. */
+static void match_code(loader *L, scan *sc, const char *lit, size_t n, size_t t) {
+  const char *s = sc->s;
+  int map = L->mode == W_LOAD;
+  size_t i = 0;
+  while (i < n && sc->pos < sc->lim) {
+    size_t p = sc->pos;
+    char c = s[p];
+    if (c == lit[i] && !is_eol(c)) {
+      size_t k = 1;
+      while (i + k < n && p + k < sc->lim && s[p + k] == lit[i + k] && !is_eol(s[p + k])) k++;
+      if (map) map_put(L, t + i, p, k);
+      i += k;
+      sc->pos = p + k;
+    } else if (lit[i] == ' ') {
+      /* from a line end, or white space a lazy line kept: no source byte */
+      if (is_eol(c)) sc->pos = sc_next_line(sc, p);
+      i++;
+    } else {
+      sc_adv(sc);
+    }
+  }
+}
+
+/* Whether the source from a to b is spelt by the literals of the text
+ * nodes starting at n: then a link tail candidate [a, b) was really text
+ * cmark left after a shortcut reference link. */
+static int src_is_text(const scan *sc, size_t a, size_t b, cmark_node *n) {
+  const char *lit = NULL;
+  size_t li = 0;
+  while (a < b) {
+    while (!lit || !lit[li]) {
+      if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT) return 0;
+      lit = cmark_node_get_literal(n);
+      li = 0;
+      n = cmark_node_next(n);
+      if (!lit) lit = "";
+    }
+    char c = sc->s[a];
+    if (c == '\\' && a + 1 < b && ascii_punct((unsigned char)sc->s[a + 1])) c = sc->s[++a];
+    if (c != lit[li]) return 0;
+    a++;
+    li++;
+  }
+  return 1;
+}
+
+/* After a link's closing ']': skips its destination or reference label. */
+static void link_tail(scan *sc, cmark_node *link) {
+  size_t p = sc->pos, e = 0;
+  cmark_node *next = cmark_node_next(link);
+  if (p >= sc->lim) return;
+  if (sc->s[p] == '(') e = sc_link_tail(sc, p);
+  if (!e && sc->s[p] == '[') {
+    e = sc_label(sc, p);
+    /* "[foo][bar](/u)": [bar] may be the next link, not foo's label */
+    if (e && e > p + 2 && next && cmark_node_get_type(next) == CMARK_NODE_LINK) {
+      cmark_node *t = cmark_node_first_child(next);
+      const char *lit = t ? cmark_node_get_literal(t) : NULL;
+      if (lit && strlen(lit) == e - p - 2 && memcmp(lit, sc->s + p + 1, e - p - 2) == 0)
+        e = 0;
+    }
+  }
+  if (e && !src_is_text(sc, p, e, next)) sc->pos = e;
+}
+
+static void emit_span(loader *L, cmark_node *n, size_t a, size_t b, size_t ia, size_t ib) {
+  if (L->nspans == L->capspans) {
+    L->capspans = L->capspans ? L->capspans * 2 : 64;
+    L->spans = scratch_grow(L->m, L->spans, L->capspans * sizeof *L->spans);
+  }
+  L->spans[L->nspans++] = (span){n, a, b, ia, ib, 0};
+}
+
+/* Skips emphasis delimiters: k of '*' or '_'. */
+static void skip_delims(scan *sc, int k) {
+  while (sc->pos < sc->lim && sc->s[sc->pos] != '*' && sc->s[sc->pos] != '_') sc_adv(sc);
+  char d = sc->pos < sc->lim ? sc->s[sc->pos] : 0;
+  while (k-- > 0 && sc->pos < sc->lim && sc->s[sc->pos] == d) sc->pos++;
+}
+
+static int in_autolink(cmark_node *n) {
+  cmark_node *p = cmark_node_parent(n);
+  return p && cmark_node_get_type(p) == CMARK_NODE_LINK &&
+         cmark_node_get_user_data(p) == (void *)1;
+}
+
+/* Visits inline node n on entering it (W_SPANS: span start in *a). */
+static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
+  const char *lit;
+  size_t t = walk_t(L);
+  switch (cmark_node_get_type(n)) {
+  case CMARK_NODE_TEXT: {
+    lit = cmark_node_get_literal(n);
+    size_t len = lit ? strlen(lit) : 0;
+    if (L->mode != W_BIND) {
+      int how = LIT_MAP | LIT_ENTITIES | (in_autolink(n) ? 0 : LIT_ESCAPES);
+      /* a span starts at its first byte, not at skipped mark-up */
+      while (len && sc->pos < sc->lim && sc->s[sc->pos] != lit[0] && sc->s[sc->pos] != '\\' &&
+             sc->s[sc->pos] != '&')
+        sc_adv(sc);
+      *a = sc->pos;
+      match_literal(L, sc, lit ? lit : "", len, t, how);
+    }
+    if (L->mode != W_SPANS) leaf_tag(n, t);
+    walk_text(L, lit ? lit : "", len);
+    break;
+  }
+  case CMARK_NODE_CODE: {
+    lit = cmark_node_get_literal(n);
+    size_t len = lit ? strlen(lit) : 0;
+    if (L->mode != W_BIND) {
+      sc_skip_to(sc, '`');
+      *a = sc->pos;
+      size_t run = 0;
+      while (sc->pos < sc->lim && sc->s[sc->pos] == '`') sc->pos++, run++;
+      size_t ia = sc->pos;
+      match_code(L, sc, lit ? lit : "", len, t);
+      size_t ib = sc->pos;
+      sc_skip_to(sc, '`');
+      if (sc->pos < sc->lim) ib = ib > sc->pos ? ib : sc->pos;
+      while (run-- > 0 && sc->pos < sc->lim && sc->s[sc->pos] == '`') sc->pos++;
+      if (L->mode == W_SPANS) emit_span(L, n, *a, sc->pos, ia, ib);
+    }
+    if (L->mode != W_SPANS) leaf_tag(n, t);
+    walk_text(L, lit ? lit : "", len);
+    break;
+  }
+  case CMARK_NODE_SOFTBREAK:
+  case CMARK_NODE_LINEBREAK: {
+    int soft = cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK;
+    if (L->mode != W_BIND) {
+      /* a hard break's backslash or trailing spaces, the line end, and
+       * the next line's prefix */
+      *a = sc->pos;
+      while (sc->pos < sc->lim && !is_eol(sc->s[sc->pos])) sc->pos++;
+      if (sc->pos < sc->lim) sc->pos = sc_next_line(sc, sc->pos);
+      if (L->mode == W_SPANS) emit_span(L, n, *a, sc->pos, *a, sc->pos);
+    }
+    if (L->mode != W_SPANS) leaf_tag(n, t);
+    walk_text(L, soft ? " " : "\n", 1);
+    break;
+  }
+  case CMARK_NODE_HTML_INLINE:
+    if (L->mode != W_BIND) {
+      lit = cmark_node_get_literal(n);
+      sc_skip_to(sc, '<');
+      *a = sc->pos;
+      match_literal(L, sc, lit ? lit : "", lit ? strlen(lit) : 0, t, 0);
+      if (L->mode == W_SPANS) emit_span(L, n, *a, sc->pos, *a, sc->pos);
+    }
+    break;
+  case CMARK_NODE_EMPH:
+  case CMARK_NODE_STRONG:
+    if (L->mode != W_BIND) {
+      while (sc->pos < sc->lim && sc->s[sc->pos] != '*' && sc->s[sc->pos] != '_') sc_adv(sc);
+      *a = sc->pos;
+      skip_delims(sc, cmark_node_get_type(n) == CMARK_NODE_STRONG ? 2 : 1);
+    }
+    break;
+  case CMARK_NODE_LINK:
+  case CMARK_NODE_IMAGE:
+    if (L->mode != W_BIND) {
+      int image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+      while (sc->pos < sc->lim && sc->s[sc->pos] != (image ? '!' : '[') &&
+             (image || sc->s[sc->pos] != '<'))
+        sc_adv(sc);
+      *a = sc->pos;
+      if (sc->pos < sc->lim && sc->s[sc->pos] == '<') {
+        cmark_node_set_user_data(n, (void *)1); /* autolink */
+        sc->pos++;
+      } else {
+        cmark_node_set_user_data(n, NULL);
+        sc->pos += image ? 2 : 1;
+        if (sc->pos > sc->lim) sc->pos = sc->lim;
+      }
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+/* Visits a container inline node (emphasis, link) on leaving it. */
+static void inline_leave(loader *L, scan *sc, cmark_node *n, size_t a) {
+  if (L->mode == W_BIND) return;
+  switch (cmark_node_get_type(n)) {
+  case CMARK_NODE_EMPH:
+  case CMARK_NODE_STRONG:
+    skip_delims(sc, cmark_node_get_type(n) == CMARK_NODE_STRONG ? 2 : 1);
+    break;
+  case CMARK_NODE_LINK:
+  case CMARK_NODE_IMAGE:
+    if (cmark_node_get_user_data(n) == (void *)1) {
+      sc_skip_to(sc, '>');
+      if (sc->pos < sc->lim) sc->pos++;
+    } else {
+      sc_skip_to(sc, ']');
+      size_t close = sc->pos;
+      if (sc->pos < sc->lim) sc->pos++;
+      link_tail(sc, n);
+      if (L->mode == W_SPANS) {
+        emit_span(L, n, a, sc->pos, close, sc->pos);
+        if (sc->pos == close + 1) L->spans[L->nspans - 1].ref = 1;
+        else if (sc->pos == close + 3 && sc->s[close + 1] == '[')
+          L->spans[L->nspans - 1].ref = 2;
+      }
+      return;
+    }
+    break;
+  default:
+    return;
+  }
+  if (L->mode == W_SPANS) emit_span(L, n, a, sc->pos, a, sc->pos);
+}
+
+/* Walks the inline tree of a paragraph or heading in document order,
+ * iteratively: inline nesting can be thousands deep.  Container span
+ * starts wait on a small stack (arena memory) until the container is
+ * left. */
+static void walk_inlines(loader *L, scan *sc, cmark_node *block) {
+  size_t *stack = NULL, depth = 0, cap = 0;
+  cmark_node *cur = cmark_node_first_child(block);
+  while (cur) {
+    size_t a = sc->pos;
+    inline_enter(L, sc, cur, &a);
+    if (L->mode == W_SPANS && cmark_node_get_type(cur) == CMARK_NODE_TEXT)
+      emit_span(L, cur, a, sc->pos, a, sc->pos);
+    cmark_node *child = cmark_node_first_child(cur);
+    if (child) {
+      if (depth == cap) {
+        cap = cap ? cap * 2 : 16;
+        stack = scratch_grow(L->m, stack, cap * sizeof *stack);
+      }
+      stack[depth++] = a;
+      cur = child;
+      continue;
+    }
+    inline_leave(L, sc, cur, a); /* a leaf, or an empty container */
+    while (cur) {
+      cmark_node *next = cmark_node_next(cur);
+      if (next) {
+        cur = next;
+        break;
+      }
+      cur = cmark_node_parent(cur);
+      if (cur == block) {
+        cur = NULL;
+        break;
+      }
+      inline_leave(L, sc, cur, stack[--depth]);
+    }
+  }
+  if (stack) md_freeblk(stack);
+}
+
+/* The literal of a code or HTML block: maps each of its lines to the end
+ * of the corresponding source line when the bytes agree (they do unless
+ * tabs were expanded). */
+static void map_code_lines(loader *L, const char *lit, size_t n, size_t t, int line) {
+  const char *s = L->d->src;
+  size_t i = 0;
+  while (i < n && (size_t)line <= L->ln->n) {
+    const char *nl = memchr(lit + i, '\n', n - i);
+    size_t ll = nl ? (size_t)(nl - lit) - i : n - i;
+    size_t ls = lines_off(L->ln, line, 1, L->d->len);
+    size_t le = lines_eol(L->ln, s, line, L->d->len);
+    if (ll && le >= ls + ll && memcmp(s + le - ll, lit + i, ll) == 0)
+      map_put(L, t + i, le - ll, ll);
+    i += ll + 1;
+    line++;
+  }
+}
+
+/* Kind of a text block from its own type and its parent's. */
+static uint8_t block_kind(cmark_node *n) {
+  switch (cmark_node_get_type(n)) {
+  case CMARK_NODE_HEADING: return PK_HEADING;
+  case CMARK_NODE_CODE_BLOCK: return PK_CODE;
+  case CMARK_NODE_HTML_BLOCK: return PK_HTML;
+  default: break;
+  }
+  cmark_node *p = cmark_node_parent(n);
+  cmark_node_type pt = p ? cmark_node_get_type(p) : CMARK_NODE_DOCUMENT;
+  if (pt == CMARK_NODE_ITEM) return PK_ITEM;
+  if (pt == CMARK_NODE_BLOCK_QUOTE) return PK_QUOTE;
+  return PK_PARAGRAPH;
+}
+
+/* Where the inline content of a paragraph or heading starts: after an ATX
+ * heading's '#'s, after link reference definitions. */
+static size_t content_start(scan *sc, cmark_node *n) {
+  size_t p = sc->pos;
+  const char *s = sc->s;
+  if (cmark_node_get_type(n) == CMARK_NODE_HEADING && p < sc->lim && s[p] == '#') {
+    while (p < sc->lim && s[p] == '#') p++;
+    while (p < sc->lim && is_ws(s[p])) p++;
+    return p;
+  }
+  while (p < sc->lim && s[p] == '[') {
+    size_t q = sc_refdef(sc, p);
+    if (!q) break;
+    p = q;
+  }
+  return p;
+}
+
+/* One text block: a new paragraph (W_LOAD) or re-tagging (W_BIND). */
+static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
+  lede_doc *d = L->d;
+  cmark_node_type ty = cmark_node_get_type(n);
+  size_t len = d->len;
+  if (L->mode == W_BIND) {
+    if (L->pi >= d->npara) return;
+    doc_para *p = &d->paras[L->pi++];
+    p->node = n;
+    cmark_node_set_user_data(n, (void *)(uintptr_t)L->pi);
+    if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING) {
+      scan sc = {d->src, 0, 0, quotes};
+      L->t = p->tstart;
+      walk_inlines(L, &sc, n);
+    }
+    return;
+  }
+  doc_para p;
+  memset(&p, 0, sizeof p);
+  int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+  int ec = cmark_node_get_end_column(n);
+  p.start = lines_off(L->ln, sl, cmark_node_get_start_column(n), len);
+  p.end = lines_off(L->ln, el, ec, len) + 1;
+  if (p.end > len) p.end = len;
+  scan sc = {d->src, p.start, lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, len), quotes};
+  if (sc.lim < p.start) sc.lim = p.start;
+  p.kind = block_kind(n);
+  p.depth = (uint8_t)(depth > 255 ? 255 : depth);
+  if (ty == CMARK_NODE_HEADING) p.level = (uint8_t)cmark_node_get_heading_level(n);
+  p.node = n;
+  if (L->tlen) text_put(L, "\n", 1); /* keeps doc->text readable */
+  p.tstart = L->tlen;
+  p.map_first = d->nmap;
+  if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING) {
+    sc.pos = content_start(&sc, n);
+    if (ty == CMARK_NODE_PARAGRAPH) p.start = sc.pos;
+    walk_inlines(L, &sc, n);
+  } else {
+    const char *lit = cmark_node_get_literal(n);
+    size_t ll = lit ? strlen(lit) : 0;
+    while (ll && lit[ll - 1] == '\n') ll--;
+    /* a fenced block's content starts on the line after the fence; an
+     * indented block's first line is content even if it starts with ``` */
+    int first = sl;
+    const char *f = d->src + p.start;
+    size_t le = lines_eol(L->ln, d->src, sl, len);
+    if (ty == CMARK_NODE_CODE_BLOCK && p.start + 3 <= le &&
+        (memcmp(f, "```", 3) == 0 || memcmp(f, "~~~", 3) == 0)) {
+      const char *nl = lit ? strchr(lit, '\n') : NULL;
+      size_t l0 = nl ? (size_t)(nl - lit) : ll;
+      if (!(l0 == le - p.start && memcmp(lit, f, l0) == 0)) first++;
+    }
+    map_code_lines(L, lit ? lit : "", ll, L->tlen, first);
+    text_put(L, lit ? lit : "", ll);
+  }
+  map_flush(L);
+  p.tend = L->tlen;
+  p.map_n = d->nmap - p.map_first;
+  /* cmark's block ends can include the line end: trim white space */
+  while (p.end > p.start && (is_ws(d->src[p.end - 1]) || is_eol(d->src[p.end - 1]))) p.end--;
+  size_t pi = doc_add_para(d, &p);
+  if (pi == (size_t)-1) mem_fail(LEDE_ENOMEM);
+  cmark_node_set_user_data(n, (void *)(uintptr_t)(pi + 1));
+}
+
+/* Walks the block tree in document order (iteratively: 10,000 nested
+ * block quotes are fine), giving each text block to load_block. */
+static void walk_blocks(loader *L, cmark_node *root) {
+  int depth = 0, quotes = 0;
+  cmark_node *cur = cmark_node_first_child(root);
+  while (cur) {
+    cmark_node_type ty = cmark_node_get_type(cur);
+    if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING ||
+        ty == CMARK_NODE_CODE_BLOCK || ty == CMARK_NODE_HTML_BLOCK)
+      load_block(L, cur, depth, quotes);
+    cmark_node *child = cmark_node_first_child(cur);
+    if (child && (ty == CMARK_NODE_BLOCK_QUOTE || ty == CMARK_NODE_LIST ||
+                  ty == CMARK_NODE_ITEM)) {
+      depth += ty != CMARK_NODE_LIST;
+      quotes += ty == CMARK_NODE_BLOCK_QUOTE;
+      cur = child;
+      continue;
+    }
+    /* climb out of every container whose last child this was */
+    while (cur) {
+      cmark_node *next = cmark_node_next(cur);
+      if (next) {
+        cur = next;
+        break;
+      }
+      cur = cmark_node_parent(cur);
+      if (cur == root) {
+        cur = NULL;
+        break;
+      }
+      ty = cmark_node_get_type(cur);
+      depth -= ty != CMARK_NODE_LIST;
+      quotes -= ty == CMARK_NODE_BLOCK_QUOTE;
+    }
+  }
+}
+
+static int load_fn(md_state *m, void *ud) {
+  (void)ud;
+  lede_doc *d = m->d;
+  loader L;
+  memset(&L, 0, sizeof L);
+  L.m = m;
+  L.d = d;
+  L.mode = W_LOAD;
+  m->root = md_parse(m);
+  L.ln = lines_get(m);
+  walk_blocks(&L, m->root);
+  text_reserve(&L, 0);
+  d->textbuf[L.tlen] = '\0';
+  d->text = d->textbuf;
+  d->textlen = L.tlen;
+  return 0;
+}
+
+int md_load(lede_doc *d) {
+  md_state *m = calloc(1, sizeof *m);
+  if (!m) return LEDE_ENOMEM;
+  m->d = d;
+  m->mem.calloc = md_calloc;
+  m->mem.realloc = md_realloc;
+  m->mem.free = md_freeblk;
+  m->blocks.h.next = m->blocks.h.prev = &m->blocks;
+  d->md = m;
+  d->md_free = md_state_free;
+  d->format = LEDE_FORMAT_MARKDOWN;
+  int st = md_protected(m, load_fn, NULL);
+  if (st) return st;
+  return 0;
+}
+
+/* Re-parses after a failure or to restore edited blocks, and re-binds the
+ * paragraphs to the new nodes (the walk visits blocks in the same order). */
+static void md_reparse(md_state *m) {
+  if (m->root) {
+    md_release_all(m);
+    m->root = NULL;
+    m->patches = NULL;
+    m->npatches = NULL;
+  }
+  if (m->applied) memset(m->applied, 0, m->napplied * sizeof *m->applied);
+  m->tree_edited = 0;
+  m->patch_failed = 0;
+  loader L;
+  memset(&L, 0, sizeof L);
+  L.m = m;
+  L.d = m->d;
+  L.mode = W_BIND;
+  m->root = md_parse(m);
+  walk_blocks(&L, m->root);
+}
+
+/* ---- edits ------------------------------------------------------------------ */
+
+/* A replacement of plain-text bytes [a, b) by s[0..len). */
+typedef struct redit {
+  size_t a, b;
+  const char *s;
+  size_t len;
+} redit;
+
+/* Signature of the edits of paragraph pi: every edit bumps a sentence's
+ * version and removals only set flags, so the sum grows with any change. */
+static size_t para_sig(const lede_doc *d, size_t pi) {
+  const doc_para *p = &d->paras[pi];
+  size_t sig = (p->flags & ITEM_REMOVED) ? 1 : 0;
+  if (!d->segmented) return sig;
+  for (size_t k = 0; k < p->nsent; k++) {
+    const doc_sent *s = &d->sents[p->first_sent + k];
+    sig += s->version + ((s->flags & ITEM_REMOVED) ? 1 : 0);
+  }
+  return sig;
+}
+
+/* The leaves of a block that carry plain text, with their ranges. */
+typedef struct leaf {
+  cmark_node *node;
+  size_t t0, t1;
+  cmark_node_type type;
+  /* the new literal, built in buf (arena) */
+  char *buf;
+  size_t n, cap;
+  int changed;
+  /* text inserted before / after a kept line break */
+  size_t brk_at; /* offset in buf where the break byte sits, or SIZE_MAX */
+  span *sp;      /* W_SPANS extent, for patches */
+} leaf;
+
+static void leaf_put(md_state *m, leaf *lf, const char *s, size_t n) {
+  if (lf->n + n + 1 > lf->cap) {
+    size_t cap = lf->cap ? lf->cap : 32;
+    while (cap < lf->n + n + 1) cap *= 2;
+    lf->buf = scratch_grow(m, lf->buf, cap);
+    lf->cap = cap;
+  }
+  memcpy(lf->buf + lf->n, s, n);
+  lf->n += n;
+  lf->buf[lf->n] = '\0';
+}
+
+/* ---- aligning a replacement with the leaves it spans -------------------------
+ *
+ * An edit that spans several leaves ("plain **bold** plain") must hand each
+ * leaf its part of the replacement, or bold text would move or vanish.  We
+ * align old and new text and map each leaf boundary across: common prefix
+ * and suffix first; then byte for byte when the lengths agree (s:upper());
+ * else a bounded Myers diff; else proportionally. */
+
+/* Lengths of the common prefix and suffix of x[0..n) and y[0..m). */
+static void common_ends(const char *x, size_t n, const char *y, size_t m, size_t *pre,
+                        size_t *suf) {
+  size_t p = 0;
+  while (p < n && p < m && x[p] == y[p]) p++;
+  size_t s = 0;
+  while (s < n - p && s < m - p && x[n - 1 - s] == y[m - 1 - s]) s++;
+  *pre = p;
+  *suf = s;
+}
+
+/* Moves y forward to a UTF-8 character boundary of r[0..m). */
+static size_t utf8_snap(const char *r, size_t m, size_t y) {
+  while (y < m && ((unsigned char)r[y] & 0xC0) == 0x80) y++;
+  return y;
+}
+
+#define DIFF_MAXD 64
+
+/* The furthest x Myers' algorithm reaches on diagonal k in round d from
+ * the previous round's row, or -1; *down tells which move got there. */
+static long myers_step(const long *prev, long off, long d, long k, long N, long M, int *down) {
+  long dn = k + 1 <= d - 1 ? prev[off + k + 1] : -1; /* insertion: x stays */
+  if (dn >= 0 && dn - k > M) dn = -1;
+  long rt = k - 1 >= -(d - 1) ? prev[off + k - 1] : -1; /* deletion: x + 1 */
+  if (rt >= 0 && ++rt > N) rt = -1;
+  *down = dn >= rt;
+  long x = dn >= rt ? dn : rt;
+  if (x >= 0 && (x - k < 0 || x - k > M)) x = -1;
+  return x;
+}
+
+/* Greedy Myers diff of x[0..N) and y[0..M) with at most DIFF_MAXD edits.
+ * On success fills mx: mx[i] = the position in y of x[i] when x[i] is
+ * kept, SIZE_MAX when it is deleted; returns 1.  Returns 0 when the texts
+ * differ more (the caller then maps proportionally). */
+static int myers(md_state *m, const char *x, size_t n, const char *y, size_t ym,
+                 size_t *mx) {
+  if (n + ym > 1u << 16) return 0;
+  const long off = DIFF_MAXD + 1, width = 2 * DIFF_MAXD + 3;
+  size_t cells = (size_t)(width * (DIFF_MAXD + 1));
+  long *rows = scratch_grow(m, NULL, cells * sizeof *rows);
+  memset(rows, 0xFF, cells * sizeof *rows); /* -1: not reached */
+  long N = (long)n, M = (long)ym, found = -1;
+  for (long d = 0; d <= DIFF_MAXD && found < 0; d++) {
+    long *row = rows + d * width, *prev = d ? row - width : NULL;
+    for (long k = -d; k <= d; k += 2) {
+      int down;
+      long xx = d == 0 ? 0 : myers_step(prev, off, d, k, N, M, &down);
+      if (xx < 0) continue;
+      long yy = xx - k;
+      while (xx < N && yy < M && x[xx] == y[yy]) xx++, yy++;
+      row[off + k] = xx;
+      if (xx == N && yy == M) {
+        found = d;
+        break;
+      }
+    }
+  }
+  if (found < 0) {
+    md_freeblk(rows);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++) mx[i] = SIZE_MAX;
+  long xx = N, k = N - M;
+  for (long d = found; d > 0; d--) {
+    int down;
+    const long *prev = rows + (d - 1) * width;
+    (void)myers_step(prev, off, d, k, N, M, &down);
+    long pk = down ? k + 1 : k - 1, px = prev[off + pk];
+    long mid = down ? px : px + 1; /* where the snake after the move starts */
+    while (xx > mid) {
+      xx--;
+      mx[xx] = (size_t)(xx - k);
+    }
+    xx = px;
+    k = pk;
+  }
+  while (xx > 0) { /* round 0's snake, on diagonal 0 */
+    xx--;
+    mx[xx] = (size_t)xx;
+  }
+  md_freeblk(rows);
+  return 1;
+}
+
+/* Maps old offsets x_j (0 < x_j < n, increasing) of old text o[0..n) to
+ * offsets in new text r[0..m), in place. */
+static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size_t rm,
+                       size_t *cut, size_t ncut) {
+  size_t pre, suf;
+  common_ends(o, n, r, rm, &pre, &suf);
+  size_t on = n - pre - suf, rn = rm - pre - suf;
+  size_t *mx = NULL;
+  int diffed = 0;
+  if (on != rn && on && rn) {
+    mx = scratch_grow(m, NULL, (on + 1) * sizeof *mx);
+    diffed = myers(m, o + pre, on, r + pre, rn, mx);
+  }
+  for (size_t j = 0; j < ncut; j++) {
+    size_t x = cut[j], y;
+    if (x <= pre) y = x;
+    else if (x >= n - suf) y = rm - (n - x);
+    else if (on == rn) y = x; /* same length: byte for byte */
+    else if (diffed) {
+      /* the new position of the first kept byte at or after x, else the
+       * end of the changed middle */
+      size_t i = x - pre;
+      while (i < on && mx[i] == SIZE_MAX) i++;
+      y = pre + (i < on ? mx[i] : rn);
+    } else {
+      y = pre + (size_t)((double)(x - pre) * (double)rn / (double)on);
+    }
+    y = utf8_snap(r, rm, y);
+    if (j > 0 && y < cut[j - 1]) y = cut[j - 1]; /* stay monotone */
+    cut[j] = y;
+  }
+  if (mx) md_freeblk(mx);
+}
+
+/* ---- applying edits to a block ------------------------------------------------ */
+
+static int is_inline_container(cmark_node_type t) {
+  return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK ||
+         t == CMARK_NODE_IMAGE;
+}
+
+/* Collects the text-carrying leaves of block n in document order. */
+static leaf *collect_leaves(md_state *m, cmark_node *block, size_t *nleaves) {
+  size_t n = 0, cap = 16;
+  leaf *lv = scratch_grow(m, NULL, cap * sizeof *lv);
+  cmark_node *cur = cmark_node_first_child(block);
+  while (cur) {
+    cmark_node_type ty = cmark_node_get_type(cur);
+    if ((ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE || ty == CMARK_NODE_SOFTBREAK ||
+         ty == CMARK_NODE_LINEBREAK) &&
+        cmark_node_get_user_data(cur)) {
+      size_t t0 = leaf_t(cur), len;
+      if (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE) {
+        const char *lit = cmark_node_get_literal(cur);
+        len = lit ? strlen(lit) : 0;
+      } else {
+        len = 1;
+      }
+      if (len) {
+        if (n == cap) {
+          cap *= 2;
+          lv = scratch_grow(m, lv, cap * sizeof *lv);
+        }
+        memset(&lv[n], 0, sizeof lv[n]);
+        lv[n].node = cur;
+        lv[n].t0 = t0;
+        lv[n].t1 = t0 + len;
+        lv[n].type = ty;
+        lv[n].brk_at = SIZE_MAX;
+        n++;
+      }
+    }
+    cmark_node *child = cmark_node_first_child(cur);
+    if (child) {
+      cur = child;
+      continue;
+    }
+    while (cur) {
+      cmark_node *next = cmark_node_next(cur);
+      if (next) {
+        cur = next;
+        break;
+      }
+      cur = cmark_node_parent(cur);
+      if (cur == block) cur = NULL;
+    }
+  }
+  *nleaves = n;
+  return lv;
+}
+
+/* Pending per-leaf operations while building new literals. */
+typedef struct lop {
+  size_t leaf;   /* index */
+  size_t a, b;   /* deleted plain-text range inside the leaf */
+  const char *s; /* inserted text at a */
+  size_t len;
+} lop;
+
+/* Whether an insertion s at a boundary between two leaves belongs to the
+ * left one: it continues the left word ("bold" -> "bolder") or ends with
+ * white space (a new word before the right leaf). */
+static int attach_left(const char *text, size_t at, size_t lo, const char *s, size_t len) {
+  if (!len) return 1;
+  int before_word = at > lo && !is_ws(text[at - 1]) && !is_eol(text[at - 1]);
+  if (before_word && !is_ws(s[0])) return 1;
+  return is_ws(s[len - 1]);
+}
+
+/* Builds the edit list of paragraph pi (sentence edits plus removals).
+ * Returns the count; *whole is set when every sentence is removed. */
+static redit *para_edits(md_state *m, size_t pi, size_t *count, int *whole) {
+  lede_doc *d = m->d;
+  const doc_para *p = &d->paras[pi];
+  const doc_sent *ss = d->sents + p->first_sent;
+  size_t n = 0, cap = 0;
+  for (size_t k = 0; k < p->nsent; k++) cap += (ss[k].edits ? ss[k].edits->n : 0) + 1;
+  redit *e = scratch_grow(m, NULL, (cap + 1) * sizeof *e);
+  *whole = 0;
+  size_t kept = 0;
+  for (size_t k = 0; k < p->nsent; k++) kept += !(ss[k].flags & ITEM_REMOVED);
+  if (p->nsent && !kept) {
+    *whole = 1;
+    *count = 0;
+    return e;
+  }
+  for (size_t k = 0; k < p->nsent;) {
+    if (ss[k].flags & ITEM_REMOVED) {
+      size_t k1 = k;
+      while (k1 < p->nsent && (ss[k1].flags & ITEM_REMOVED)) k1++;
+      /* a removed run takes the white space after it, or before it at the
+       * end of the paragraph */
+      if (k1 < p->nsent) e[n++] = (redit){ss[k].tstart, ss[k1].tstart, "", 0};
+      else e[n++] = (redit){ss[k - 1].tend, p->tend, "", 0};
+      k = k1;
+      continue;
+    }
+    if (ss[k].edits)
+      for (size_t j = 0; j < ss[k].edits->n; j++) {
+        const doc_edit *de = &ss[k].edits->e[j];
+        e[n++] = (redit){de->a, de->b, de->s, de->len};
+      }
+    k++;
+  }
+  *count = n;
+  return e;
+}
+
+/* Splits the edits of a block into per-leaf operations. */
+static lop *plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t ne,
+                     size_t *nops) {
+  const char *text = m->d->text;
+  size_t n = 0, cap = 16;
+  lop *ops = scratch_grow(m, NULL, cap * sizeof *ops);
+  size_t li = 0;
+  for (size_t k = 0; k < ne; k++) {
+    size_t a = e[k].a, b = e[k].b;
+    while (li < nl && lv[li].t1 <= a && !(li == nl - 1 && a == lv[li].t1)) li++;
+    if (li >= nl) li = nl - 1;
+    /* first leaf i: the one containing a (or an insertion's neighbour);
+     * last leaf j: the one containing b-1 */
+    size_t i = li, j = li;
+    while (j + 1 < nl && lv[j + 1].t0 < b) j++;
+    if (a == b || i == j) {
+      size_t to = i;
+      if (a == lv[i].t0 && i > 0 && lv[i - 1].t1 == a &&
+          attach_left(text, a, lv[i - 1].t0, e[k].s, e[k].len) &&
+          (a == b || e[k].len == 0))
+        to = i - 1;
+      if (n + 1 >= cap) ops = scratch_grow(m, ops, (cap *= 2) * sizeof *ops);
+      size_t da = a < lv[to].t0 ? lv[to].t0 : a, db = b > lv[to].t1 ? lv[to].t1 : b;
+      if (db < da) db = da;
+      ops[n++] = (lop){to, da, db, e[k].s, e[k].len};
+      continue;
+    }
+    /* several leaves: cut the replacement at the leaf boundaries */
+    size_t ncut = j - i;
+    size_t *cut = scratch_grow(m, NULL, (ncut + 1) * sizeof *cut);
+    for (size_t c = 0; c < ncut; c++) cut[c] = lv[i + 1 + c].t0 - a;
+    align_cuts(m, text + a, b - a, e[k].s, e[k].len, cut, ncut);
+    for (size_t c = 0; c <= ncut; c++) {
+      size_t y0 = c ? cut[c - 1] : 0, y1 = c < ncut ? cut[c] : e[k].len;
+      const leaf *lf = &lv[i + c];
+      size_t da = a > lf->t0 ? a : lf->t0, db = b < lf->t1 ? b : lf->t1;
+      if (n + 1 >= cap) ops = scratch_grow(m, ops, (cap *= 2) * sizeof *ops);
+      ops[n++] = (lop){i + c, da, db, e[k].s + y0, y1 - y0};
+    }
+    md_freeblk(cut);
+  }
+  *nops = n;
+  return ops;
+}
+
+/* Builds each touched leaf's new content from the operations (sorted by
+ * leaf, then position, as plan_ops makes them). */
+static void build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t nops) {
+  const char *text = m->d->text;
+  size_t k = 0;
+  for (size_t li = 0; li < nl; li++) {
+    leaf *lf = &lv[li];
+    if (k >= nops || ops[k].leaf != li) continue;
+    size_t pos = lf->t0;
+    lf->changed = 1;
+    for (; k < nops && ops[k].leaf == li; k++) {
+      if (ops[k].a > pos) {
+        if (pos == lf->t0 && lf->type != CMARK_NODE_TEXT && lf->type != CMARK_NODE_CODE)
+          lf->brk_at = lf->n;
+        leaf_put(m, lf, text + pos, ops[k].a - pos);
+        pos = ops[k].a;
+      }
+      leaf_put(m, lf, ops[k].s, ops[k].len);
+      if (ops[k].b > pos) pos = ops[k].b;
+    }
+    if (pos < lf->t1) {
+      if (pos == lf->t0 && lf->type != CMARK_NODE_TEXT && lf->type != CMARK_NODE_CODE)
+        lf->brk_at = lf->n;
+      leaf_put(m, lf, text + pos, lf->t1 - pos);
+    }
+    if (!lf->buf) leaf_put(m, lf, "", 0);
+    if (lf->n == lf->t1 - lf->t0 && memcmp(lf->buf, text + lf->t0, lf->n) == 0) lf->changed = 0;
+  }
+}
+
+static cmark_node *new_text(md_state *m, const char *s, size_t n) {
+  cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &m->mem);
+  char *z = scratch_grow(m, NULL, n + 1);
+  memcpy(z, s, n);
+  z[n] = '\0';
+  cmark_node_set_literal(t, z);
+  md_freeblk(z);
+  return t;
+}
+
+/* Unlinks n and every inline container it leaves empty; returns the
+ * topmost node unlinked. */
+static cmark_node *unlink_up(cmark_node *n, cmark_node *block) {
+  for (;;) {
+    cmark_node *p = cmark_node_parent(n);
+    cmark_node_unlink(n);
+    if (!p || p == block || !is_inline_container(cmark_node_get_type(p)) ||
+        cmark_node_first_child(p))
+      return n;
+    n = p;
+  }
+}
+
+/* The node a block's removal takes out: the block, or the item, quote or
+ * list it would leave empty (never the document). */
+static cmark_node *removal_top(cmark_node *n) {
+  for (;;) {
+    cmark_node *p = cmark_node_parent(n);
+    if (!p || cmark_node_get_type(p) == CMARK_NODE_DOCUMENT ||
+        cmark_node_first_child(p) != n || cmark_node_last_child(p) != n)
+      return n;
+    n = p;
+  }
+}
+
+/* ---- Markdown patches ---------------------------------------------------------- */
+
+/* A growable string in arena memory (freed with everything on failure). */
+typedef struct abuf {
+  char *p;
+  size_t n, cap;
+} abuf;
+
+static void ab_put(md_state *m, abuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->n + n + 1) cap *= 2;
+    b->p = scratch_grow(m, b->p, cap);
+    b->cap = cap;
+  }
+  if (n) memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+static void ab_putc(md_state *m, abuf *b, char c) { ab_put(m, b, &c, 1); }
+
+/* Records "replace source [a, b) by s" for paragraph pi; takes s (arena). */
+static void patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
+  size_t n = m->npatches[pi];
+  m->patches[pi] = scratch_grow(m, m->patches[pi], (n + 1) * sizeof **m->patches);
+  if (!s->p) ab_put(m, s, "", 0);
+  m->patches[pi][n] = (md_patch){a, b, s->p, s->n};
+  m->npatches[pi] = n + 1;
+  s->p = NULL;
+  s->n = s->cap = 0;
+}
+
+static void patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
+  abuf e = {NULL, 0, 0};
+  patch_add(m, pi, a, b, &e);
+}
+
+/* Whether only container prefixes or list markers precede source offset p
+ * on its line: there '#', '-', '1.' and the like would open a block. */
+static int at_line_start(const char *s, size_t p) {
+  while (p > 0 && !is_eol(s[p - 1])) {
+    char c = s[p - 1];
+    if (!is_ws(c) && c != '>' && c != '-' && c != '+' && c != '*' && c != '.' && c != ')' &&
+        !(c >= '0' && c <= '9'))
+      return 0;
+    p--;
+  }
+  return 1;
+}
+
+/* Appends text as Markdown inline content that reads back as exactly this
+ * text.  A line end becomes a space: a new line would need the container
+ * prefix, and HTML renders both the same. */
+static void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    int esc = 0;
+    switch (c) {
+    case '\n':
+    case '\r':
+      c = ' ';
+      break;
+    case '\\': case '`': case '*': case '_': case '[': case ']': case '<':
+      esc = 1;
+      break;
+    case '&': /* only where it could start an entity */
+      esc = i + 1 < n && (s[i + 1] == '#' || ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z'));
+      break;
+    case '!':
+      esc = i + 1 < n && s[i + 1] == '[';
+      break;
+    case '#': case '>': case '-': case '+': case '=': case '~':
+      esc = line_start && i == 0;
+      break;
+    default:
+      if (line_start && i == 0 && c >= '0' && c <= '9') {
+        size_t j = i;
+        while (j < n && s[j] >= '0' && s[j] <= '9') j++;
+        if (j < n && (s[j] == '.' || s[j] == ')')) { /* "1." would open a list */
+          ab_put(m, b, s, j);
+          ab_putc(m, b, '\\');
+          i = j - 1;
+          continue;
+        }
+      }
+      break;
+    }
+    if (esc) ab_putc(m, b, '\\');
+    ab_putc(m, b, c);
+  }
+}
+
+/* A code span for literal s: a fence longer than any backtick run inside,
+ * padded when the content starts or ends with a backtick or a space. */
+static void md_code_span(md_state *m, abuf *b, const char *s, size_t n) {
+  size_t run = 0, best = 0;
+  for (size_t i = 0; i < n; i++) {
+    run = s[i] == '`' ? run + 1 : 0;
+    if (run > best) best = run;
+  }
+  int pad = n && (s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' '));
+  for (size_t i = 0; i <= best; i++) ab_putc(m, b, '`');
+  if (pad) ab_putc(m, b, ' ');
+  for (size_t i = 0; i < n; i++) ab_putc(m, b, s[i] == '\n' ? ' ' : s[i]);
+  if (pad) ab_putc(m, b, ' ');
+  for (size_t i = 0; i <= best; i++) ab_putc(m, b, '`');
+}
+
+static span *find_span(span *sp, size_t n, cmark_node *node) {
+  for (size_t i = 0; i < n; i++)
+    if (sp[i].node == node) return &sp[i];
+  return NULL;
+}
+
+/* As find_span, for nodes asked for in document order: leaves were
+ * recorded in that order, so the search resumes where it stopped. */
+static span *find_span_from(span *sp, size_t n, cmark_node *node, size_t *hint) {
+  for (size_t i = *hint; i < n; i++)
+    if (sp[i].node == node) {
+      *hint = i + 1;
+      return &sp[i];
+    }
+  return find_span(sp, n, node);
+}
+
+/* Whether source line `line` holds only white space and '>' markers. */
+static int line_blank(const lines *ln, const char *s, int line, size_t len) {
+  if (line < 1 || (size_t)line > ln->n) return 1;
+  size_t a = ln->at[line - 1], b = lines_eol(ln, s, line, len);
+  for (; a < b; a++)
+    if (!is_ws(s[a]) && s[a] != '>') return 0;
+  return 1;
+}
+
+/* Patches the source for the removal of top (a block or the container it
+ * emptied), which is still linked.  The first block of an item or quote
+ * that stays shares its line with the container's marker: the next block
+ * moves up next to the marker.  Any other block loses its whole lines;
+ * when that would glue the blocks around it together, one blank line
+ * (with the container prefix) stays between them. */
+static void block_patch(md_state *m, size_t pi, cmark_node *top) {
+  lede_doc *d = m->d;
+  const char *s = d->src;
+  const lines *ln = lines_get(m);
+  int sl = cmark_node_get_start_line(top);
+  size_t a = lines_off(ln, sl, cmark_node_get_start_column(top), d->len);
+  cmark_node *parent = cmark_node_parent(top), *next = cmark_node_next(top);
+  cmark_node_type pt = parent ? cmark_node_get_type(parent) : CMARK_NODE_DOCUMENT;
+  /* the last line: that of the deepest last block (cmark's container ends
+   * can run into the blank lines after them) */
+  cmark_node *last = top;
+  while (cmark_node_last_child(last) && cmark_node_get_type(last) != CMARK_NODE_PARAGRAPH &&
+         cmark_node_get_type(last) != CMARK_NODE_HEADING)
+    last = cmark_node_last_child(last);
+  int el = cmark_node_get_end_line(last);
+  if (cmark_node_get_end_column(last) < 1) el--;
+  if (el < sl) el = sl;
+  if ((pt == CMARK_NODE_ITEM || pt == CMARK_NODE_BLOCK_QUOTE) && !cmark_node_previous(top) &&
+      next) {
+    size_t b = lines_off(ln, cmark_node_get_start_line(next), cmark_node_get_start_column(next),
+                         d->len);
+    patch_cut(m, pi, a, b > a ? b : a);
+    return;
+  }
+  size_t ls = ln->at[sl - 1];
+  size_t le = (size_t)el < ln->n ? ln->at[el] : d->len;
+  int pb = line_blank(ln, s, sl - 1, d->len) || sl == 1;
+  int nb = (size_t)el >= ln->n || line_blank(ln, s, el + 1, d->len);
+  if (pb && nb) {
+    /* drop one of the two blank lines around it too */
+    if ((size_t)el < ln->n) le = (size_t)el + 1 < ln->n ? ln->at[el + 1] : d->len;
+    else if (sl > 1) ls = ln->at[sl - 2];
+    patch_cut(m, pi, ls, le);
+  } else if (pb || nb) {
+    patch_cut(m, pi, ls, le);
+  } else {
+    /* keep a blank line: the line's prefix up to the block, trimmed */
+    abuf e = {NULL, 0, 0};
+    size_t pe = a;
+    while (pe > ls && is_ws(s[pe - 1])) pe--;
+    ab_put(m, &e, s + ls, pe - ls);
+    ab_putc(m, &e, '\n');
+    patch_add(m, pi, ls, le, &e);
+  }
+}
+
+/* Removes block n (or the container it empties) from tree and source. */
+static void remove_para_block(md_state *m, size_t pi, cmark_node *n) {
+  cmark_node *top = removal_top(n);
+  block_patch(m, pi, top);
+  cmark_node_unlink(top);
+}
+
+/* Records the source extent of every inline node of block blk (a walk in
+ * W_SPANS mode over the still pristine block). */
+static int block_spans(md_state *m, size_t pi, cmark_node *blk, loader *L) {
+  lede_doc *d = m->d;
+  memset(L, 0, sizeof *L);
+  L->m = m;
+  L->d = d;
+  L->mode = W_SPANS;
+  L->ln = lines_get(m);
+  int sl = cmark_node_get_start_line(blk), el = cmark_node_get_end_line(blk);
+  int ec = cmark_node_get_end_column(blk);
+  int quotes = 0;
+  for (cmark_node *a = cmark_node_parent(blk); a; a = cmark_node_parent(a))
+    quotes += cmark_node_get_type(a) == CMARK_NODE_BLOCK_QUOTE;
+  scan sc = {d->src, lines_off(L->ln, sl, cmark_node_get_start_column(blk), d->len),
+             lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, d->len), quotes};
+  if (sc.lim < sc.pos) sc.lim = sc.pos;
+  sc.pos = content_start(&sc, blk);
+  L->t = d->paras[pi].tstart;
+  walk_inlines(L, &sc, blk);
+  return quotes;
+}
+
+/* Source offset of plain-text offset t inside text leaf lf. */
+static size_t leaf_src(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t t) {
+  if (t <= lf->t0) return sp->a;
+  if (t >= lf->t1) return sp->b;
+  size_t x = doc_text_to_src(m->d, pi, t);
+  return x < sp->a ? sp->a : x > sp->b ? sp->b : x;
+}
+
+/* One patch: old leaf bytes [x0, x1) become new bytes [y0, y1). */
+static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t x0,
+                       size_t x1, size_t y0, size_t y1) {
+  const char *old = m->d->text + lf->t0;
+  size_t on = lf->t1 - lf->t0;
+  /* whole characters only */
+  while (x0 > 0 && x0 < on && ((unsigned char)old[x0] & 0xC0) == 0x80) x0--, y0--;
+  while (x1 < on && ((unsigned char)old[x1] & 0xC0) == 0x80) x1++, y1++;
+  if (y1 > lf->n) y1 = lf->n;
+  if (y0 > y1) y0 = y1;
+  size_t a = leaf_src(m, pi, lf, sp, lf->t0 + x0), b = leaf_src(m, pi, lf, sp, lf->t0 + x1);
+  if (b < a) b = a;
+  abuf out = {NULL, 0, 0};
+  md_escape(m, &out, lf->buf + y0, y1 - y0, at_line_start(m->d->src, a));
+  patch_add(m, pi, a, b, &out);
+}
+
+/* The patches for a text leaf: only the bytes that changed, so entities,
+ * escapes and whatever else the edit did not touch keep their spelling.
+ * Same-length texts (s:upper()) are compared byte for byte, others through
+ * the bounded diff, else between common prefix and suffix. */
+static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
+  const char *old = m->d->text + lf->t0, *nw = lf->buf;
+  size_t on = lf->t1 - lf->t0, nn = lf->n, pre, suf;
+  common_ends(old, on, nw, nn, &pre, &suf);
+  if (on == nn) {
+    for (size_t i = pre; i < on - suf;) {
+      if (old[i] == nw[i]) {
+        i++;
+        continue;
+      }
+      size_t j = i;
+      while (j < on - suf && old[j] != nw[j]) j++;
+      hunk_patch(m, pi, lf, sp, i, j, i, j);
+      i = j;
+    }
+    return;
+  }
+  size_t omid = on - pre - suf, nmid = nn - pre - suf;
+  size_t *mx = omid && nmid ? scratch_grow(m, NULL, omid * sizeof *mx) : NULL;
+  if (mx && myers(m, old + pre, omid, nw + pre, nmid, mx)) {
+    /* a hunk runs from one kept byte to the next */
+    size_t i = 0, y = 0;
+    while (i < omid || y < nmid) {
+      if (i < omid && mx[i] == y) {
+        i++, y++;
+        continue;
+      }
+      size_t i1 = i;
+      while (i1 < omid && mx[i1] == SIZE_MAX) i1++;
+      size_t y1 = i1 < omid ? mx[i1] : nmid;
+      hunk_patch(m, pi, lf, sp, pre + i, pre + i1, pre + y, pre + y1);
+      i = i1, y = y1;
+    }
+  } else {
+    hunk_patch(m, pi, lf, sp, pre, on - suf, pre, nn - suf);
+  }
+  if (mx) md_freeblk(mx);
+}
+
+/* A shortcut or collapsed reference link finds its definition through
+ * its text: when the text changes, the original text stays on as the
+ * label ("[new text][old text]"). */
+static void ref_label_patch(md_state *m, size_t pi, const span *ls, int quotes) {
+  abuf out = {NULL, 0, 0};
+  const char *s = m->d->src;
+  size_t from = ls->a + (cmark_node_get_type(ls->node) == CMARK_NODE_IMAGE ? 2 : 1);
+  scan sc = {s, from, ls->ia, quotes};
+  ab_putc(m, &out, '[');
+  while (sc.pos < sc.lim) {
+    if (is_eol(s[sc.pos])) {
+      ab_putc(m, &out, ' ');
+      sc.pos = sc_next_line(&sc, sc.pos);
+    } else {
+      ab_putc(m, &out, s[sc.pos++]);
+    }
+  }
+  ab_putc(m, &out, ']');
+  if (ls->ref == 1) patch_add(m, pi, ls->b, ls->b, &out);
+  else patch_add(m, pi, ls->ia + 1, ls->b, &out);
+}
+
+/* Applies the new content of one changed leaf to the tree and records the
+ * matching source patch. */
+static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const loader *L) {
+  span *sp = lf->sp;
+  abuf out = {NULL, 0, 0};
+  if (!sp) m->patch_failed = 1;
+  if (lf->n == 0) {
+    /* empty: unlink it; a container left empty goes with its mark-up */
+    cmark_node *gone = unlink_up(lf->node, blk);
+    span *gs = find_span(L->spans, L->nspans, gone);
+    if (gs) patch_cut(m, pi, gs->a, gs->b);
+    else m->patch_failed = 1;
+    return;
+  }
+  if (lf->type == CMARK_NODE_TEXT) {
+    if (sp) text_patch(m, pi, lf, sp);
+    cmark_node_set_literal(lf->node, lf->buf);
+  } else if (lf->type == CMARK_NODE_CODE) {
+    if (sp && !memchr(lf->buf, '`', lf->n) && lf->buf[0] != ' ' && lf->buf[lf->n - 1] != ' ' &&
+        sp->ia <= sp->ib) {
+      /* the same fence still fits: replace only the content */
+      for (size_t i = 0; i < lf->n; i++) ab_putc(m, &out, lf->buf[i] == '\n' ? ' ' : lf->buf[i]);
+      patch_add(m, pi, sp->ia, sp->ib, &out);
+    } else if (sp) {
+      md_code_span(m, &out, lf->buf, lf->n);
+      patch_add(m, pi, sp->a, sp->b, &out);
+    }
+    cmark_node_set_literal(lf->node, lf->buf);
+  } else if (lf->brk_at != SIZE_MAX) {
+    /* a kept line break with new text before or after it */
+    size_t at = lf->brk_at;
+    if (at > 0) {
+      cmark_node_insert_before(lf->node, new_text(m, lf->buf, at));
+      if (sp) {
+        md_escape(m, &out, lf->buf, at, 0);
+        patch_add(m, pi, sp->a, sp->a, &out);
+      }
+    }
+    if (at + 1 < lf->n) {
+      cmark_node_insert_after(lf->node, new_text(m, lf->buf + at + 1, lf->n - at - 1));
+      if (sp) {
+        md_escape(m, &out, lf->buf + at + 1, lf->n - at - 1, 0);
+        patch_add(m, pi, sp->b, sp->b, &out);
+      }
+    }
+  } else {
+    /* the break itself was replaced by text */
+    cmark_node_insert_before(lf->node, new_text(m, lf->buf, lf->n));
+    cmark_node_unlink(lf->node);
+    if (sp) {
+      md_escape(m, &out, lf->buf, lf->n, 0);
+      patch_add(m, pi, sp->a, sp->b, &out);
+    }
+  }
+}
+
+/* Applies the edits of paragraph pi to its block (tree and patches). */
+static void apply_para(md_state *m, size_t pi) {
+  lede_doc *d = m->d;
+  doc_para *p = &d->paras[pi];
+  cmark_node *blk = p->node;
+  if (!blk || !cmark_node_parent(blk)) return;
+  if (p->flags & ITEM_REMOVED) {
+    m->tree_edited = 1;
+    remove_para_block(m, pi, blk);
+    return;
+  }
+  cmark_node_type bt = cmark_node_get_type(blk);
+  if (!d->segmented || (bt != CMARK_NODE_PARAGRAPH && bt != CMARK_NODE_HEADING)) return;
+  int whole = 0;
+  size_t ne = 0;
+  redit *e = para_edits(m, pi, &ne, &whole);
+  if (whole) {
+    m->tree_edited = 1;
+    remove_para_block(m, pi, blk);
+    md_freeblk(e);
+    return;
+  }
+  size_t nl;
+  leaf *lv = ne ? collect_leaves(m, blk, &nl) : NULL;
+  if (!ne || !nl) {
+    if (lv) md_freeblk(lv);
+    md_freeblk(e);
+    return;
+  }
+  size_t nops;
+  lop *ops = plan_ops(m, lv, nl, e, ne, &nops);
+  build_leaves(m, lv, nl, ops, nops);
+  size_t total = 0;
+  int any = 0;
+  for (size_t i = 0; i < nl; i++) {
+    total += lv[i].n;
+    any |= lv[i].changed;
+  }
+  if (any) {
+    m->tree_edited = 1;
+    if (total == 0) {
+      remove_para_block(m, pi, blk);
+    } else {
+      /* patches need the pristine block's source extents: take them
+       * before the tree changes */
+      loader L;
+      int quotes = block_spans(m, pi, blk, &L);
+      size_t hint = 0;
+      for (size_t i = 0; i < nl; i++)
+        lv[i].sp = find_span_from(L.spans, L.nspans, lv[i].node, &hint);
+      /* reference links whose text changes and that keep some text */
+      for (size_t k = 0; k < L.nspans; k++) {
+        span *ls = &L.spans[k];
+        if (!ls->ref) continue;
+        int touched = 0, kept = 0;
+        for (size_t i = 0; i < nl; i++) {
+          cmark_node *a = cmark_node_parent(lv[i].node);
+          while (a && a != blk && a != ls->node) a = cmark_node_parent(a);
+          if (a != ls->node) continue;
+          touched |= lv[i].changed;
+          kept |= lv[i].n > 0;
+        }
+        if (touched && kept) ref_label_patch(m, pi, ls, quotes);
+      }
+      for (size_t i = 0; i < nl; i++)
+        if (lv[i].changed) apply_leaf(m, pi, blk, &lv[i], &L);
+      if (L.spans) md_freeblk(L.spans);
+      if (!cmark_node_first_child(blk)) remove_para_block(m, pi, blk);
+    }
+  }
+  for (size_t i = 0; i < nl; i++)
+    if (lv[i].buf) md_freeblk(lv[i].buf);
+  md_freeblk(lv);
+  md_freeblk(ops);
+  md_freeblk(e);
+}
+
+/* Brings the tree up to date with the document's edits. */
+static void md_sync(md_state *m) {
+  lede_doc *d = m->d;
+  if (!m->root) md_reparse(m);
+  if (!d->nedited && !d->nremoved_sents && !d->nremoved_paras) return;
+  if (m->napplied < d->npara) {
+    size_t *a = budget_realloc(d->budget, m->applied, m->napplied * sizeof *a,
+                               d->npara * sizeof *a);
+    if (!a) mem_fail(d->budget && d->budget->hit ? LEDE_ELIMIT : LEDE_ENOMEM);
+    memset(a + m->napplied, 0, (d->npara - m->napplied) * sizeof *a);
+    m->applied = a;
+    m->napplied = d->npara;
+  }
+  /* a block already edited in the tree cannot be edited again from its
+   * original: start over from a fresh parse */
+  for (size_t pi = 0; pi < d->npara; pi++)
+    if (m->applied[pi] && m->applied[pi] != para_sig(d, pi)) {
+      md_reparse(m);
+      break;
+    }
+  if (!m->patches) {
+    m->patches = scratch_grow(m, NULL, d->npara * sizeof *m->patches + 1);
+    m->npatches = scratch_grow(m, NULL, d->npara * sizeof *m->npatches + 1);
+    memset(m->patches, 0, d->npara * sizeof *m->patches);
+    memset(m->npatches, 0, d->npara * sizeof *m->npatches);
+  }
+  for (size_t pi = 0; pi < d->npara; pi++) {
+    size_t sig = para_sig(d, pi);
+    if (sig == m->applied[pi]) continue;
+    apply_para(m, pi);
+    m->applied[pi] = sig;
+    if ((pi & 1023) == 1023 && budget_interrupted(d->budget)) mem_fail(LEDE_ELIMIT);
+  }
+}
+
+/* ---- rendering ------------------------------------------------------------------ */
+
+typedef struct render_args {
+  lede_format fmt;
+  unsigned flags;
+  dbuf *out;
+} render_args;
+
+/* The edited source: every paragraph's patches applied in order. */
+static void render_patched(md_state *m, dbuf *out) {
+  lede_doc *d = m->d;
+  size_t n = 0;
+  for (size_t pi = 0; pi < d->npara; pi++) n += m->npatches ? m->npatches[pi] : 0;
+  md_patch *all = scratch_grow(m, NULL, (n + 1) * sizeof *all);
+  n = 0;
+  for (size_t pi = 0; m->npatches && pi < d->npara; pi++)
+    for (size_t k = 0; k < m->npatches[pi]; k++) all[n++] = m->patches[pi][k];
+  /* paragraphs are in source order and each list is in order, except that
+   * a removed container can start before its first paragraph: sort */
+  for (size_t i = 1; i < n; i++) {
+    md_patch t = all[i];
+    size_t j = i;
+    while (j > 0 && (all[j - 1].a > t.a || (all[j - 1].a == t.a && all[j - 1].b > t.b))) {
+      all[j] = all[j - 1];
+      j--;
+    }
+    all[j] = t;
+  }
+  size_t pos = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (all[i].b < pos) continue; /* inside a range already cut */
+    size_t a = all[i].a < pos ? pos : all[i].a;
+    dbuf_put(out, d->src + pos, a - pos);
+    dbuf_put(out, all[i].s, all[i].len);
+    pos = all[i].b > pos ? all[i].b : pos;
+  }
+  dbuf_put(out, d->src + pos, d->len - pos);
+  md_freeblk(all);
+}
+
+/* Plain text of the inline content of n (a heading's title). */
+static void inline_text(cmark_node *n, dbuf *b) {
+  cmark_node *cur = cmark_node_first_child(n);
+  while (cur) {
+    cmark_node_type ty = cmark_node_get_type(cur);
+    if (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE) dbuf_puts(b, cmark_node_get_literal(cur));
+    else if (ty == CMARK_NODE_SOFTBREAK || ty == CMARK_NODE_LINEBREAK) dbuf_putc(b, ' ');
+    cmark_node *child = cmark_node_first_child(cur);
+    if (child) {
+      cur = child;
+      continue;
+    }
+    while (cur) {
+      cmark_node *next = cmark_node_next(cur);
+      if (next) {
+        cur = next;
+        break;
+      }
+      cur = cmark_node_parent(cur);
+      if (cur == n) cur = NULL;
+    }
+  }
+}
+
+static const char page_style[] =
+    "body{max-width:42em;margin:2em auto;padding:0 1em;font:1.05em/1.6 Georgia,serif;"
+    "color:#222;background:#fff}\n"
+    "h1,h2,h3,h4,h5,h6{font-family:system-ui,sans-serif;line-height:1.25}\n"
+    "pre,code{font:0.9em ui-monospace,Menlo,Consolas,monospace;background:#f4f4f4}\n"
+    "pre{padding:.75em;overflow-x:auto}\n"
+    "blockquote{margin:1em 0;padding-left:1em;border-left:3px solid #ccc;color:#555}\n"
+    "img{max-width:100%}\n"
+    "a{color:#0645ad}\n";
+
+static void render_html(md_state *m, unsigned flags, dbuf *out) {
+  int opts = CMARK_OPT_DEFAULT | ((flags & LEDE_RENDER_UNSAFE) ? CMARK_OPT_UNSAFE : 0);
+  if (flags & LEDE_RENDER_STANDALONE) {
+    /* the title is the first heading's text, else a neutral one */
+    dbuf title;
+    dbuf_init(&title, NULL);
+    cmark_node *cur = cmark_node_first_child(m->root);
+    while (cur && !title.n) {
+      if (cmark_node_get_type(cur) == CMARK_NODE_HEADING) inline_text(cur, &title);
+      cmark_node *child = cmark_node_first_child(cur);
+      if (child && cmark_node_get_type(cur) != CMARK_NODE_HEADING &&
+          cmark_node_get_type(cur) != CMARK_NODE_PARAGRAPH) {
+        cur = child;
+        continue;
+      }
+      while (cur) {
+        cmark_node *next = cmark_node_next(cur);
+        if (next) {
+          cur = next;
+          break;
+        }
+        cur = cmark_node_parent(cur);
+        if (cur == m->root) cur = NULL;
+      }
+    }
+    dbuf_puts(out, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>");
+    if (title.n) dbuf_put_html(out, title.p, title.n);
+    else dbuf_puts(out, "Document");
+    dbuf_puts(out, "</title>\n<style>\n");
+    dbuf_puts(out, page_style);
+    dbuf_puts(out, "</style>\n</head>\n<body>\n");
+    if (title.failed) out->failed = title.failed;
+    dbuf_free(&title);
+  }
+  char *html = cmark_render_html(m->root, opts);
+  dbuf_puts(out, html);
+  md_freeblk(html);
+  if (flags & LEDE_RENDER_STANDALONE) dbuf_puts(out, "</body>\n</html>\n");
+}
+
+/* ---- plain-text rendering -------------------------------------------------------
+ *
+ * Readable text: headings as their text, list items with "- " or "1. "
+ * markers, block quotes indented by two spaces, code blocks by four,
+ * emphasis, links and raw HTML reduced to their text, a blank line between
+ * blocks (none between the items of a tight list). */
+
+typedef struct tlevel {
+  char first[24]; /* written on the first line of the container */
+  size_t width;   /* indentation of its later lines */
+  int used;       /* first line written */
+} tlevel;
+
+typedef struct trender {
+  md_state *m;
+  dbuf *out;
+  tlevel *lv;
+  size_t depth, cap;
+  int started;  /* any block written yet */
+  int bol;      /* at the beginning of a line */
+} trender;
+
+static void tr_prefix(trender *r) {
+  for (size_t i = 0; i < r->depth; i++) {
+    tlevel *l = &r->lv[i];
+    if (!l->used) {
+      dbuf_puts(r->out, l->first);
+      l->used = 1;
+    } else {
+      for (size_t k = 0; k < l->width; k++) dbuf_putc(r->out, ' ');
+    }
+  }
+  r->bol = 0;
+}
+
+static void tr_put(trender *r, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    if (r->bol) tr_prefix(r);
+    const char *nl = memchr(s + i, '\n', n - i);
+    size_t k = nl ? (size_t)(nl - s) - i : n - i;
+    dbuf_put(r->out, s + i, k);
+    i += k;
+    if (nl) {
+      dbuf_putc(r->out, '\n');
+      r->bol = 1;
+      i++;
+    }
+  }
+}
+
+static void tr_newline(trender *r) {
+  if (!r->bol) {
+    dbuf_putc(r->out, '\n');
+    r->bol = 1;
+  }
+}
+
+static void tr_push(trender *r, const char *first, size_t width) {
+  if (r->depth == r->cap) {
+    r->cap = r->cap ? r->cap * 2 : 16;
+    r->lv = scratch_grow(r->m, r->lv, r->cap * sizeof *r->lv);
+  }
+  tlevel *l = &r->lv[r->depth++];
+  size_t n = strlen(first);
+  if (n >= sizeof l->first) n = sizeof l->first - 1;
+  memcpy(l->first, first, n);
+  l->first[n] = '\0';
+  l->width = width;
+  l->used = 0;
+}
+
+/* Whether block n follows its previous sibling without a blank line: the
+ * items of a tight list and the blocks inside them. */
+static int tr_tight(cmark_node *n) {
+  cmark_node *p = cmark_node_parent(n);
+  if (!p) return 0;
+  if (cmark_node_get_type(p) == CMARK_NODE_LIST) return cmark_node_get_list_tight(p);
+  if (cmark_node_get_type(p) == CMARK_NODE_ITEM) {
+    cmark_node *list = cmark_node_parent(p);
+    return list && cmark_node_get_list_tight(list);
+  }
+  return 0;
+}
+
+/* Starts a block: a blank line before it unless it is the first thing
+ * written, the first block of its container, or tight. */
+static void tr_block_start(trender *r, cmark_node *n) {
+  tr_newline(r);
+  if (r->started && cmark_node_previous(n) && !tr_tight(n)) {
+    /* an empty line, but keep the markers of containers not yet shown */
+    dbuf_putc(r->out, '\n');
+  }
+  r->started = 1;
+}
+
+static void tr_inlines(trender *r, cmark_node *block) {
+  cmark_node *cur = cmark_node_first_child(block);
+  while (cur) {
+    cmark_node_type ty = cmark_node_get_type(cur);
+    const char *lit;
+    switch (ty) {
+    case CMARK_NODE_TEXT:
+    case CMARK_NODE_CODE:
+      lit = cmark_node_get_literal(cur);
+      if (lit) tr_put(r, lit, strlen(lit));
+      break;
+    case CMARK_NODE_SOFTBREAK: tr_put(r, " ", 1); break;
+    case CMARK_NODE_LINEBREAK: tr_put(r, "\n", 1); break;
+    default: break;
+    }
+    cmark_node *child = cmark_node_first_child(cur);
+    if (child) {
+      cur = child;
+      continue;
+    }
+    while (cur) {
+      cmark_node *next = cmark_node_next(cur);
+      if (next) {
+        cur = next;
+        break;
+      }
+      cur = cmark_node_parent(cur);
+      if (cur == block) cur = NULL;
+    }
+  }
+}
+
+static void render_text(md_state *m, dbuf *out) {
+  trender r;
+  memset(&r, 0, sizeof r);
+  r.m = m;
+  r.out = out;
+  r.bol = 1;
+  size_t ticks = 0;
+  cmark_node *cur = cmark_node_first_child(m->root);
+  while (cur) {
+    cmark_node_type ty = cmark_node_get_type(cur);
+    int descend = 0;
+    if ((++ticks & 4095) == 0 && budget_interrupted(m->d->budget)) mem_fail(LEDE_ELIMIT);
+    switch (ty) {
+    case CMARK_NODE_BLOCK_QUOTE:
+      tr_block_start(&r, cur);
+      tr_push(&r, "  ", 2);
+      descend = 1;
+      break;
+    case CMARK_NODE_LIST:
+      tr_block_start(&r, cur);
+      tr_push(&r, "", 0);
+      descend = 1;
+      break;
+    case CMARK_NODE_ITEM: {
+      char marker[24];
+      cmark_node *list = cmark_node_parent(cur);
+      if (list && cmark_node_get_list_type(list) == CMARK_ORDERED_LIST) {
+        int k = cmark_node_get_list_start(list);
+        for (cmark_node *s = cmark_node_previous(cur); s; s = cmark_node_previous(s)) k++;
+        snprintf(marker, sizeof marker, "%d%c ", k,
+                 cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM ? ')' : '.');
+      } else {
+        memcpy(marker, "- ", 3);
+      }
+      if (cmark_node_previous(cur)) tr_block_start(&r, cur);
+      tr_push(&r, marker, strlen(marker));
+      descend = 1;
+      break;
+    }
+    case CMARK_NODE_PARAGRAPH:
+    case CMARK_NODE_HEADING:
+      tr_block_start(&r, cur);
+      tr_inlines(&r, cur);
+      tr_newline(&r);
+      break;
+    case CMARK_NODE_CODE_BLOCK: {
+      tr_block_start(&r, cur);
+      tr_push(&r, "    ", 4);
+      const char *lit = cmark_node_get_literal(cur);
+      size_t n = lit ? strlen(lit) : 0;
+      while (n && lit[n - 1] == '\n') n--;
+      tr_put(&r, lit ? lit : "", n);
+      tr_newline(&r);
+      r.depth--;
+      break;
+    }
+    case CMARK_NODE_THEMATIC_BREAK:
+      tr_block_start(&r, cur);
+      tr_put(&r, "* * *", 5);
+      tr_newline(&r);
+      break;
+    default: /* raw HTML is mark-up */
+      break;
+    }
+    if (descend) {
+      cmark_node *child = cmark_node_first_child(cur);
+      if (child) {
+        cur = child;
+        continue;
+      }
+    }
+    while (cur) {
+      ty = cmark_node_get_type(cur);
+      if (descend || ty == CMARK_NODE_BLOCK_QUOTE || ty == CMARK_NODE_LIST ||
+          ty == CMARK_NODE_ITEM) {
+        /* an empty item still shows its marker */
+        if (ty == CMARK_NODE_ITEM && r.depth && !r.lv[r.depth - 1].used) {
+          tr_newline(&r);
+          tr_prefix(&r);
+          tr_newline(&r);
+        }
+        if (r.depth) r.depth--;
+      }
+      descend = 0;
+      cmark_node *next = cmark_node_next(cur);
+      if (next) {
+        cur = next;
+        break;
+      }
+      cur = cmark_node_parent(cur);
+      if (cur == m->root) cur = NULL;
+      else descend = 1; /* leaving a container */
+    }
+  }
+  tr_newline(&r);
+  if (r.lv) md_freeblk(r.lv);
+}
+
+static int render_fn(md_state *m, void *ud) {
+  render_args *ra = ud;
+  md_sync(m);
+  switch (ra->fmt) {
+  case LEDE_FORMAT_HTML: render_html(m, ra->flags, ra->out); break;
+  case LEDE_FORMAT_TEXT: render_text(m, ra->out); break;
+  case LEDE_FORMAT_MARKDOWN:
+    if (!m->tree_edited) {
+      dbuf_put(ra->out, m->d->src, m->d->len);
+    } else if (!m->patch_failed) {
+      render_patched(m, ra->out);
+    } else {
+      /* a patch we could not place: cmark writes the whole edited tree */
+      char *md = cmark_render_commonmark(m->root, CMARK_OPT_DEFAULT, 0);
+      dbuf_puts(ra->out, md);
+      md_freeblk(md);
+    }
+    break;
+  default: return LEDE_EINVAL;
+  }
+  return ra->out->failed;
+}
+
+int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
+  md_state *m = d->md;
+  if (!m) return LEDE_EINVAL;
+  if (fmt == LEDE_FORMAT_AUTO) fmt = LEDE_FORMAT_MARKDOWN;
+  if (fmt != LEDE_FORMAT_HTML && fmt != LEDE_FORMAT_TEXT && fmt != LEDE_FORMAT_MARKDOWN)
+    return LEDE_EINVAL;
+  /* The identity Markdown render needs no tree at all: the source is the
+   * document, byte for byte. */
+  if (fmt == LEDE_FORMAT_MARKDOWN && !d->nedited && !d->nremoved_sents && !d->nremoved_paras &&
+      !m->tree_edited) {
+    dbuf_put(out, d->src, d->len);
+    return out->failed;
+  }
+  render_args ra = {fmt, flags, out};
+  return md_protected(m, render_fn, &ra);
+}
