@@ -486,3 +486,58 @@ Test(segment, long_single_token) {
   cr_assert_eq(count_sentences("www.a.Bc", 2 * MB), 1);
   cr_assert_eq(count_sentences("x@a.Bc", 2 * MB), 1);
 }
+
+/* ---- the emit contract on random input -------------------------------- */
+
+/* Ranges must be in order, disjoint, non-empty, inside the text, trimmed,
+ * and start and end on UTF-8 character boundaries, whatever the input. */
+typedef struct {
+  const unsigned char *t;
+  size_t n, last;
+  int bad;
+  char why[96];
+} contract;
+
+static int is_ws_byte(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+static int check_emit(void *ud, size_t start, size_t end) {
+  contract *c = ud;
+  const char *why = NULL;
+  if (end <= start || end > c->n) why = "empty or out of range";
+  else if (start < c->last) why = "overlaps the previous sentence";
+  else if (is_ws_byte(c->t[start]) || is_ws_byte(c->t[end - 1])) why = "not trimmed";
+  else if ((c->t[start] & 0xC0) == 0x80 || (end < c->n && (c->t[end] & 0xC0) == 0x80))
+    why = "splits a UTF-8 character";
+  if (why && !c->bad) {
+    c->bad = 1;
+    snprintf(c->why, sizeof c->why, "[%zu, %zu): %s", start, end, why);
+  }
+  c->last = end;
+  return 0;
+}
+
+Test(segment, random_input_keeps_the_contract) {
+  static const char *const pieces[] = {
+    "a", "Mr", "U.S", "I", "e.g", "p.m", "No", "Inc", "Calif", ".", ". ", "!", "?", "?!", "...",
+    ". . .", " ", "  ", "\n", "\n- ", "\r\n", "1", "12", "b", ")", "(", "\"", "'", "[", "]",
+    "\xe2\x80\xa6", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\xa2", "\xe2\x81\x83", "\xe2\x80\x94",
+    "\xc2\xa0", "\xe3\x80\x82", "\xe3\x80\x80", "\xc3\xa9", "The", "the", "x@y.Zz", "www.a.Bc",
+    "$5", "N\xc2\xb0", "\xe6\x97\xa5",
+  };
+  unsigned long long rng = 42;
+  char buf[400];
+  for (int iter = 0; iter < 5000; iter++) {
+    size_t n = 0;
+    for (int k = 0; k < 60; k++) {
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      const char *p = pieces[(rng >> 33) % (sizeof pieces / sizeof *pieces)];
+      size_t l = strlen(p);
+      if (n + l >= sizeof buf) break;
+      memcpy(buf + n, p, l);
+      n += l;
+    }
+    contract c = {(const unsigned char *)buf, n, 0, 0, ""};
+    cr_assert_eq(segment(NULL, buf, n, check_emit, &c), 0);
+    cr_assert_not(c.bad, "input %d \"%.*s\": %s", iter, (int)n, buf, c.why);
+  }
+}
