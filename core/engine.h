@@ -32,6 +32,9 @@ struct lede_engine {
   unsigned long steps_left;
   struct timespec deadline;
   int limit_hit;          /* 'm'emory, 'i'nstructions, 't'ime */
+  unsigned calls;         /* sandbox.c: calls since the last limit check */
+  unsigned allocs;        /* sandbox.c: growths since the last time check */
+  size_t hit_ceiling;     /* sandbox.c: memory allowed once a limit is hit */
 };
 
 /* Replaces the engine's error message (printf-style).  Returns st. */

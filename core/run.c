@@ -92,9 +92,16 @@ static int run_main(lua_State *L) {
     const char *s = lua_tolstring(L, -1, &n);
     if (n && sink_write(a->sink, s, n)) return luaL_error(L, "cannot write output");
   } else if (t == LUA_TNIL) {
-    if (!a->ctx->wrote) render_to_sink(L, a, lede_lua_todoc(L, docidx));
+    if (!a->ctx->wrote) {
+      lede_doc *d = lede_lua_todoc(L, docidx);
+      if (!d) /* doc:close() leaves nothing to render */
+        return luaL_error(L, "script closed the document and returned no output");
+      render_to_sink(L, a, d);
+    }
   } else if (lede_lua_todoc(L, -1)) {
     render_to_sink(L, a, lede_lua_todoc(L, -1));
+  } else if (luaL_testudata(L, -1, "lede.Document")) {
+    return luaL_error(L, "script returned a closed document");
   } else {
     return luaL_error(L, "script returned a %s: return a string, the document or nothing",
                       luaL_typename(L, -1));
@@ -131,6 +138,8 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
   if (outlen) *outlen = 0;
   e->budget = (lede_budget){0, e->opt.max_memory, sandbox_time_up, e, 0};
   e->steps_left = e->opt.max_instructions ? e->opt.max_instructions : ULONG_MAX;
+  e->calls = e->allocs = 0;
+  e->hit_ceiling = 0;
   clock_gettime(CLOCK_MONOTONIC, &e->deadline);
   if (e->opt.timeout > 0) {
     double whole = (double)(long)e->opt.timeout;
@@ -161,7 +170,7 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
                         "cannot create a Lua state: out of memory");
   }
   e->L = L;
-  lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1000);
+  sandbox_arm(L);
   lede_budget *saved = doc ? doc->budget : NULL;
   if (doc) doc->budget = &e->budget;
 

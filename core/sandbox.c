@@ -8,6 +8,7 @@
 #include "sandbox.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,29 @@
 #include "engine.h"
 #include "lua_doc.h"
 
-#define STEP 1000 /* instructions between hook calls */
+#define STEP 1000      /* instructions between count-hook calls */
+#define CALL_STEP 256  /* function calls between limit checks */
+#define ALLOC_STEP 256 /* growing allocations between time checks */
+#define HIT_SLACK ((size_t)64 << 10) /* room to report a limit, see below */
+
+/* The mask every run uses.  Calls are hooked as well as instructions
+ * because C functions run no instructions: table.sort with a C function
+ * as __index (say rawlen) or __lt would otherwise loop unseen, calling
+ * metamethods millions of times.  Each call, Lua or C, costs one step. */
+#define HOOK_MASK (LUA_MASKCOUNT | LUA_MASKCALL)
+
+static lede_engine *engine_of(lua_State *L) {
+  void *ud;
+  lua_getallocf(L, &ud); /* the engine: no globals */
+  return ud;
+}
+
+/* Once a limit is hit, every thread that runs the hook fires at its very
+ * next instruction or call, in whatever pcall or coroutine the script
+ * tries to hide in; new coroutines inherit the hook of their creator. */
+static void arm_sticky(lua_State *L) { lua_sethook(L, sandbox_hook, HOOK_MASK, 1); }
+
+void sandbox_arm(lua_State *L) { lua_sethook(L, sandbox_hook, HOOK_MASK, STEP); }
 
 void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   lede_engine *e = ud;
@@ -27,11 +50,32 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return NULL;
   }
   if (nsize > osize) {
-    /* Once a limit is hit every growth fails, so the script dies fast
-     * even if it catches the first error. */
-    if (e->budget.hit || budget_charge(&e->budget, nsize - osize)) {
-      if (e->L) lua_sethook(e->L, sandbox_hook, LUA_MASKCOUNT, 1);
-      return NULL;
+    size_t grow = nsize - osize;
+    if (!e->budget.hit) {
+      /* C functions that only allocate (string.rep, table.concat) run no
+       * hook: the allocator polls the clock for them, now and then. */
+      if (++e->allocs >= ALLOC_STEP) {
+        e->allocs = 0;
+        budget_interrupted(&e->budget); /* sets 't' */
+      }
+      if (!e->budget.hit) budget_charge(&e->budget, grow); /* may set 'm' */
+      if (e->budget.hit) {
+        /* This allocation fails, which stops the C function that asked
+         * for it, and the hook fires at once in the Lua code after it. */
+        e->hit_ceiling = e->budget.used + HIT_SLACK;
+        if (e->L) arm_sticky(e->L);
+        return NULL;
+      }
+    } else {
+      /* A stopped run still needs a little memory to raise its error
+       * (a CallInfo for the message handler, the message, the
+       * traceback): up to HIT_SLACK past the usage when the limit was
+       * hit, whoever hit it.  Beyond that every growth fails, so even a
+       * script that catches the error cannot allocate its way on. */
+      if (!e->hit_ceiling) e->hit_ceiling = e->budget.used + HIT_SLACK;
+      if (e->budget.used >= e->hit_ceiling || grow > e->hit_ceiling - e->budget.used)
+        return NULL;
+      e->budget.used += grow;
     }
   }
   void *p = realloc(ptr, nsize);
@@ -52,26 +96,55 @@ int sandbox_time_up(void *ud) {
          (now.tv_sec == e->deadline.tv_sec && now.tv_nsec >= e->deadline.tv_nsec);
 }
 
-void sandbox_hook(lua_State *L, lua_Debug *ar) {
-  void *ud;
-  (void)ar;
-  lua_getallocf(L, &ud); /* the engine: no globals */
-  lede_engine *e = ud;
-  if (!e->budget.hit) {
-    if (e->steps_left > STEP) e->steps_left -= STEP;
-    else if (e->opt.max_instructions) e->budget.hit = 'i';
-    if (!e->budget.hit) budget_interrupted(&e->budget); /* sets 't' */
-    if (!e->budget.hit) return;
-  }
-  /* Sticky: fire again at the very next instruction, in whatever pcall
-   * or coroutine the script tries to hide in. */
-  lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
-  luaL_where(L, 0);
+/* Charges n steps to the instruction budget and polls the clock; sets
+ * budget.hit when a limit is reached.  Returns budget.hit. */
+static int charge(lede_engine *e, unsigned long n) {
+  if (e->budget.hit) return e->budget.hit;
+  if (e->steps_left > n) e->steps_left -= n;
+  else if (e->opt.max_instructions) e->budget.hit = 'i';
+  else e->steps_left = ULONG_MAX; /* unlimited: keep counting down */
+  if (!e->budget.hit) budget_interrupted(&e->budget); /* sets 't' */
+  return e->budget.hit;
+}
+
+/* The in-script message of a stopped run; run.c rebuilds the final one
+ * with the limit's value.  level: 0 is the interrupted Lua function, 1 its
+ * caller (for a call hook or a C function). */
+static int raise_limit(lua_State *L, lede_engine *e, int level) {
+  arm_sticky(L);
+  luaL_where(L, level);
   lua_pushstring(L, e->budget.hit == 'i' ? "script exceeded instruction limit"
                     : e->budget.hit == 't' ? "script exceeded time limit"
                                            : "script exceeded memory limit");
   lua_concat(L, 2);
-  lua_error(L);
+  return lua_error(L);
+}
+
+void sandbox_charge(lua_State *L, unsigned long n) {
+  lede_engine *e = engine_of(L);
+  if (charge(e, n)) raise_limit(L, e, 1);
+}
+
+void sandbox_hook(lua_State *L, lua_Debug *ar) {
+  lede_engine *e = engine_of(L);
+  int call = ar->event != LUA_HOOKCOUNT;
+  if (!e->budget.hit) {
+    unsigned long n = STEP;
+    if (call) {
+      if (++e->calls < CALL_STEP) return;
+      e->calls = 0;
+      n = CALL_STEP;
+    }
+    if (!charge(e, n)) return;
+  } else if (call && lua_getinfo(L, "f", ar) &&
+             lua_tocfunction(L, -1) == sandbox_msghandler) {
+    /* Our message handler is being called for the error that stops the
+     * run: let it write the traceback (it calls nothing the script
+     * controls once a limit is hit). */
+    lua_pop(L, 1);
+    return;
+  }
+  raise_limit(L, e, call ? 1 : 0);
 }
 
 /* ---- the environment ---------------------------------------------------- */
@@ -110,7 +183,11 @@ static int sb_load(lua_State *L) {
 /* setmetatable() that refuses finalizers: a __gc runs with hooks off,
  * during collection or lua_close, where no limit could stop a loop. */
 static int sb_setmetatable(lua_State *L) {
-  if (lua_istable(L, 2) && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+  /* Raw, as lgc.c looks it up: any non-nil __gc (even false) marks the
+   * object for finalization, and the field could be set to a function
+   * afterwards. */
+  if (lua_istable(L, 2) && lua_getfield(L, 2, "__gc") != LUA_TNIL &&
+      (lua_pop(L, 1), lua_pushliteral(L, "__gc"), lua_rawget(L, 2) != LUA_TNIL))
     return luaL_error(L, "__gc metamethods are not allowed in the sandbox");
   lua_settop(L, 2);
   lua_pushvalue(L, lua_upvalueindex(1));
@@ -172,6 +249,11 @@ int sandbox_env(lua_State *L, int sandboxed) {
   int lede = lua_gettop(L);
   if (!sandboxed) {
     luaL_openlibs(L);
+    /* Limits mean the same with --trusted: the budgeted matcher too. */
+    lua_getglobal(L, LUA_STRLIBNAME); /* [lede string] */
+    lua_getglobal(L, LUA_TABLIBNAME); /* [lede string table] */
+    sandbox_guard_libs(L, -2, -1);
+    lua_pop(L, 2);
     lua_pushvalue(L, lede);
     lua_setglobal(L, "lede");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -206,6 +288,9 @@ int sandbox_env(lua_State *L, int sandboxed) {
   lua_getfield(L, G, "string");
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
+  lua_getfield(L, G, "table"); /* [.. string table] */
+  sandbox_guard_libs(L, -2, -1);
+  lua_pop(L, 1);
   lua_setfield(L, env, "string");
   static const char *const plain[] = {"table", "math", "utf8", "coroutine", NULL};
   for (const char *const *n = plain; *n; n++) {
@@ -256,14 +341,20 @@ int sandbox_env(lua_State *L, int sandboxed) {
   return 1;
 }
 
+/* The run's message handler: message plus traceback, as lua.c's.  Once a
+ * limit stopped the run the message is replaced anyway (run.c), so no
+ * __tostring of the script's runs then; otherwise a looping __tostring is
+ * stopped by the hook like any other script code. */
 int sandbox_msghandler(lua_State *L) {
+  lede_engine *e = engine_of(L);
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+    if (!e->budget.hit && luaL_callmeta(L, 1, "__tostring") &&
+        lua_type(L, -1) == LUA_TSTRING)
       msg = lua_tostring(L, -1);
     else
       msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
-  luaL_traceback(L, L, msg, 1);
+  luaL_traceback(L, L, msg, 1); /* [.. msg traceback] */
   return 1;
 }
