@@ -605,12 +605,13 @@ static int nospace_ends(seg *g, size_t i, size_t j) {
   if (i == 0 || j + 1 >= g->n) return 0;
   if (!(is_lower(s[i - 1]) || is_digit(s[i - 1]))) return 0;
   if (!is_upper(s[j]) || !is_lower(s[j + 1])) return 0;
+  if (in_link(g, i)) return 0;  /* cached per token: cheapest first */
   if (s[i] == '.') {
     int longtok;
     size_t t = token_start(g, i, &longtok);
     if (!longtok && token_class(g, strip_openers(g, t, i), i) != K_PLAIN) return 0;
   }
-  return !in_link(g, i);
+  return 1;
 }
 
 /* A cluster of terminal characters starts at i: ".", "?!", "...", "…",
