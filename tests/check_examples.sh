@@ -13,11 +13,12 @@ for src in examples/*.c; do
   [ -f "$src" ] || continue
   name=$(basename "$src" .c)
   bin=$B/examples/$name
+  case $bin in /*) run=$bin ;; *) run=../$bin ;; esac # the examples run in examples/
   ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude \
     ${CFLAGS:-} -o "$bin" "$src" "$B/liblede.a" ${LDFLAGS:-} $PKG -lm -lpthread
   expected=examples/$name.expected
   if [ -f "$expected" ]; then
-    if (cd examples && "../$bin") > "$B/examples/$name.out" 2>"$B/examples/$name.err" &&
+    if (cd examples && "$run") > "$B/examples/$name.out" 2>"$B/examples/$name.err" &&
        cmp -s "$B/examples/$name.out" "$expected"; then
       pass=$((pass + 1))
     else
@@ -27,7 +28,7 @@ for src in examples/*.c; do
       fail=$((fail + 1))
     fi
   else
-    if (cd examples && "../$bin") > /dev/null; then pass=$((pass + 1)); else
+    if (cd examples && "$run") > /dev/null; then pass=$((pass + 1)); else
       echo "FAIL: examples/$name.c exited non-zero"; fail=$((fail + 1)); fi
   fi
 done
