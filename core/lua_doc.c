@@ -585,6 +585,10 @@ static int doc_index(lua_State *L) {
     lua_pushboolean(L, lede_lua_todoc(L, 1) == NULL);
     return 1;
   }
+  if (strcmp(k, "close") == 0) { /* found even when closed: close is idempotent */
+    lua_pushcfunction(L, doc_close);
+    return 1;
+  }
   lede_doc *d = checkdoc(L, 1);
   if (strcmp(k, "paragraphs") == 0) {
     pushitems(L, 1, d, LIST_PARAS, 0, d->npara);
