@@ -110,6 +110,7 @@ test: deps-test
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t --jobs=2; done
 	@$(MAKE) --no-print-directory check-examples
 	@sh tests/check_exports.sh $(B)
+	@sh tests/check_static_state.sh $(B)
 	@sh tests/check_lua_module.sh $(B)
 	@sh tests/check_install.sh $(B)
 
