@@ -194,49 +194,65 @@ static void pushitems(lua_State *L, int docidx, lede_doc *d, int kind,
   }
 }
 
-typedef struct word_collect {
-  size_t *offs;
+/* Word offsets go straight into the list userdata, in two passes over
+ * the sentence: count, allocate, fill.  No malloc'd array is ever held
+ * across lua_newuserdatauv(), which raises on a memory error (a leak in
+ * the one-pass version, found by tests/test_oom.c). */
+typedef struct word_fill {
+  size_t *data; /* NULL while counting */
   size_t n, cap;
-  lede_budget *budget;
-} word_collect;
+} word_fill;
 
-static int collect_word(void *ud, size_t start, size_t end) {
-  word_collect *c = ud;
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    size_t *p = budget_realloc(c->budget, c->offs, c->cap * 2 * sizeof *p,
-                               cap * 2 * sizeof *p);
-    if (!p) return -1;
-    c->offs = p;
-    c->cap = cap;
+static int fill_word(void *ud, size_t start, size_t end) {
+  word_fill *f = ud;
+  if (f->data) {
+    if (f->n == f->cap) return 1; /* the text changed between passes */
+    f->data[2 * f->n] = start;
+    f->data[2 * f->n + 1] = end;
   }
-  c->offs[2 * c->n] = start;
-  c->offs[2 * c->n + 1] = end;
-  c->n++;
+  f->n++;
   return 0;
+}
+
+/* The current text of sentence si: the document's bytes when unedited,
+ * else built in the context's scratch buffer (raises if that failed). */
+static const char *sent_text(lua_State *L, lede_luactx *ctx, lede_doc *d,
+                             size_t si, size_t *n) {
+  const doc_sent *s = &d->sents[si];
+  if (!s->edits) {
+    *n = s->tend - s->tstart;
+    return d->text + s->tstart;
+  }
+  dbuf *b = scratch(ctx);
+  doc_sent_text(d, si, b);
+  if (b->failed) push_scratch(L, ctx); /* raises */
+  *n = b->n;
+  return b->p ? b->p : "";
 }
 
 /* Pushes the words of sentence si: [.. list]. */
 static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   docidx = lua_absindex(L, docidx);
   lede_luactx *ctx = lede_lua_ctx(L);
-  dbuf *b = scratch(ctx);
-  doc_sent_text(d, si, b);
-  word_collect c = {NULL, 0, 0, ctx->budget};
-  int st = b->failed ? -1 : words_scan(b->p ? b->p : "", b->n, collect_word, &c);
-  if (st) {
-    budget_free(ctx->budget, c.offs, c.cap * 2 * sizeof *c.offs);
+  size_t n;
+  const char *text = sent_text(L, ctx, d, si, &n);
+  word_fill f = {NULL, 0, 0};
+  words_scan(text, n, fill_word, &f);
+  if (f.n > ((size_t)-1 - sizeof(LList)) / (2 * sizeof(size_t)))
     luaL_error(L, "not enough memory");
-  }
-  /* newlist may raise: copy out of the malloc'd array only after it. */
-  LList *l = lua_newuserdatauv(L, sizeof *l + c.n * 2 * sizeof(size_t), 1);
+  LList *l = lua_newuserdatauv(L, sizeof *l + f.n * 2 * sizeof(size_t), 1);
   memset(l, 0, sizeof *l);
   l->kind = LIST_WORDS;
-  l->n = c.n;
+  /* The allocation may have run finalizers (a host's, outside the
+   * sandbox) that reused the scratch buffer or even closed the document:
+   * check, and take the text again. */
+  if (lede_lua_todoc(L, docidx) != d) luaL_error(L, "attempt to use a closed document");
+  text = sent_text(L, ctx, d, si, &n);
+  f = (word_fill){l->data, 0, f.n};
+  words_scan(text, n, fill_word, &f);
+  l->n = f.n;
   l->sent = si;
   l->version = d->sents[si].version;
-  if (c.n) memcpy(l->data, c.offs, c.n * 2 * sizeof(size_t));
-  budget_free(ctx->budget, c.offs, c.cap * 2 * sizeof *c.offs);
   luaL_setmetatable(L, LIST_MT);
   lua_pushvalue(L, docidx);
   lua_setiuservalue(L, -2, 1);

@@ -181,11 +181,13 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
   int st = lua_pcall(L, 1, 0, 1);
   lede_status result = LEDE_OK;
   if (st != LUA_OK) {
-    const char *msg = lua_tostring(L, -1);
+    /* Only a string is read: lua_tostring() would convert a number in
+     * place, allocating outside any pcall, where a failure means panic. */
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     if (e->budget.hit) result = limit_error(e, msg);
     else if (sink.failed && !sink.buf.failed)
       result = engine_error(e, LEDE_EIO, "cannot write output");
-    else if (st == LUA_ERRMEM)
+    else if (st == LUA_ERRMEM || sink.buf.failed) /* or the output could not grow */
       result = engine_error(e, LEDE_ENOMEM, "out of memory");
     else
       result = engine_error(e, LEDE_ESCRIPT, "%s", msg ? msg : "script error");

@@ -265,7 +265,11 @@ LEDE_API void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud);
  * raises; see lede_errmsg()), LEDE_ELIMIT (memory, instruction or time
  * limit), LEDE_EIO (the output callback stopped the run), LEDE_ENOMEM,
  * LEDE_EINVAL.  The engine stays usable after any error, and nothing is
- * leaked.  Edits the script made stay in doc, even when it fails later. */
+ * leaked.  Edits the script made stay in doc, even when it fails later.
+ * Out of memory inside one of lede's Lua functions is a Lua error ("not
+ * enough memory") the script may catch; uncaught, it fails the run with
+ * LEDE_ESCRIPT and that message (tests/test_oom.c fails every allocation
+ * of a run in turn to hold all of this). */
 LEDE_API lede_status lede_run_file(lede_engine *e, const char *path,
                                    lede_doc *doc, const lede_run_options *ro,
                                    char **out, size_t *outlen);
