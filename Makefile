@@ -4,10 +4,22 @@
 #   make demo       sentences and statistics of the bundled example article
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make bench      throughput and peak memory next to reference tools
-#   make install / uninstall   PREFIX, DESTDIR
+#   make tsan       examples/threads.c under ThreadSanitizer
+#   make valgrind   the embedding examples and every error path under valgrind
+#   make install / uninstall   PREFIX, DESTDIR (also LUA_CMOD_DIR, MANDIR)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where `require "lede"` finds the module: Debian's stock lua5.4 searches
+# /usr/local/lib/lua/5.4 (and /usr/lib/lua/5.4) in its package.cpath, so
+# $(PREFIX)/lib/lua/5.4 works for both usual prefixes.
+LUA_CMOD_DIR ?= $(PREFIX)/lib/lua/5.4
+MANDIR  ?= $(PREFIX)/share/man
+# The bundled scripts of this source tree, searched before the installed
+# ones so build/lede runs what you just edited.  `make install` builds
+# with it empty: an installed lede must not run scripts from a build tree
+# that may since have changed, or been deleted and re-created by someone else.
+BUILD_SCRIPT_DIR ?= $(CURDIR)/scripts
 B       ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -29,7 +41,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-sign-conversion
 LEDE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -fPIC \
                -fvisibility=hidden -Iinclude -Icore $(PKG_CFLAGS) \
-               -DLEDE_SCRIPT_DIR='"$(CURDIR)/scripts"' \
+               -DLEDE_SCRIPT_DIR='"$(BUILD_SCRIPT_DIR)"' \
                -DLEDE_INSTALL_SCRIPT_DIR='"$(PREFIX)/share/lede/scripts"' \
                $(CFLAGS)
 LIBS := $(PKG_LIBS) -lm -lpthread
@@ -46,7 +58,7 @@ LIB_SO  := $(B)/liblede.so.$(ABI_MAJOR)
 LEDE    := $(B)/lede
 LUA_MOD := $(B)/lede.so
 
-.PHONY: all test check-examples demo deps deps-test asan bench install uninstall clean
+.PHONY: all test check-examples demo deps deps-test asan tsan valgrind bench install uninstall clean FORCE
 
 all: $(LIB_A) $(LIB_SO) $(LEDE) $(LUA_MOD)
 
@@ -55,6 +67,13 @@ $(B)/obj/%.o: core/%.c $(wildcard core/*.h) include/lede.h | $(B)/obj
 
 $(B)/obj $(B)/tests:
 	mkdir -p $@
+
+# lede.o has both script directories compiled in: rebuild it when either
+# changes (e.g. `make install PREFIX=/opt/lede` after a plain `make`).  The
+# file is rewritten only when its content differs, as git's GIT-CFLAGS.
+$(B)/obj/lede.o: $(B)/script-dirs
+$(B)/script-dirs: FORCE | $(B)/obj
+	@d='$(BUILD_SCRIPT_DIR):$(PREFIX)'; [ "$$(cat $@ 2>/dev/null)" = "$$d" ] || echo "$$d" > $@
 
 $(LIB_A): $(CORE_OBJS)
 	rm -f $@
@@ -68,9 +87,13 @@ $(LEDE): $(B)/obj/cli.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # `require "lede"` from a stock lua5.4: the module links the library
-# statically and leaves the Lua symbols to the host interpreter.
+# statically and leaves the Lua symbols to the host interpreter.  The
+# version script hides its copy of lede_*: a host that also links
+# liblede.so (perhaps another version) must not have calls bound across.
 $(LUA_MOD): $(B)/obj/luaopen_lede.o $(CORE_OBJS)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libcmark libutf8proc) -lm
+	printf '{ global: luaopen_lede; local: *; };\n' > $(B)/lede.so.map
+	$(CC) -shared -Wl,--version-script=$(B)/lede.so.map $(LDFLAGS) -o $@ $^ \
+	  $(shell pkg-config --libs libcmark libutf8proc) -lm
 
 $(B)/tests/%: tests/%.c tests/*.h $(LIB_A) | $(B)/tests
 	$(CC) $(LEDE_CFLAGS) -Wno-missing-prototypes -Itests -DLEDE_ROOT='"$(CURDIR)"' \
@@ -86,6 +109,10 @@ test: deps-test
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t --jobs=2; done
 	@$(MAKE) --no-print-directory check-examples
+	@sh tests/check_exports.sh $(B)
+	@sh tests/check_static_state.sh $(B)
+	@sh tests/check_lua_module.sh $(B)
+	@sh tests/check_install.sh $(B)
 
 check-examples: all
 	@sh tests/check_examples.sh $(B)
@@ -102,6 +129,17 @@ asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" test
+
+# ThreadSanitizer needs every object instrumented: a library of its own,
+# then examples/threads.c (8 engines on 8 threads) built and run with it.
+tsan:
+	@$(MAKE) --no-print-directory B=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
+	  LDFLAGS=-fsanitize=thread build/tsan/liblede.a
+	@sh tests/check_tsan.sh build/tsan
+
+valgrind: deps-test
+	@$(MAKE) --no-print-directory all
+	@sh tests/check_valgrind.sh $(B)
 
 bench:
 	@sh .ci/deps $(BUILD_PKGS) time python3 cmark
@@ -149,23 +187,34 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(if $(FUZZ_STRICT_MD),-DFUZZ_STRICT_MD) -fsanitize=fuzzer \
 	  -o $@ $< $(filter %.o,$^) $(LIBS)
 
-install: all
+# Installs from a build of its own ($(B)/install), compiled with this PREFIX
+# and without the source tree's script directory (see BUILD_SCRIPT_DIR).
+INST := $(B)/install
+install:
+	@$(MAKE) --no-print-directory B=$(INST) BUILD_SCRIPT_DIR= all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/share/lede/scripts
-	install -m 755 $(LEDE) $(DESTDIR)$(PREFIX)/bin/lede
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/liblede.a
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/liblede.so.$(ABI_MAJOR)
+	  $(DESTDIR)$(PREFIX)/share/lede/scripts $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(LUA_CMOD_DIR)
+	install -m 755 $(INST)/lede $(DESTDIR)$(PREFIX)/bin/lede
+	install -m 644 $(INST)/liblede.a $(DESTDIR)$(PREFIX)/lib/liblede.a
+	install -m 755 $(INST)/liblede.so.$(ABI_MAJOR) $(DESTDIR)$(PREFIX)/lib/liblede.so.$(ABI_MAJOR)
 	ln -sf liblede.so.$(ABI_MAJOR) $(DESTDIR)$(PREFIX)/lib/liblede.so
+	install -m 755 $(INST)/lede.so $(DESTDIR)$(LUA_CMOD_DIR)/lede.so
 	install -m 644 include/lede.h $(DESTDIR)$(PREFIX)/include/lede.h
-	install -m 644 scripts/*.lua $(DESTDIR)$(PREFIX)/share/lede/scripts/
+	cd scripts && find . -name '*.lua' | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/lede/scripts/$$f" || exit 1; done
+	sed -e 's/^\(\.TH LEDE 1 "[^"]*"\) "lede [^"]*"/\1 "lede $(VERSION)"/' docs/lede.1 \
+	  > $(DESTDIR)$(MANDIR)/man1/lede.1
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' lede.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lede.pc
 
+# Removes exactly what install put there; shared directories stay.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lede $(DESTDIR)$(PREFIX)/lib/liblede.a \
 	  $(DESTDIR)$(PREFIX)/lib/liblede.so $(DESTDIR)$(PREFIX)/lib/liblede.so.$(ABI_MAJOR) \
-	  $(DESTDIR)$(PREFIX)/include/lede.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/lede.pc
+	  $(DESTDIR)$(PREFIX)/include/lede.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/lede.pc \
+	  $(DESTDIR)$(LUA_CMOD_DIR)/lede.so $(DESTDIR)$(MANDIR)/man1/lede.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/lede
 
 clean:
