@@ -70,7 +70,11 @@ lede_doc *lede_lua_todoc(lua_State *L, int idx) {
 
 void lede_lua_detach(lua_State *L, int idx) {
   LDoc *ld = luaL_testudata(L, idx, DOC_MT);
-  if (ld) ld->doc = NULL;
+  if (!ld) return;
+  /* An owned document has no other owner: detaching it is freeing it
+   * (run.c detaches the empty document it made for a doc-less run). */
+  if (ld->doc && ld->owned) doc_free(ld->doc);
+  ld->doc = NULL;
 }
 
 void lede_lua_pushdoc(lua_State *L, lede_doc *d, int owned) {

@@ -41,7 +41,8 @@ int lede_lua_openlib(lua_State *L);
 void lede_lua_pushdoc(lua_State *L, lede_doc *d, int owned);
 /* The document in a userdata at idx, or NULL if it is not one (or closed). */
 lede_doc *lede_lua_todoc(lua_State *L, int idx);
-/* Makes the handle at idx refer to nothing, without freeing the document. */
+/* Makes the handle at idx refer to nothing.  A host's document (pushed
+ * with owned == 0) is left alone; an owned one is freed now. */
 void lede_lua_detach(lua_State *L, int idx);
 
 /* Renders d in fmt/flags and pushes the string: [.. s]; raises on error. */

@@ -119,9 +119,8 @@ static int l_sentences(lua_State *L) {
   for (size_t i = 0; i < d->nsent; i++)
     push_range(&c, d->sents[i].tstart, d->sents[i].tend);
   lua_pop(L, 1);
-  lede_lua_detach(L, -1);
-  doc_free(d);
-  lua_pop(L, 1); /* [.. t] */
+  lede_lua_detach(L, -1); /* frees d now rather than at the next GC */
+  lua_pop(L, 1);          /* [.. t] */
   return 1;
 }
 
