@@ -57,6 +57,9 @@ typedef struct cli {
   lede_run_options run;
   lede_arg args[MAX_ARGS];
   size_t nargs;
+  char keys[8192];     /* the args' keys: argv may not be modified, and an
+                          arena here cannot leak on an early exit */
+  size_t keys_used;
   int help;
   declared decl[MAX_DECLARED];
   int ndecl;
@@ -170,13 +173,22 @@ static int add_arg(cli *c, const char *key, const char *value) {
   return 0;
 }
 
-/* -D key=value: key and value point into argv, which we may not modify,
- * so the key is copied into a heap string that lives until exit. */
+/* A NUL-terminated copy of key[0..n) in c->keys, or NULL when full. */
+static const char *copy_key(cli *c, const char *key, size_t n) {
+  if (n >= sizeof c->keys - c->keys_used) return NULL;
+  char *k = c->keys + c->keys_used;
+  memcpy(k, key, n);
+  k[n] = '\0';
+  c->keys_used += n + 1;
+  return k;
+}
+
+/* -D key=value: the value points into argv, the key is copied. */
 static int add_define(cli *c, const char *kv) {
   const char *eq = strchr(kv, '=');
   if (!eq || eq == kv) return usage_error("-D needs key=value, got '%s'", kv);
-  char *key = strndup(kv, (size_t)(eq - kv));
-  if (!key) return EXIT_SCRIPT;
+  const char *key = copy_key(c, kv, (size_t)(eq - kv));
+  if (!key) return usage_error("too many script arguments%s", "");
   return add_arg(c, key, eq + 1);
 }
 
@@ -239,14 +251,14 @@ static int parse_script_option(cli *c, int argc, char **argv, int *i) {
             (int)n, a, c->command, c->command);
     return EXIT_USAGE;
   }
-  char *key = strndup(a, n);
-  if (!key) return EXIT_SCRIPT;
+  const char *key = copy_key(c, a, n);
+  if (!key) return usage_error("too many script arguments%s", "");
   const char *value = "true";
   if (eq) value = eq + 1;
   else if (d && d->takes_value) {
     if (*i + 1 >= argc) {
-      fprintf(stderr, "lede: option '--%s' needs a value\n", key);
-      free(key);
+      fprintf(stderr, "lede: option '--%s' needs a value\nTry 'lede %s --help'.\n", key,
+              c->command);
       return EXIT_USAGE;
     }
     value = argv[++*i];
@@ -531,8 +543,5 @@ int main(int argc, char **argv) {
   }
   int rc = run_cli(&c);
   free(script_path);
-  for (size_t k = 0; k < c.nargs; k++)
-    if (c.args[k].key && strcmp(c.args[k].key, "to") != 0 && strcmp(c.args[k].key, "unsafe") != 0)
-      free((char *)c.args[k].key);
   return rc;
 }

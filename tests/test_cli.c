@@ -400,6 +400,27 @@ Test(cli, user_scripts_on_lede_path) {
   r = run_lede_env(ARGV("sentences", "-"), "One here. Two there.", 20, envs, NULL);
   assert_result(&r, 0, "One here.\nTwo there.\n", "");
   proc_free(&r);
+  /* Declared options: a VALUE placeholder takes the next argument. */
+  snprintf(p, sizeof p, "%s/wrap.lua", udir);
+  const char *wrap = "-- wrap: Echo the options.\n"
+                     "--   --width N    the width\n"
+                     "--   --loud       shout\n"
+                     "local doc, args = ...\n"
+                     "return string.format('%s %s %s %s\\n', args.width, args.loud, args.to, args.x)\n";
+  spit(p, wrap, strlen(wrap));
+  r = run_lede_env(ARGV("wrap", "--width", "72", "-", "--loud", "-D", "to=x", "-D", "x=y"), "", 0,
+                   envs, NULL);
+  assert_result(&r, 0, "72 true x y\n", "");
+  proc_free(&r);
+  r = run_lede_env(ARGV("wrap", "-", "--width=9", "--to", "json"), "", 0, envs, NULL);
+  assert_result(&r, 0, "9 nil json nil\n", "");
+  proc_free(&r);
+  r = run_lede_env(ARGV("wrap", "-", "--width"), "", 0, envs, NULL);
+  assert_result(&r, 2, "", "lede: option '--width' needs a value\nTry 'lede wrap --help'.\n");
+  proc_free(&r);
+  r = run_lede_env(ARGV("wrap", "-", "--wide"), "", 0, envs, NULL);
+  assert_result(&r, 2, "", "lede: unknown option '--wide' for 'wrap'\nTry 'lede wrap --help'.\n");
+  proc_free(&r);
   /* Without LEDE_PATH the user's script is unknown. */
   r = run_lede(ARGV("shout"), "x");
   cr_assert_eq(r.status, 2);
