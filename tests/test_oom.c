@@ -115,15 +115,19 @@ static int host_up(void *ud, int argc, const char *const *argv, const size_t *ar
   return 0;
 }
 
-/* Runs everything once; returns the first failure's status, and copies
- * its message (the engine dies before we could read it). */
-static lede_status workload(char *msg, size_t msglen) {
+/* Runs everything once, scripts limited to max_memory bytes (0: none);
+ * returns the first failure's status, and copies its message (the engine
+ * dies before we could read it). */
+static lede_status workload(size_t max_memory, char *msg, size_t msglen) {
   lede_engine *e = NULL;
   lede_doc *d = NULL, *md = NULL;
   char *out = NULL, *path = NULL;
   size_t n = 0;
   msg[0] = '\0';
-  lede_status st = lede_engine_new(NULL, &e);
+  lede_options o;
+  lede_options_init(&o);
+  o.max_memory = max_memory;
+  lede_status st = lede_engine_new(&o, &e);
   if (st != LEDE_OK) return st;
   lede_arg args[] = {{"md", MARKDOWN}};
   lede_run_options ro = {args, 1, LEDE_FORMAT_AUTO, 0};
@@ -159,13 +163,13 @@ TestSuite(oom);
  * memory is gone for good, so nothing can retry its way out), for every k. */
 static void fail_each(int is_sticky) {
 #if OOM_SKIP
-  (void)is_sticky;
+  (void)is_sticky, (void)workload;
   cr_skip_test("needs glibc malloc interposition (not under a sanitizer)");
 #else
   char msg[512];
   /* Count the allocations of a clean run (and check it is clean). */
   count = 0, live = 0, fail_at = -1, armed = 1;
-  lede_status st = workload(msg, sizeof msg);
+  lede_status st = workload(0, msg, sizeof msg);
   armed = 0;
   cr_assert_eq(st, LEDE_OK, "clean run failed: %s", msg);
   cr_assert_eq(live, 0, "clean run leaked %ld allocations", live);
@@ -175,7 +179,7 @@ static void fail_each(int is_sticky) {
   long ok = 0, nomem = 0, script = 0;
   for (long k = 0; k < total; k++) {
     count = 0, live = 0, fail_at = k, sticky = is_sticky, armed = 1;
-    st = workload(msg, sizeof msg);
+    st = workload(0, msg, sizeof msg);
     armed = 0, sticky = 0;
     cr_assert_eq(live, 0, "allocation %ld of %ld failing: %ld allocations leaked (status %d: %s)",
                  k, total, live, st, msg);
@@ -203,4 +207,30 @@ static void fail_each(int is_sticky) {
 }
 
 Test(oom, each_allocation_failing_alone) { fail_each(0); }
+
+/* The same failure paths through the script memory limit instead of
+ * malloc: every limit from 4 KiB up, 256 bytes apart, until the workload fits.
+ * This one needs no interposition, so it runs under ASan and UBSan too,
+ * which then watch every clean-up path for use-after-free. */
+Test(oom, every_memory_limit) {
+  char msg[512];
+  long limited = 0;
+  size_t max = 0;
+  int fits = 0;
+  for (size_t limit = 4096; limit < ((size_t)64 << 20) && fits < 3; limit += 256) {
+    lede_status st = workload(limit, msg, sizeof msg);
+    if (st == LEDE_OK) {
+      fits++;
+      continue;
+    }
+    fits = 0;
+    max = limit;
+    limited++;
+    cr_assert(st == LEDE_ELIMIT || st == LEDE_ENOMEM ||
+              (st == LEDE_ESCRIPT && strstr(msg, "memory") != NULL),
+              "limit %zu: unexpected status %d (%s): %s", limit, st, lede_strerror(st), msg);
+  }
+  cr_assert_eq(fits, 3, "the workload never fit");
+  cr_log_info("oom: %ld memory limits up to %zu bytes stopped the workload cleanly", limited, max);
+}
 Test(oom, each_allocation_failing_for_good) { fail_each(1); }
