@@ -59,13 +59,16 @@ extern "C" {
   ((LEDE_VERSION_MAJOR << 16) | (LEDE_VERSION_MINOR << 8) | LEDE_VERSION_PATCH)
 #define LEDE_ABI_VERSION 0
 
+/* Marks the exported functions: the library is built -fvisibility=hidden,
+ * so these are its whole dynamic symbol table (tests/check_exports.sh). */
 #if defined(__GNUC__) && __GNUC__ >= 4
 #define LEDE_API __attribute__((visibility("default")))
 #else
 #define LEDE_API
 #endif
 
-/* One X-macro table yields the status codes and lede_strerror()'s text. */
+/* One X-macro table yields the status codes and lede_strerror()'s text.
+ * Every failure is negative; a code is never renumbered or reused. */
 #define LEDE_STATUS_TABLE(X)                                                \
   X(LEDE_OK, 0, "success")                                                  \
   X(LEDE_ENOMEM, -1, "out of memory")                                       \
@@ -77,6 +80,7 @@ extern "C" {
   X(LEDE_ENOTFOUND, -7, "not found")                                        \
   X(LEDE_EFORMAT, -8, "malformed input")
 
+/* What every fallible call returns: LEDE_OK, or a code from the table. */
 typedef enum {
 #define LEDE_STATUS_ENUM(name, code, text) name = code,
   LEDE_STATUS_TABLE(LEDE_STATUS_ENUM)
