@@ -79,6 +79,14 @@ typedef struct md_state {
   md_patch **patches;
   size_t *npatches;
   int patch_failed;   /* a patch could not be made: render the tree instead */
+  cmark_node **lists; /* lists that lost items or blocks (arena) */
+  size_t nlists;
+  /* link reference definitions rescued from removed blocks: appended to
+   * the edited Markdown (arena) */
+  struct abuf {
+    char *p;
+    size_t n, cap;
+  } trailer;
   lines ln;           /* line index of the source (arena), once built */
 } md_state;
 
@@ -211,6 +219,9 @@ static void md_discard(md_state *m) {
   m->patch_failed = 0;
   m->patches = NULL;
   m->npatches = NULL;
+  m->lists = NULL;
+  m->nlists = 0;
+  memset(&m->trailer, 0, sizeof m->trailer);
   if (m->applied) memset(m->applied, 0, m->napplied * sizeof *m->applied);
   for (size_t i = 0; i < m->d->npara; i++) m->d->paras[i].node = NULL;
 }
@@ -307,6 +318,17 @@ static size_t lines_eol(const lines *ln, const char *s, int line, size_t len) {
   if (e > 0 && s[e - 1] == '\n') e--;
   if (e > 0 && s[e - 1] == '\r') e--;
   return e;
+}
+
+/* The 1-based line holding offset off. */
+static int lines_of(const lines *ln, size_t off) {
+  size_t lo = 0, hi = ln->n;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ln->at[mid] <= off) lo = mid;
+    else hi = mid;
+  }
+  return (int)(lo + 1);
 }
 
 /* ---- scanner --------------------------------------------------------------
@@ -1000,6 +1022,16 @@ static void map_code_lines(loader *L, const char *lit, size_t n, size_t t, int l
   }
 }
 
+/* Whether source line `line` closes a code fence of character f. */
+static int fence_closes(const lines *ln, const char *s, size_t len, int line, char f, int quotes) {
+  if (line < 1 || (size_t)line > ln->n) return 0;
+  scan sc = {s, ln->at[line - 1], lines_eol(ln, s, line, len), quotes};
+  size_t p = sc_line_content(&sc, sc.pos), k = 0;
+  while (p < sc.lim && s[p] == f) p++, k++;
+  while (p < sc.lim && is_ws(s[p])) p++;
+  return k >= 3 && p == sc.lim;
+}
+
 /* Kind of a text block from its own type and its parent's. */
 static uint8_t block_kind(cmark_node *n) {
   switch (cmark_node_get_type(n)) {
@@ -1068,8 +1100,21 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
   p.map_first = d->nmap;
   if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING) {
     sc.pos = content_start(&sc, n);
-    if (ty == CMARK_NODE_PARAGRAPH) p.start = sc.pos;
+    /* a paragraph or setext heading starts after its link reference
+     * definitions (cmark counts them in) */
+    if (ty == CMARK_NODE_PARAGRAPH || d->src[p.start] != '#') p.start = sc.pos;
     walk_inlines(L, &sc, n);
+    /* cmark's ends are unreliable here (a setext heading can "end" in the
+     * next block): a paragraph ends where its content does, an ATX
+     * heading with its line, a setext heading with its underline */
+    if (ty == CMARK_NODE_PARAGRAPH) {
+      p.end = sc.pos > p.start ? sc.pos : p.start;
+    } else {
+      int last = lines_of(L->ln, sc.pos > p.start ? sc.pos - 1 : p.start);
+      int setext = d->src[p.start] != '#' || p.start != lines_off(L->ln, sl,
+                                                 cmark_node_get_start_column(n), len);
+      p.end = lines_eol(L->ln, d->src, setext ? last + 1 : sl, len);
+    }
   } else {
     const char *lit = cmark_node_get_literal(n);
     size_t ll = lit ? strlen(lit) : 0;
@@ -1087,6 +1132,15 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
     }
     map_code_lines(L, lit ? lit : "", ll, L->tlen, first);
     text_put(L, lit ? lit : "", ll);
+    /* the end from the literal's lines: cmark's end of an HTML block can
+     * stop a line short; a fenced block adds its closing fence */
+    int nlines = 0;
+    for (size_t i = 0; lit && lit[i]; i++) nlines += lit[i] == '\n';
+    int last = first + nlines - 1;
+    if (first > sl && fence_closes(L->ln, d->src, len, last + 1, d->src[p.start], quotes))
+      last++;
+    if (last < sl) last = sl;
+    p.end = lines_eol(L->ln, d->src, last, len);
   }
   map_flush(L);
   p.tend = L->tlen;
@@ -1181,6 +1235,9 @@ static void md_reparse(md_state *m) {
   if (m->applied) memset(m->applied, 0, m->napplied * sizeof *m->applied);
   m->tree_edited = 0;
   m->patch_failed = 0;
+  m->lists = NULL;
+  m->nlists = 0;
+  memset(&m->trailer, 0, sizeof m->trailer);
   loader L;
   memset(&L, 0, sizeof L);
   L.m = m;
@@ -1224,7 +1281,18 @@ typedef struct leaf {
   /* text inserted before / after a kept line break */
   size_t brk_at; /* offset in buf where the break byte sits, or SIZE_MAX */
   span *sp;      /* W_SPANS extent, for patches */
+  int line_first; /* first text of its line after the edits */
+  int raw;        /* inside an autolink: an address, never trimmed */
 } leaf;
+
+/* An emphasis in a block being edited: its leaves are lv[first, end). */
+typedef struct econt {
+  cmark_node *node;
+  size_t first, end;
+  char *pre, *post;    /* white space moved out before / after it (arena) */
+  size_t npre, npost;
+  char delim;          /* its delimiter character in the output, 0 = unknown */
+} econt;
 
 static void leaf_put(md_state *m, leaf *lf, const char *s, size_t n) {
   if (lf->n + n + 1 > lf->cap) {
@@ -1332,38 +1400,57 @@ static int myers(md_state *m, const char *x, size_t n, const char *y, size_t ym,
   return 1;
 }
 
+/* Whether an insertion s at a boundary between two leaves belongs to the
+ * left one: it continues the left word ("bold" -> "bolder") or ends with
+ * white space (a new word before the right leaf). */
+static int attach_left(const char *text, size_t at, size_t lo, const char *s, size_t len) {
+  if (!len) return 1;
+  int before_word = at > lo && !is_ws(text[at - 1]) && !is_eol(text[at - 1]);
+  if (before_word && !is_ws(s[0])) return 1;
+  return is_ws(s[len - 1]);
+}
+
 /* Maps old offsets x_j (0 < x_j < n, increasing) of old text o[0..n) to
- * offsets in new text r[0..m), in place. */
+ * offsets in new text r[0..rm), in place.  Bytes both texts keep (the
+ * common prefix and suffix, the diff's matches, or every byte when the
+ * lengths agree) are anchors; a cut between two anchors maps into the
+ * changed hunk between them proportionally, and a cut where new text was
+ * only inserted gives it to the side attach_left picks. */
 static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size_t rm,
                        size_t *cut, size_t ncut) {
   size_t pre, suf;
   common_ends(o, n, r, rm, &pre, &suf);
   size_t on = n - pre - suf, rn = rm - pre - suf;
-  size_t *mx = NULL;
-  int diffed = 0;
-  if (on != rn && on && rn) {
-    mx = scratch_grow(m, NULL, (on + 1) * sizeof *mx);
-    diffed = myers(m, o + pre, on, r + pre, rn, mx);
+  size_t *mx = scratch_grow(m, NULL, (on + 1) * sizeof *mx);
+  if (on == rn) {
+    for (size_t i = 0; i < on; i++) mx[i] = i; /* same length: byte for byte */
+  } else if (!(on && rn && myers(m, o + pre, on, r + pre, rn, mx))) {
+    for (size_t i = 0; i < on; i++) mx[i] = SIZE_MAX; /* one hunk */
   }
   for (size_t j = 0; j < ncut; j++) {
     size_t x = cut[j], y;
-    if (x <= pre) y = x;
-    else if (x >= n - suf) y = rm - (n - x);
-    else if (on == rn) y = x; /* same length: byte for byte */
-    else if (diffed) {
-      /* the new position of the first kept byte at or after x, else the
-       * end of the changed middle */
-      size_t i = x - pre;
-      while (i < on && mx[i] == SIZE_MAX) i++;
-      y = pre + (i < on ? mx[i] : rn);
+    if (x < pre) {
+      y = x;
+    } else if (x > n - suf) {
+      y = rm - (n - x);
     } else {
-      y = pre + (size_t)((double)(x - pre) * (double)rn / (double)on);
+      /* the hunk around x: old [oa, ob) became new [na, nb) */
+      size_t i = x - pre, oa = i, ob = i;
+      while (oa > 0 && mx[oa - 1] == SIZE_MAX) oa--;
+      while (ob < on && mx[ob] == SIZE_MAX) ob++;
+      size_t na = oa > 0 ? mx[oa - 1] + 1 : 0, nb = ob < on ? mx[ob] : rn;
+      if (nb < na) nb = na;
+      if (oa == ob) /* nothing old here: new text was inserted at x */
+        y = nb > na && attach_left(o, x, 0, r + pre + na, nb - na) ? nb : na;
+      else
+        y = na + (size_t)((double)(i - oa) * (double)(nb - na) / (double)(ob - oa) + 0.5);
+      y += pre;
     }
     y = utf8_snap(r, rm, y);
     if (j > 0 && y < cut[j - 1]) y = cut[j - 1]; /* stay monotone */
     cut[j] = y;
   }
-  if (mx) md_freeblk(mx);
+  md_freeblk(mx);
 }
 
 /* ---- applying edits to a block ------------------------------------------------ */
@@ -1373,39 +1460,46 @@ static int is_inline_container(cmark_node_type t) {
          t == CMARK_NODE_IMAGE;
 }
 
-/* Collects the text-carrying leaves of block n in document order. */
-static leaf *collect_leaves(md_state *m, cmark_node *block, size_t *nleaves) {
-  size_t n = 0, cap = 16;
+static int is_emph(cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG;
+}
+
+/* Collects the text-carrying leaves of a block in document order, and its
+ * emphasis nodes in pre-order with the range of leaves each holds. */
+static leaf *collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt **conts,
+                            size_t *nconts) {
+  size_t n = 0, cap = 16, nc = 0, ccap = 0, depth = 0, scap = 0;
   leaf *lv = scratch_grow(m, NULL, cap * sizeof *lv);
+  econt *ec = NULL;
+  size_t *stack = NULL; /* indices into ec of the open emphasis nodes */
   cmark_node *cur = cmark_node_first_child(block);
   while (cur) {
     cmark_node_type ty = cmark_node_get_type(cur);
     if ((ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE || ty == CMARK_NODE_SOFTBREAK ||
          ty == CMARK_NODE_LINEBREAK) &&
         cmark_node_get_user_data(cur)) {
-      size_t t0 = leaf_t(cur), len;
+      size_t t0 = leaf_t(cur), len = 1;
       if (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE) {
         const char *lit = cmark_node_get_literal(cur);
         len = lit ? strlen(lit) : 0;
-      } else {
-        len = 1;
       }
       if (len) {
-        if (n == cap) {
-          cap *= 2;
-          lv = scratch_grow(m, lv, cap * sizeof *lv);
-        }
+        if (n == cap) lv = scratch_grow(m, lv, (cap *= 2) * sizeof *lv);
         memset(&lv[n], 0, sizeof lv[n]);
-        lv[n].node = cur;
-        lv[n].t0 = t0;
-        lv[n].t1 = t0 + len;
-        lv[n].type = ty;
-        lv[n].brk_at = SIZE_MAX;
+        lv[n] = (leaf){.node = cur, .t0 = t0, .t1 = t0 + len, .type = ty, .brk_at = SIZE_MAX,
+                       .raw = ty == CMARK_NODE_TEXT && in_autolink(cur)};
         n++;
       }
     }
     cmark_node *child = cmark_node_first_child(cur);
     if (child) {
+      if (is_emph(cur)) {
+        if (nc == ccap) ec = scratch_grow(m, ec, (ccap = ccap ? ccap * 2 : 8) * sizeof *ec);
+        ec[nc] = (econt){cur, n, n, NULL, NULL, 0, 0, 0};
+        if (depth == scap) stack = scratch_grow(m, stack, (scap = scap ? scap * 2 : 8) * sizeof *stack);
+        stack[depth++] = nc++;
+      }
       cur = child;
       continue;
     }
@@ -1416,10 +1510,17 @@ static leaf *collect_leaves(md_state *m, cmark_node *block, size_t *nleaves) {
         break;
       }
       cur = cmark_node_parent(cur);
-      if (cur == block) cur = NULL;
+      if (cur == block) {
+        cur = NULL;
+        break;
+      }
+      if (is_emph(cur)) ec[stack[--depth]].end = n;
     }
   }
+  if (stack) md_freeblk(stack);
   *nleaves = n;
+  *conts = ec;
+  *nconts = nc;
   return lv;
 }
 
@@ -1430,16 +1531,6 @@ typedef struct lop {
   const char *s; /* inserted text at a */
   size_t len;
 } lop;
-
-/* Whether an insertion s at a boundary between two leaves belongs to the
- * left one: it continues the left word ("bold" -> "bolder") or ends with
- * white space (a new word before the right leaf). */
-static int attach_left(const char *text, size_t at, size_t lo, const char *s, size_t len) {
-  if (!len) return 1;
-  int before_word = at > lo && !is_ws(text[at - 1]) && !is_eol(text[at - 1]);
-  if (before_word && !is_ws(s[0])) return 1;
-  return is_ws(s[len - 1]);
-}
 
 /* Builds the edit list of paragraph pi (sentence edits plus removals).
  * Returns the count; *whole is set when every sentence is removed. */
@@ -1525,20 +1616,19 @@ static lop *plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, siz
   return ops;
 }
 
-/* Builds each touched leaf's new content from the operations (sorted by
- * leaf, then position, as plan_ops makes them). */
+/* Builds every leaf's new content from the operations (sorted by leaf,
+ * then position, as plan_ops makes them).  For a line break, brk_at tells
+ * where its own byte sits in the new content, if it stays. */
 static void build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t nops) {
   const char *text = m->d->text;
   size_t k = 0;
   for (size_t li = 0; li < nl; li++) {
     leaf *lf = &lv[li];
-    if (k >= nops || ops[k].leaf != li) continue;
+    int brk = lf->type == CMARK_NODE_SOFTBREAK || lf->type == CMARK_NODE_LINEBREAK;
     size_t pos = lf->t0;
-    lf->changed = 1;
     for (; k < nops && ops[k].leaf == li; k++) {
       if (ops[k].a > pos) {
-        if (pos == lf->t0 && lf->type != CMARK_NODE_TEXT && lf->type != CMARK_NODE_CODE)
-          lf->brk_at = lf->n;
+        if (brk && pos == lf->t0) lf->brk_at = lf->n;
         leaf_put(m, lf, text + pos, ops[k].a - pos);
         pos = ops[k].a;
       }
@@ -1546,13 +1636,112 @@ static void build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_
       if (ops[k].b > pos) pos = ops[k].b;
     }
     if (pos < lf->t1) {
-      if (pos == lf->t0 && lf->type != CMARK_NODE_TEXT && lf->type != CMARK_NODE_CODE)
-        lf->brk_at = lf->n;
+      if (brk && pos == lf->t0) lf->brk_at = lf->n;
       leaf_put(m, lf, text + pos, lf->t1 - pos);
     }
     if (!lf->buf) leaf_put(m, lf, "", 0);
-    if (lf->n == lf->t1 - lf->t0 && memcmp(lf->buf, text + lf->t0, lf->n) == 0) lf->changed = 0;
+    lf->changed = !(lf->n == lf->t1 - lf->t0 && memcmp(lf->buf, text + lf->t0, lf->n) == 0);
+    if (brk && !lf->changed) lf->brk_at = 0; /* the replacement kept it */
   }
+}
+
+static int is_brk(const leaf *lf) {
+  return lf->type == CMARK_NODE_SOFTBREAK || lf->type == CMARK_NODE_LINEBREAK;
+}
+
+/* A line break that stays a line break with nothing around it. */
+static int pure_brk(const leaf *lf) { return is_brk(lf) && lf->brk_at == 0 && lf->n == 1; }
+
+static int all_ws(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!is_ws(s[i]) && !is_eol(s[i])) return 0;
+  return 1;
+}
+
+static void leaf_set(leaf *lf, size_t from, size_t n) {
+  memmove(lf->buf, lf->buf + from, n);
+  lf->n = n;
+  lf->buf[n] = '\0';
+  lf->changed = 1;
+}
+
+/* Whitespace cmark would never produce, and Markdown could not keep, after
+ * an edit: white space at the start and end of a line (trimmed), empty
+ * lines (their line break goes), white space just inside emphasis delimiters
+ * ("** that**" is not bold: it moves outside).  Marks the first text of
+ * each line, which may need its first character escaped.  Returns 1 when
+ * nothing but white space is left. */
+static int normalize(md_state *m, leaf *lv, size_t nl, econt *ec, size_t nc) {
+  size_t i = 0;
+  while (i < nl) {
+    /* one line: leaves [i, j), then the break j (or the end) */
+    size_t j = i;
+    while (j < nl && !pure_brk(&lv[j])) j++;
+    int empty = 1;
+    for (size_t k = i; k < j; k++) {
+      leaf *lf = &lv[k];
+      if (lf->n == 0) continue;
+      if (lf->type != CMARK_NODE_TEXT || lf->raw) {
+        empty = 0;
+        break;
+      }
+      size_t w = 0;
+      while (w < lf->n && is_ws(lf->buf[w])) w++;
+      if (w) leaf_set(lf, w, lf->n - w);
+      if (lf->n) {
+        empty = 0;
+        break;
+      }
+    }
+    for (size_t k = j; k > i; k--) {
+      leaf *lf = &lv[k - 1];
+      if (lf->n == 0) continue;
+      if (lf->type != CMARK_NODE_TEXT || lf->raw) break;
+      size_t e = lf->n;
+      while (e > 0 && is_ws(lf->buf[e - 1])) e--;
+      if (e < lf->n) leaf_set(lf, 0, e);
+      if (lf->n) break;
+    }
+    for (size_t k = i; k < j; k++)
+      if (lv[k].n) {
+        lv[k].line_first = 1;
+        break;
+      }
+    /* an empty line takes the break after it (or, last, the one before) */
+    if (empty) {
+      size_t b = j < nl ? j : SIZE_MAX;
+      if (b == SIZE_MAX && i > 0 && pure_brk(&lv[i - 1]) && lv[i - 1].n) b = i - 1;
+      if (b != SIZE_MAX) leaf_set(&lv[b], 0, 0);
+    }
+    i = j + 1;
+  }
+  /* white space inside emphasis delimiters moves out, outermost first */
+  for (size_t c = 0; c < nc; c++) {
+    size_t f = ec[c].first, e = ec[c].end;
+    while (f < e && lv[f].n == 0) f++;
+    while (e > f && lv[e - 1].n == 0) e--;
+    if (f == e) continue;
+    leaf *a = &lv[f], *z = &lv[e - 1];
+    if (a->type == CMARK_NODE_TEXT && !a->raw && is_ws(a->buf[0])) {
+      size_t w = 0;
+      while (w < a->n && is_ws(a->buf[w])) w++;
+      ec[c].pre = scratch_grow(m, NULL, w + 1);
+      memcpy(ec[c].pre, a->buf, w);
+      ec[c].npre = w;
+      leaf_set(a, w, a->n - w);
+    }
+    if (z->type == CMARK_NODE_TEXT && !z->raw && z->n && is_ws(z->buf[z->n - 1])) {
+      size_t q = z->n;
+      while (q > 0 && is_ws(z->buf[q - 1])) q--;
+      ec[c].post = scratch_grow(m, NULL, z->n - q + 1);
+      memcpy(ec[c].post, z->buf + q, z->n - q);
+      ec[c].npost = z->n - q;
+      leaf_set(z, 0, q);
+    }
+  }
+  for (size_t k = 0; k < nl; k++)
+    if (lv[k].n && !(lv[k].type != CMARK_NODE_CODE && all_ws(lv[k].buf, lv[k].n))) return 0;
+  return 1;
 }
 
 static cmark_node *new_text(md_state *m, const char *s, size_t n) {
@@ -1593,10 +1782,7 @@ static cmark_node *removal_top(cmark_node *n) {
 /* ---- Markdown patches ---------------------------------------------------------- */
 
 /* A growable string in arena memory (freed with everything on failure). */
-typedef struct abuf {
-  char *p;
-  size_t n, cap;
-} abuf;
+typedef struct abuf abuf;
 
 static void ab_put(md_state *m, abuf *b, const char *s, size_t n) {
   if (b->n + n + 1 > b->cap) {
@@ -1626,19 +1812,6 @@ static void patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
 static void patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
   abuf e = {NULL, 0, 0};
   patch_add(m, pi, a, b, &e);
-}
-
-/* Whether only container prefixes or list markers precede source offset p
- * on its line: there '#', '-', '1.' and the like would open a block. */
-static int at_line_start(const char *s, size_t p) {
-  while (p > 0 && !is_eol(s[p - 1])) {
-    char c = s[p - 1];
-    if (!is_ws(c) && c != '>' && c != '-' && c != '+' && c != '*' && c != '.' && c != ')' &&
-        !(c >= '0' && c <= '9'))
-      return 0;
-    p--;
-  }
-  return 1;
 }
 
 /* Appends text as Markdown inline content that reads back as exactly this
@@ -1691,7 +1864,11 @@ static void md_code_span(md_state *m, abuf *b, const char *s, size_t n) {
     run = s[i] == '`' ? run + 1 : 0;
     if (run > best) best = run;
   }
-  int pad = n && (s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' '));
+  /* cmark strips one space from each side unless the content is all
+   * spaces */
+  int spaces = 1;
+  for (size_t i = 0; i < n; i++) spaces &= s[i] == ' ';
+  int pad = n && !spaces && (s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' '));
   for (size_t i = 0; i <= best; i++) ab_putc(m, b, '`');
   if (pad) ab_putc(m, b, ' ');
   for (size_t i = 0; i < n; i++) ab_putc(m, b, s[i] == '\n' ? ' ' : s[i]);
@@ -1725,41 +1902,157 @@ static int line_blank(const lines *ln, const char *s, int line, size_t len) {
   return 1;
 }
 
+/* Link reference definitions on source lines [sl, el], which a removal is
+ * about to cut, move to the end of the document: links elsewhere may use
+ * them, and the tree still resolves those links. */
+static void keep_refdefs(md_state *m, const lines *ln, int sl, int el) {
+  const char *s = m->d->src;
+  size_t len = m->d->len;
+  for (int line = sl; line <= el && (size_t)line <= ln->n; line++) {
+    scan sc = {s, ln->at[line - 1], lines_eol(ln, s, el, len), 64};
+    size_t p = sc_line_content(&sc, sc.pos);
+    if (p >= sc.lim || s[p] != '[') continue;
+    size_t q = sc_refdef(&sc, p);
+    if (!q) continue;
+    /* copy it onto one line */
+    abuf *t = &m->trailer;
+    if (!t->n) ab_putc(m, t, '\n');
+    size_t e = q;
+    while (e > p && (is_ws(s[e - 1]) || is_eol(s[e - 1]) || s[e - 1] == '>')) e--;
+    for (size_t i = p; i < e;) {
+      if (is_eol(s[i])) {
+        ab_putc(m, t, ' ');
+        i = sc_next_line(&sc, i);
+      } else {
+        ab_putc(m, t, s[i++]);
+      }
+    }
+    ab_putc(m, t, '\n');
+    line = lines_of(ln, q > p ? q - 1 : p);
+  }
+}
+
+static int is_indented_code(const md_state *m, cmark_node *n) {
+  if (!n || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK) return 0;
+  size_t pi = (size_t)(uintptr_t)cmark_node_get_user_data(n);
+  if (!pi) return 0;
+  const char *f = m->d->src + m->d->paras[pi - 1].start;
+  return !(strncmp(f, "```", 3) == 0 || strncmp(f, "~~~", 3) == 0);
+}
+
+/* The last source line of block n: that of its deepest last text block
+ * (our own ends: cmark's container ends can run into the next block). */
+static int block_last_line(md_state *m, cmark_node *n) {
+  const lines *ln = lines_get(m);
+  while (cmark_node_last_child(n) && cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH &&
+         cmark_node_get_type(n) != CMARK_NODE_HEADING)
+    n = cmark_node_last_child(n);
+  size_t pi = (size_t)(uintptr_t)cmark_node_get_user_data(n);
+  if (pi && pi <= m->d->npara) {
+    const doc_para *p = &m->d->paras[pi - 1];
+    return lines_of(ln, p->end > p->start ? p->end - 1 : p->start);
+  }
+  int el = cmark_node_get_end_line(n);
+  return cmark_node_get_end_column(n) < 1 ? el - 1 : el;
+}
+
 /* Patches the source for the removal of top (a block or the container it
- * emptied), which is still linked.  The first block of an item or quote
- * that stays shares its line with the container's marker: the next block
- * moves up next to the marker.  Any other block loses its whole lines;
- * when that would glue the blocks around it together, one blank line
- * (with the container prefix) stays between them. */
-static void block_patch(md_state *m, size_t pi, cmark_node *top) {
+ * emptied), which is still linked.  Returns 1 when the blocks before and
+ * after it would merge without it (two indented code blocks, two lists):
+ * an HTML comment then stands between them, in the source as in the tree,
+ * as cmark's own Markdown writer does.
+ *
+ * The first block of an item or quote that stays shares its line with the
+ * container's marker: the next block moves up next to the marker (or, if
+ * it is indented code, the marker keeps a line of its own).  Any other
+ * block loses its whole lines; when that would glue the blocks around it
+ * together, a blank line (with the container prefix) stays. */
+static int block_patch(md_state *m, size_t pi, cmark_node *top) {
   lede_doc *d = m->d;
   const char *s = d->src;
   const lines *ln = lines_get(m);
   int sl = cmark_node_get_start_line(top);
   size_t a = lines_off(ln, sl, cmark_node_get_start_column(top), d->len);
+  size_t tpi = (size_t)(uintptr_t)cmark_node_get_user_data(top);
+  if (tpi && tpi <= d->npara && d->paras[tpi - 1].start > a) {
+    /* link reference definitions before a paragraph stay */
+    a = d->paras[tpi - 1].start;
+    sl = lines_of(ln, a);
+  }
   cmark_node *parent = cmark_node_parent(top), *next = cmark_node_next(top);
+  cmark_node *prev = cmark_node_previous(top);
   cmark_node_type pt = parent ? cmark_node_get_type(parent) : CMARK_NODE_DOCUMENT;
-  /* the last line: that of the deepest last block (cmark's container ends
-   * can run into the blank lines after them) */
-  cmark_node *last = top;
-  while (cmark_node_last_child(last) && cmark_node_get_type(last) != CMARK_NODE_PARAGRAPH &&
-         cmark_node_get_type(last) != CMARK_NODE_HEADING)
-    last = cmark_node_last_child(last);
-  int el = cmark_node_get_end_line(last);
-  if (cmark_node_get_end_column(last) < 1) el--;
+  int el = block_last_line(m, top);
+  cmark_node_type tt = cmark_node_get_type(top);
+  if (tt == CMARK_NODE_ITEM || tt == CMARK_NODE_BLOCK_QUOTE || tt == CMARK_NODE_LIST) {
+    /* a container also owns the lines after its last block up to what
+     * follows it ("  >" lines of a quote, definitions in an item), but
+     * not the blank lines just before that */
+    cmark_node *f = top;
+    while (f && !cmark_node_next(f)) f = cmark_node_parent(f);
+    int stop = f && cmark_node_next(f) ? cmark_node_get_start_line(cmark_node_next(f)) - 1
+                                       : (int)ln->n;
+    while (stop > el) {
+      size_t x = ln->at[stop - 1], y = lines_eol(ln, s, stop, d->len);
+      while (x < y && is_ws(s[x])) x++;
+      if (x < y) break;
+      stop--;
+    }
+    if (stop > el) el = stop;
+    keep_refdefs(m, ln, sl, el);
+  }
   if (el < sl) el = sl;
-  if ((pt == CMARK_NODE_ITEM || pt == CMARK_NODE_BLOCK_QUOTE) && !cmark_node_previous(top) &&
-      next) {
-    size_t b = lines_off(ln, cmark_node_get_start_line(next), cmark_node_get_start_column(next),
-                         d->len);
+  if ((pt == CMARK_NODE_ITEM || pt == CMARK_NODE_BLOCK_QUOTE) && !prev && next) {
+    int nl = cmark_node_get_start_line(next);
+    /* indented code starts four columns into the container's content */
+    if (is_indented_code(m, top)) {
+      size_t ls0 = ln->at[sl - 1];
+      a = a >= ls0 + 4 ? a - 4 : ls0;
+    }
+    size_t b = lines_off(ln, nl, cmark_node_get_start_column(next), d->len);
+    if (is_indented_code(m, next)) {
+      /* indented code cannot move up to the marker line, and a marker
+       * alone on its line would change the item's indentation: a comment
+       * keeps the place */
+      abuf e = {NULL, 0, 0};
+      ab_put(m, &e, "<!-- -->", 8);
+      patch_add(m, pi, a, lines_eol(ln, s, el, d->len), &e);
+      return 1;
+    }
     patch_cut(m, pi, a, b > a ? b : a);
-    return;
+    return 0;
+  }
+  if (cmark_node_get_type(top) == CMARK_NODE_ITEM && !prev && next &&
+      cmark_node_get_list_type(parent) == CMARK_ORDERED_LIST) {
+    /* the next item's number becomes the list's start: keep the start */
+    size_t b = lines_off(ln, cmark_node_get_start_line(next), cmark_node_get_start_column(next),
+                         d->len), q = b;
+    while (q < d->len && s[q] >= '0' && s[q] <= '9') q++;
+    abuf num = {NULL, 0, 0};
+    char digits[24];
+    int k = snprintf(digits, sizeof digits, "%d", cmark_node_get_list_start(parent));
+    ab_put(m, &num, digits, (size_t)(k > 0 ? k : 0));
+    if (q > b) patch_add(m, pi, b, q, &num);
+    else md_freeblk(num.p);
   }
   size_t ls = ln->at[sl - 1];
   size_t le = (size_t)el < ln->n ? ln->at[el] : d->len;
-  int pb = line_blank(ln, s, sl - 1, d->len) || sl == 1;
+  cmark_node_type prt = prev ? cmark_node_get_type(prev) : CMARK_NODE_NONE;
+  int merge = prev && next &&
+              ((is_indented_code(m, prev) && is_indented_code(m, next)) ||
+               (prt == CMARK_NODE_LIST && cmark_node_get_type(next) == CMARK_NODE_LIST) ||
+               (prt == CMARK_NODE_LIST && is_indented_code(m, next)));
+  int pb = sl == 1 || line_blank(ln, s, sl - 1, d->len);
   int nb = (size_t)el >= ln->n || line_blank(ln, s, el + 1, d->len);
-  if (pb && nb) {
+  /* list items are kept apart by their markers: a removed one only
+   * takes its lines (a blank line added would make the list loose) */
+  if (cmark_node_get_type(top) == CMARK_NODE_ITEM) pb = 1;
+  if (merge) {
+    abuf e = {NULL, 0, 0};
+    ab_put(m, &e, s + ls, a - ls);
+    ab_put(m, &e, "<!-- -->\n", 9);
+    patch_add(m, pi, ls, le, &e);
+  } else if (pb && nb) {
     /* drop one of the two blank lines around it too */
     if ((size_t)el < ln->n) le = (size_t)el + 1 < ln->n ? ln->at[el + 1] : d->len;
     else if (sl > 1) ls = ln->at[sl - 2];
@@ -1775,12 +2068,23 @@ static void block_patch(md_state *m, size_t pi, cmark_node *top) {
     ab_putc(m, &e, '\n');
     patch_add(m, pi, ls, le, &e);
   }
+  return merge;
 }
 
 /* Removes block n (or the container it empties) from tree and source. */
 static void remove_para_block(md_state *m, size_t pi, cmark_node *n) {
   cmark_node *top = removal_top(n);
-  block_patch(m, pi, top);
+  /* the lists around it may stop being loose: fix_tightness */
+  for (cmark_node *a = cmark_node_parent(top); a; a = cmark_node_parent(a))
+    if (cmark_node_get_type(a) == CMARK_NODE_LIST) {
+      m->lists = scratch_grow(m, m->lists, (m->nlists + 1) * sizeof *m->lists);
+      m->lists[m->nlists++] = a;
+    }
+  if (block_patch(m, pi, top)) {
+    cmark_node *sep = cmark_node_new_with_mem(CMARK_NODE_HTML_BLOCK, &m->mem);
+    cmark_node_set_literal(sep, "<!-- -->\n");
+    cmark_node_insert_before(top, sep);
+  }
   cmark_node_unlink(top);
 }
 
@@ -1807,6 +2111,14 @@ static int block_spans(md_state *m, size_t pi, cmark_node *blk, loader *L) {
   return quotes;
 }
 
+/* Characters md_escape always escapes. */
+static int md_special(char c) {
+  /* not brackets: balanced ones in link text are fine as they are, and
+   * escaping one of a pair would unbalance it; not '<' either, which an
+   * escape could turn from a bad link destination into a good one */
+  return c == '\\' || c == '`' || c == '*' || c == '_';
+}
+
 /* Source offset of plain-text offset t inside text leaf lf. */
 static size_t leaf_src(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t t) {
   if (t <= lf->t0) return sp->a;
@@ -1815,21 +2127,55 @@ static size_t leaf_src(md_state *m, size_t pi, const leaf *lf, const span *sp, s
   return x < sp->a ? sp->a : x > sp->b ? sp->b : x;
 }
 
-/* One patch: old leaf bytes [x0, x1) become new bytes [y0, y1). */
-static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t x0,
-                       size_t x1, size_t y0, size_t y1) {
+/* A changed stretch of a text leaf: old bytes [x0, x1), new [y0, y1). */
+typedef struct hunk {
+  size_t x0, x1, y0, y1;
+} hunk;
+
+typedef struct hunks {
+  hunk *h;
+  size_t n, cap;
+} hunks;
+
+/* Adds a hunk, widened to whole characters and over kept mark-up
+ * characters next to it: after the edit they may touch other mark-up
+ * ("`hi`lo`" without "lo"), so they are rewritten, escaped.  Hunks that
+ * now overlap or touch merge. */
+static void hunk_add(md_state *m, hunks *hs, const leaf *lf, size_t x0, size_t x1, size_t y0,
+                     size_t y1) {
   const char *old = m->d->text + lf->t0;
   size_t on = lf->t1 - lf->t0;
-  /* whole characters only */
-  while (x0 > 0 && x0 < on && ((unsigned char)old[x0] & 0xC0) == 0x80) x0--, y0--;
-  while (x1 < on && ((unsigned char)old[x1] & 0xC0) == 0x80) x1++, y1++;
-  if (y1 > lf->n) y1 = lf->n;
-  if (y0 > y1) y0 = y1;
-  size_t a = leaf_src(m, pi, lf, sp, lf->t0 + x0), b = leaf_src(m, pi, lf, sp, lf->t0 + x1);
+  while (x0 > 0 && x0 < on && ((unsigned char)old[x0] & 0xC0) == 0x80 && y0 > 0) x0--, y0--;
+  while (x1 < on && ((unsigned char)old[x1] & 0xC0) == 0x80 && y1 < lf->n) x1++, y1++;
+  while (x1 < on && y1 < lf->n && md_special(old[x1])) x1++, y1++;
+  while (x0 > 0 && y0 > 0 && md_special(old[x0 - 1])) x0--, y0--;
+  if (hs->n && x0 <= hs->h[hs->n - 1].x1) {
+    hunk *last = &hs->h[hs->n - 1];
+    if (x1 > last->x1) last->x1 = x1;
+    if (y1 > last->y1) last->y1 = y1;
+    return;
+  }
+  if (hs->n == hs->cap)
+    hs->h = scratch_grow(m, hs->h, (hs->cap = hs->cap ? hs->cap * 2 : 8) * sizeof *hs->h);
+  hs->h[hs->n++] = (hunk){x0, x1, y0, y1};
+}
+
+/* The first text of a line is escaped from its start: what an edit left
+ * there ("#", "- ", "1.") must not open a block. */
+static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, const hunk *h) {
+  size_t a = leaf_src(m, pi, lf, sp, lf->t0 + h->x0), b = leaf_src(m, pi, lf, sp, lf->t0 + h->x1);
   if (b < a) b = a;
+  size_t y0 = h->y0 < lf->n ? h->y0 : lf->n, y1 = h->y1 < lf->n ? h->y1 : lf->n;
+  if (y0 > y1) y0 = y1;
   abuf out = {NULL, 0, 0};
-  md_escape(m, &out, lf->buf + y0, y1 - y0, at_line_start(m->d->src, a));
+  md_escape(m, &out, lf->buf + y0, y1 - y0, lf->line_first && y0 == 0);
   patch_add(m, pi, a, b, &out);
+}
+
+/* Whether c at the start of a line could open a block. */
+static int block_char(char c) {
+  return c == '#' || c == '-' || c == '+' || c == '=' || c == '>' || c == '~' ||
+         (c >= '0' && c <= '9');
 }
 
 /* The patches for a text leaf: only the bytes that changed, so entities,
@@ -1839,8 +2185,14 @@ static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, s
 static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
   const char *old = m->d->text + lf->t0, *nw = lf->buf;
   size_t on = lf->t1 - lf->t0, nn = lf->n, pre, suf;
+  hunks hs = {NULL, 0, 0};
   common_ends(old, on, nw, nn, &pre, &suf);
-  if (on == nn) {
+  size_t omid = on - pre - suf, nmid = nn - pre - suf;
+  size_t *mx = NULL;
+  if (lf->line_first && nn && block_char(nw[0]) && pre > 0) {
+    /* rewrite from the start, so the first character gets escaped */
+    hunk_add(m, &hs, lf, 0, on - suf, 0, nn - suf);
+  } else if (on == nn) {
     for (size_t i = pre; i < on - suf;) {
       if (old[i] == nw[i]) {
         i++;
@@ -1848,14 +2200,11 @@ static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
       }
       size_t j = i;
       while (j < on - suf && old[j] != nw[j]) j++;
-      hunk_patch(m, pi, lf, sp, i, j, i, j);
+      hunk_add(m, &hs, lf, i, j, i, j);
       i = j;
     }
-    return;
-  }
-  size_t omid = on - pre - suf, nmid = nn - pre - suf;
-  size_t *mx = omid && nmid ? scratch_grow(m, NULL, omid * sizeof *mx) : NULL;
-  if (mx && myers(m, old + pre, omid, nw + pre, nmid, mx)) {
+  } else if (omid && nmid && (mx = scratch_grow(m, NULL, omid * sizeof *mx)) &&
+             myers(m, old + pre, omid, nw + pre, nmid, mx)) {
     /* a hunk runs from one kept byte to the next */
     size_t i = 0, y = 0;
     while (i < omid || y < nmid) {
@@ -1866,12 +2215,14 @@ static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
       size_t i1 = i;
       while (i1 < omid && mx[i1] == SIZE_MAX) i1++;
       size_t y1 = i1 < omid ? mx[i1] : nmid;
-      hunk_patch(m, pi, lf, sp, pre + i, pre + i1, pre + y, pre + y1);
+      hunk_add(m, &hs, lf, pre + i, pre + i1, pre + y, pre + y1);
       i = i1, y = y1;
     }
   } else {
-    hunk_patch(m, pi, lf, sp, pre, on - suf, pre, nn - suf);
+    hunk_add(m, &hs, lf, pre, on - suf, pre, nn - suf);
   }
+  for (size_t k = 0; k < hs.n; k++) hunk_patch(m, pi, lf, sp, &hs.h[k]);
+  if (hs.h) md_freeblk(hs.h);
   if (mx) md_freeblk(mx);
 }
 
@@ -1897,6 +2248,59 @@ static void ref_label_patch(md_state *m, size_t pi, const span *ls, int quotes) 
   else patch_add(m, pi, ls->ia + 1, ls->b, &out);
 }
 
+/* Whether s[0..n) reads back as the same autolink "<s>": a scheme, a
+ * colon, and no space, control, '<' or '>'. */
+static int autolink_ok(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+                   (i > 0 && ((s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '.' ||
+                              s[i] == '-'))))
+    i++;
+  if (i < 2 || i > 32 || i >= n || s[i] != ':') return 0;
+  for (; i < n; i++)
+    if ((unsigned char)s[i] <= ' ' || s[i] == '<' || s[i] == '>' || s[i] == 0x7F) return 0;
+  return 1;
+}
+
+/* An autolink's text is its address: a new text becomes the new address
+ * (so a redacted address does not live on in href), in the tree and in
+ * the source, where it stays "<...>" if it can, else becomes an inline
+ * link "[text](<address>)". */
+static void autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
+  cmark_node *link = cmark_node_parent(lf->node);
+  const char *old_url = cmark_node_get_url(link);
+  const char *old_text = cmark_node_get_literal(lf->node);
+  abuf url = {NULL, 0, 0}, out = {NULL, 0, 0};
+  if (old_url && old_text && strncmp(old_url, "mailto:", 7) == 0 &&
+      strcmp(old_url + 7, old_text) == 0)
+    ab_put(m, &url, "mailto:", 7);
+  ab_put(m, &url, lf->buf, lf->n);
+  span *ls = find_span(L->spans, L->nspans, link);
+  if (ls) {
+    if (url.n == lf->n && autolink_ok(lf->buf, lf->n)) {
+      ab_putc(m, &out, '<');
+      ab_put(m, &out, lf->buf, lf->n);
+      ab_putc(m, &out, '>');
+    } else {
+      ab_putc(m, &out, '[');
+      md_escape(m, &out, lf->buf, lf->n, 0);
+      ab_put(m, &out, "](<", 3);
+      for (size_t i = 0; i < url.n; i++) {
+        char c = url.p[i] == '\n' ? ' ' : url.p[i];
+        if (c == '<' || c == '>' || c == '\\') ab_putc(m, &out, '\\');
+        ab_putc(m, &out, c);
+      }
+      ab_put(m, &out, ">)", 2);
+    }
+    patch_add(m, pi, ls->a, ls->b, &out);
+  } else {
+    m->patch_failed = 1;
+  }
+  cmark_node_set_url(link, url.p);
+  cmark_node_set_literal(lf->node, lf->buf);
+  md_freeblk(url.p);
+}
+
 /* Applies the new content of one changed leaf to the tree and records the
  * matching source patch. */
 static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const loader *L) {
@@ -1911,7 +2315,9 @@ static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const 
     else m->patch_failed = 1;
     return;
   }
-  if (lf->type == CMARK_NODE_TEXT) {
+  if (lf->type == CMARK_NODE_TEXT && in_autolink(lf->node)) {
+    autolink_edit(m, pi, lf, L);
+  } else if (lf->type == CMARK_NODE_TEXT) {
     if (sp) text_patch(m, pi, lf, sp);
     cmark_node_set_literal(lf->node, lf->buf);
   } else if (lf->type == CMARK_NODE_CODE) {
@@ -1953,6 +2359,71 @@ static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const 
   }
 }
 
+/* Moves white space out of an emphasis (normalize): a text node next to
+ * it in the tree, the bytes next to its delimiters in the source. */
+static void apply_hoist(md_state *m, size_t pi, const econt *c, const loader *L) {
+  span *sp = find_span(L->spans, L->nspans, c->node);
+  abuf ws = {NULL, 0, 0};
+  if (c->npre) {
+    cmark_node_insert_before(c->node, new_text(m, c->pre, c->npre));
+    if (sp) {
+      ab_put(m, &ws, c->pre, c->npre);
+      patch_add(m, pi, sp->a, sp->a, &ws);
+    }
+  }
+  if (c->npost) {
+    cmark_node_insert_after(c->node, new_text(m, c->post, c->npost));
+    if (sp) {
+      ab_put(m, &ws, c->post, c->npost);
+      patch_add(m, pi, sp->b, sp->b, &ws);
+    }
+  }
+  if (!sp) m->patch_failed = 1;
+}
+
+/* Emphasis delimiters that an edit made touch, with the same character,
+ * would merge into one run ("_" + "_x_" + "_" reads as "__x__"): the
+ * inner or later one switches between '*' and '_', in the source only
+ * (the tree is already right). */
+static void fix_delims(md_state *m, size_t pi, econt *ec, size_t nc, const loader *L) {
+  for (size_t c = 0; c < nc; c++) {
+    span *sp = find_span(L->spans, L->nspans, ec[c].node);
+    ec[c].delim = sp && sp->a < m->d->len ? m->d->src[sp->a] : 0;
+  }
+  for (size_t c = 0; c < nc; c++) {
+    cmark_node *n = ec[c].node;
+    if (!cmark_node_parent(n) || !ec[c].delim) continue;
+    span *sn = find_span(L->spans, L->nspans, n);
+    size_t k = cmark_node_get_type(n) == CMARK_NODE_STRONG ? 2 : 1;
+    cmark_node *touch[3] = {cmark_node_previous(n), NULL, NULL};
+    cmark_node *fc = cmark_node_first_child(n), *lc = cmark_node_last_child(n);
+    /* (the neighbour, whether it is n's child) */
+    for (int w = 0; w < 3; w++) {
+      cmark_node *o = w == 0 ? touch[0] : w == 1 ? fc : lc;
+      if (!o || !is_emph(o)) continue;
+      size_t oc = 0;
+      while (oc < nc && ec[oc].node != o) oc++;
+      if (oc == nc || ec[oc].delim != ec[c].delim) continue;
+      span *so = find_span(L->spans, L->nspans, o);
+      if (!so || !sn) continue;
+      /* touching in the source already: cmark parsed it so, leave it */
+      if ((w == 0 && so->b == sn->a) || (w == 1 && so->a == sn->a + k) ||
+          (w == 2 && so->b + k == sn->b))
+        continue;
+      /* switch the later or inner one: o for children, n for a sibling */
+      size_t t = w == 0 ? c : oc;
+      span *st = w == 0 ? sn : so;
+      size_t tk = cmark_node_get_type(ec[t].node) == CMARK_NODE_STRONG ? 2 : 1;
+      char nd = ec[t].delim == '*' ? '_' : '*';
+      abuf a = {NULL, 0, 0}, b = {NULL, 0, 0};
+      for (size_t i = 0; i < tk; i++) ab_putc(m, &a, nd), ab_putc(m, &b, nd);
+      patch_add(m, pi, st->a, st->a + tk, &a);
+      patch_add(m, pi, st->b - tk, st->b, &b);
+      ec[t].delim = nd;
+    }
+  }
+}
+
 /* Applies the edits of paragraph pi to its block (tree and patches). */
 static void apply_para(md_state *m, size_t pi) {
   lede_doc *d = m->d;
@@ -1967,67 +2438,209 @@ static void apply_para(md_state *m, size_t pi) {
   cmark_node_type bt = cmark_node_get_type(blk);
   if (!d->segmented || (bt != CMARK_NODE_PARAGRAPH && bt != CMARK_NODE_HEADING)) return;
   int whole = 0;
-  size_t ne = 0;
+  size_t ne = 0, nl = 0, nc = 0;
   redit *e = para_edits(m, pi, &ne, &whole);
+  leaf *lv = NULL;
+  econt *ec = NULL;
   if (whole) {
     m->tree_edited = 1;
     remove_para_block(m, pi, blk);
-    md_freeblk(e);
-    return;
+    goto done;
   }
-  size_t nl;
-  leaf *lv = ne ? collect_leaves(m, blk, &nl) : NULL;
-  if (!ne || !nl) {
-    if (lv) md_freeblk(lv);
-    md_freeblk(e);
-    return;
-  }
+  if (ne) lv = collect_leaves(m, blk, &nl, &ec, &nc);
+  if (!ne || !nl) goto done;
   size_t nops;
   lop *ops = plan_ops(m, lv, nl, e, ne, &nops);
   build_leaves(m, lv, nl, ops, nops);
-  size_t total = 0;
+  md_freeblk(ops);
   int any = 0;
-  for (size_t i = 0; i < nl; i++) {
-    total += lv[i].n;
-    any |= lv[i].changed;
+  for (size_t i = 0; i < nl; i++) any |= lv[i].changed;
+  if (!any) goto done;
+  m->tree_edited = 1;
+  if (normalize(m, lv, nl, ec, nc)) {
+    remove_para_block(m, pi, blk); /* nothing but white space left */
+    goto done;
   }
-  if (any) {
-    m->tree_edited = 1;
-    if (total == 0) {
-      remove_para_block(m, pi, blk);
-    } else {
-      /* patches need the pristine block's source extents: take them
-       * before the tree changes */
-      loader L;
-      int quotes = block_spans(m, pi, blk, &L);
-      size_t hint = 0;
-      for (size_t i = 0; i < nl; i++)
-        lv[i].sp = find_span_from(L.spans, L.nspans, lv[i].node, &hint);
-      /* reference links whose text changes and that keep some text */
-      for (size_t k = 0; k < L.nspans; k++) {
-        span *ls = &L.spans[k];
-        if (!ls->ref) continue;
-        int touched = 0, kept = 0;
-        for (size_t i = 0; i < nl; i++) {
-          cmark_node *a = cmark_node_parent(lv[i].node);
-          while (a && a != blk && a != ls->node) a = cmark_node_parent(a);
-          if (a != ls->node) continue;
-          touched |= lv[i].changed;
-          kept |= lv[i].n > 0;
-        }
-        if (touched && kept) ref_label_patch(m, pi, ls, quotes);
-      }
-      for (size_t i = 0; i < nl; i++)
-        if (lv[i].changed) apply_leaf(m, pi, blk, &lv[i], &L);
-      if (L.spans) md_freeblk(L.spans);
-      if (!cmark_node_first_child(blk)) remove_para_block(m, pi, blk);
+  /* patches need the pristine block's source extents: take them before
+   * the tree changes */
+  loader L;
+  int quotes = block_spans(m, pi, blk, &L);
+  size_t hint = 0;
+  for (size_t i = 0; i < nl; i++) lv[i].sp = find_span_from(L.spans, L.nspans, lv[i].node, &hint);
+  /* reference links whose text changes and that keep some text */
+  for (size_t k = 0; k < L.nspans; k++) {
+    span *ls = &L.spans[k];
+    if (!ls->ref) continue;
+    int touched = 0, kept = 0;
+    for (size_t i = 0; i < nl; i++) {
+      cmark_node *a = cmark_node_parent(lv[i].node);
+      while (a && a != blk && a != ls->node) a = cmark_node_parent(a);
+      if (a != ls->node) continue;
+      touched |= lv[i].changed;
+      kept |= lv[i].n > 0;
     }
+    if (touched && kept) ref_label_patch(m, pi, ls, quotes);
   }
+  for (size_t c = 0; c < nc; c++)
+    if (ec[c].npre || ec[c].npost) apply_hoist(m, pi, &ec[c], &L);
+  for (size_t i = 0; i < nl; i++)
+    if (lv[i].changed) apply_leaf(m, pi, blk, &lv[i], &L);
+  fix_delims(m, pi, ec, nc, &L);
+  if (L.spans) md_freeblk(L.spans);
+  if (!cmark_node_first_child(blk)) remove_para_block(m, pi, blk);
+done:
   for (size_t i = 0; i < nl; i++)
     if (lv[i].buf) md_freeblk(lv[i].buf);
-  md_freeblk(lv);
-  md_freeblk(ops);
+  for (size_t c = 0; c < nc; c++) {
+    if (ec[c].pre) md_freeblk(ec[c].pre);
+    if (ec[c].post) md_freeblk(ec[c].post);
+  }
+  if (ec) md_freeblk(ec);
+  if (lv) md_freeblk(lv);
   md_freeblk(e);
+}
+
+/* All patches in source order; *n gets the count.  Arena memory. */
+static md_patch *patches_sorted(md_state *m, size_t *count) {
+  lede_doc *d = m->d;
+  size_t n = 0;
+  for (size_t pi = 0; m->npatches && pi < d->npara; pi++) n += m->npatches[pi];
+  md_patch *all = scratch_grow(m, NULL, (n + 1) * sizeof *all);
+  n = 0;
+  for (size_t pi = 0; m->npatches && pi < d->npara; pi++)
+    for (size_t k = 0; k < m->npatches[pi]; k++) all[n++] = m->patches[pi][k];
+  /* Nearly sorted already (paragraphs come in source order); a stable
+   * merge sort keeps insertions at one offset in the order made. */
+  md_patch *tmp = scratch_grow(m, NULL, (n + 1) * sizeof *tmp);
+  for (size_t w = 1; w < n; w *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * w) {
+      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi)
+        tmp[k++] = (all[j].a < all[i].a || (all[j].a == all[i].a && all[j].b < all[i].b))
+                       ? all[j++] : all[i++];
+      while (i < mid) tmp[k++] = all[i++];
+      while (j < hi) tmp[k++] = all[j++];
+    }
+    md_patch *t = all;
+    all = tmp;
+    tmp = t;
+  }
+  md_freeblk(tmp);
+  *count = n;
+  return all;
+}
+
+/* Calls put for each piece of the edited source, in order. */
+static void patched_walk(md_state *m, const md_patch *all, size_t n,
+                         void (*put)(void *ud, const char *s, size_t len), void *ud) {
+  lede_doc *d = m->d;
+  size_t pos = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (all[i].b < pos) continue; /* inside a range already cut */
+    size_t a = all[i].a < pos ? pos : all[i].a;
+    put(ud, d->src + pos, a - pos);
+    put(ud, all[i].s, all[i].len);
+    pos = all[i].b > pos ? all[i].b : pos;
+  }
+  put(ud, d->src + pos, d->len - pos);
+}
+
+static void put_dbuf(void *ud, const char *s, size_t n) { dbuf_put(ud, s, n); }
+
+typedef struct abuf_ud {
+  md_state *m;
+  abuf *b;
+} abuf_ud;
+
+static void put_abuf(void *ud, const char *s, size_t n) {
+  abuf_ud *u = ud;
+  ab_put(u->m, u->b, s, n);
+}
+
+/* The edited source: the source with every patch applied. */
+static void render_patched(md_state *m, dbuf *out) {
+  size_t n;
+  md_patch *all = patches_sorted(m, &n);
+  patched_walk(m, all, n, put_dbuf, out);
+  if (m->trailer.n) {
+    if (out->n && out->p[out->n - 1] != '\n') dbuf_putc(out, '\n');
+    dbuf_put(out, m->trailer.p, m->trailer.n);
+  }
+  md_freeblk(all);
+}
+
+/* Offset in the edited source of source offset o (a cut offset maps to
+ * where its replacement starts). */
+static size_t patched_off(const md_patch *all, size_t n, size_t o) {
+  size_t pos = 0, out = 0;
+  for (size_t i = 0; i < n && all[i].a <= o; i++) {
+    if (all[i].b < pos) continue;
+    size_t a = all[i].a < pos ? pos : all[i].a;
+    out += a - pos;
+    if (o < (all[i].b > a ? all[i].b : a)) return out; /* inside the cut */
+    out += all[i].len;
+    pos = all[i].b > pos ? all[i].b : pos;
+  }
+  return out + (o - pos);
+}
+
+/* Whether the edited text p[e..s) holds a whole blank line. */
+static int blank_between(const abuf *p, size_t e, size_t s) {
+  size_t i = e;
+  while (i < s && p->p[i] != '\n') i++;
+  while (i < s) {
+    size_t ls = ++i;
+    while (i < p->n && p->p[i] != '\n') i++;
+    if (i >= s) return 0; /* the line of s itself */
+    int blank = 1;
+    for (size_t k = ls; k < i; k++)
+      if (!is_ws(p->p[k]) && p->p[k] != '>' && p->p[k] != '\r') blank = 0;
+    if (blank) return 1;
+  }
+  return 0;
+}
+
+/* A list is loose when a blank line separates two of its items or two
+ * blocks of one item (CommonMark).  Removed blocks can take those blank
+ * lines away: the lists they touched get their tight flag from the edited
+ * source, so HTML and Markdown output agree. */
+static void fix_tightness(md_state *m) {
+  if (!m->nlists) return;
+  size_t n;
+  md_patch *all = patches_sorted(m, &n);
+  abuf p = {NULL, 0, 0};
+  abuf_ud u = {m, &p};
+  patched_walk(m, all, n, put_abuf, &u);
+  const lines *ln = lines_get(m);
+  lede_doc *d = m->d;
+  for (size_t k = 0; k < m->nlists; k++) {
+    cmark_node *list = m->lists[k];
+    /* still in the document? */
+    cmark_node *r = list;
+    while (cmark_node_parent(r)) r = cmark_node_parent(r);
+    if (r != m->root || !cmark_node_first_child(list)) continue;
+    int loose = 0;
+    /* pairs of items, then pairs of blocks inside each item */
+    for (cmark_node *it = cmark_node_first_child(list); it && !loose; it = cmark_node_next(it)) {
+      cmark_node *x = it, *y = cmark_node_next(it), *b = NULL;
+      for (;;) {
+        if (x && y) {
+          size_t e = lines_eol(ln, d->src, block_last_line(m, x), d->len);
+          size_t st = lines_off(ln, cmark_node_get_start_line(y), cmark_node_get_start_column(y),
+                                d->len);
+          if (blank_between(&p, patched_off(all, n, e), patched_off(all, n, st))) loose = 1;
+        }
+        b = b ? cmark_node_next(b) : cmark_node_first_child(it);
+        if (!b || loose) break;
+        x = b;
+        y = cmark_node_next(b);
+      }
+    }
+    cmark_node_set_list_tight(list, !loose);
+  }
+  if (p.p) md_freeblk(p.p);
+  md_freeblk(all);
 }
 
 /* Brings the tree up to date with the document's edits. */
@@ -2063,6 +2676,7 @@ static void md_sync(md_state *m) {
     m->applied[pi] = sig;
     if ((pi & 1023) == 1023 && budget_interrupted(d->budget)) mem_fail(LEDE_ELIMIT);
   }
+  fix_tightness(m);
 }
 
 /* ---- rendering ------------------------------------------------------------------ */
@@ -2072,38 +2686,6 @@ typedef struct render_args {
   unsigned flags;
   dbuf *out;
 } render_args;
-
-/* The edited source: every paragraph's patches applied in order. */
-static void render_patched(md_state *m, dbuf *out) {
-  lede_doc *d = m->d;
-  size_t n = 0;
-  for (size_t pi = 0; pi < d->npara; pi++) n += m->npatches ? m->npatches[pi] : 0;
-  md_patch *all = scratch_grow(m, NULL, (n + 1) * sizeof *all);
-  n = 0;
-  for (size_t pi = 0; m->npatches && pi < d->npara; pi++)
-    for (size_t k = 0; k < m->npatches[pi]; k++) all[n++] = m->patches[pi][k];
-  /* paragraphs are in source order and each list is in order, except that
-   * a removed container can start before its first paragraph: sort */
-  for (size_t i = 1; i < n; i++) {
-    md_patch t = all[i];
-    size_t j = i;
-    while (j > 0 && (all[j - 1].a > t.a || (all[j - 1].a == t.a && all[j - 1].b > t.b))) {
-      all[j] = all[j - 1];
-      j--;
-    }
-    all[j] = t;
-  }
-  size_t pos = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (all[i].b < pos) continue; /* inside a range already cut */
-    size_t a = all[i].a < pos ? pos : all[i].a;
-    dbuf_put(out, d->src + pos, a - pos);
-    dbuf_put(out, all[i].s, all[i].len);
-    pos = all[i].b > pos ? all[i].b : pos;
-  }
-  dbuf_put(out, d->src + pos, d->len - pos);
-  md_freeblk(all);
-}
 
 /* Plain text of the inline content of n (a heading's title). */
 static void inline_text(cmark_node *n, dbuf *b) {
