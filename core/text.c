@@ -85,17 +85,27 @@ static size_t first_word_chars(const char *s, line l) {
   return line_chars(s, w);
 }
 
-/* The wrap width: the 90th percentile of the first lines' lengths, so one
- * long URL line does not set it.  Only a bounded prefix is examined: the
- * convention of a document does not change halfway, and loading 100 MB
- * must not walk it twice. */
+/* The wrap width: the 90th percentile of the lengths of the first lines
+ * that another non-blank line follows.  Only those lines can be wrapped;
+ * in a document of unwrapped paragraphs with a few wrapped ones, the long
+ * single-line paragraphs must not set the width.  Only a bounded prefix is
+ * examined: the convention of a document does not change halfway, and
+ * loading 100 MB must not walk it twice. */
 static size_t wrap_width(const char *s, size_t len) {
   size_t scan = len < (1u << 20) ? len : (1u << 20);
   size_t lens[256], nlens = 0;
+  line prev = {0, 0, 0};
+  int have_prev = 0;
   for (size_t pos = 0; pos < scan && nlens < 256;) {
     line raw = next_line(s, len, pos);
     line l = trim(s, raw);
-    if (l.end > l.start) lens[nlens++] = line_chars(s, l);
+    if (l.end > l.start) {
+      if (have_prev) lens[nlens++] = line_chars(s, prev);
+      prev = l;
+      have_prev = 1;
+    } else {
+      have_prev = 0;
+    }
     pos = raw.next;
   }
   qsort(lens, nlens, sizeof lens[0], cmp_size);
