@@ -242,29 +242,82 @@ static int l_write(lua_State *L) {
 
 /* ---- JSON encoding ------------------------------------------------------ */
 
-static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth);
+/* The output buffer is a userdata whose __gc frees it.  luaL_Buffer cannot
+ * be used here: json_value pushes table elements and keys while it
+ * appends, and luaL_Buffer requires its box at the top of the stack at
+ * every append (growing it with a value on top freed the buffer under
+ * us).  A userdata also frees the memory when an error (a cycle, a
+ * function) unwinds through us. */
+typedef struct jbuf {
+  char *p;
+  size_t n, cap;
+  lede_budget *budget; /* charged like other C memory a script causes */
+} jbuf;
 
-static void json_string(luaL_Buffer *b, const char *s, size_t n) {
+#define JBUF_MT "lede.JsonBuffer"
+
+static void jbuf_release(jbuf *j) {
+  budget_free(j->budget, j->p, j->cap);
+  j->p = NULL;
+  j->n = j->cap = 0;
+}
+
+static int jbuf_gc(lua_State *L) {
+  jbuf_release(lua_touserdata(L, 1));
+  return 0;
+}
+
+static void jb_put(lua_State *L, jbuf *j, const char *s, size_t n) {
+  if (n > j->cap - j->n) {
+    size_t cap = j->cap ? j->cap : 256;
+    while (cap - j->n < n) {
+      if (cap > (size_t)-1 / 2) luaL_error(L, "not enough memory");
+      cap *= 2;
+    }
+    char *p = budget_realloc(j->budget, j->p, j->cap, cap);
+    if (!p)
+      luaL_error(L, j->budget && j->budget->hit ? "script exceeded memory limit"
+                                                : "not enough memory");
+    j->p = p;
+    j->cap = cap;
+  }
+  memcpy(j->p + j->n, s, n);
+  j->n += n;
+}
+
+static void jb_puts(lua_State *L, jbuf *j, const char *s) { jb_put(L, j, s, strlen(s)); }
+
+static void json_string(lua_State *L, jbuf *j, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
-  luaL_addchar(b, '"');
+  jb_put(L, j, "\"", 1);
+  size_t run = 0; /* bytes copied as they are, flushed in one go */
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    char u[7];
     switch (c) {
-    case '"': luaL_addstring(b, "\\\""); break;
-    case '\\': luaL_addstring(b, "\\\\"); break;
-    case '\n': luaL_addstring(b, "\\n"); break;
-    case '\r': luaL_addstring(b, "\\r"); break;
-    case '\t': luaL_addstring(b, "\\t"); break;
+    case '"': esc = "\\\""; break;
+    case '\\': esc = "\\\\"; break;
+    case '\n': esc = "\\n"; break;
+    case '\r': esc = "\\r"; break;
+    case '\t': esc = "\\t"; break;
     default:
       if (c < 0x20 || c == 0x7F) {
-        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-        luaL_addstring(b, u);
-      } else {
-        luaL_addchar(b, (char)c);
+        u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+        u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
+        esc = u;
       }
     }
+    if (!esc) {
+      run++;
+      continue;
+    }
+    jb_put(L, j, s + i - run, run);
+    run = 0;
+    jb_puts(L, j, esc);
   }
-  luaL_addchar(b, '"');
+  jb_put(L, j, s + n - run, run);
+  jb_put(L, j, "\"", 1);
 }
 
 /* A table is an array when its keys are exactly 1..#t (empty: array). */
@@ -288,52 +341,59 @@ static int is_array(lua_State *L, int idx, lua_Integer *len) {
   return count == n;
 }
 
+typedef struct jkey {
+  const char *s; /* anchored by the keys table on the stack */
+  size_t n;
+} jkey;
+
+/* Byte order, a prefix first: keys may hold NUL bytes. */
 static int cmp_keys(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+  const jkey *x = a, *y = b;
+  int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+  return c ? c : (x->n > y->n) - (x->n < y->n);
 }
 
-static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth) {
+static void json_value(lua_State *L, int idx, jbuf *j, int depth) {
   idx = lua_absindex(L, idx);
   if (depth > 200) luaL_error(L, "lede.json: nesting too deep (or a cycle)");
   switch (lua_type(L, idx)) {
-  case LUA_TNIL: luaL_addstring(b, "null"); break;
-  case LUA_TBOOLEAN: luaL_addstring(b, lua_toboolean(L, idx) ? "true" : "false"); break;
+  case LUA_TNIL: jb_puts(L, j, "null"); break;
+  case LUA_TBOOLEAN: jb_puts(L, j, lua_toboolean(L, idx) ? "true" : "false"); break;
   case LUA_TNUMBER: {
+    char num[64];
     if (lua_isinteger(L, idx)) {
-      lua_pushfstring(L, "%I", lua_tointeger(L, idx));
+      snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
     } else {
       lua_Number x = lua_tonumber(L, idx);
       if (isnan(x) || isinf(x)) luaL_error(L, "lede.json: cannot encode %s", isnan(x) ? "NaN" : "infinity");
       /* The shortest form that reads back as the same double: %.17g
        * always round-trips but prints 12.3 as 12.300000000000001. */
-      char num[64];
       for (int prec = 15; prec <= 17; prec++) {
-        snprintf(num, sizeof num, "%.*g", prec, x);
+        snprintf(num, sizeof num, "%.*g", prec, (double)x);
         if (strtod(num, NULL) == x) break;
       }
-      lua_pushstring(L, num);
     }
-    luaL_addvalue(b);
+    jb_puts(L, j, num);
     break;
   }
   case LUA_TSTRING: {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
-    json_string(b, s, n);
+    json_string(L, j, s, n);
     break;
   }
   case LUA_TTABLE: {
     luaL_checkstack(L, 6, "lede.json");
     lua_Integer n;
     if (is_array(L, idx, &n)) {
-      luaL_addchar(b, '[');
+      jb_put(L, j, "[", 1);
       for (lua_Integer i = 1; i <= n; i++) {
-        if (i > 1) luaL_addchar(b, ',');
-        lua_rawgeti(L, idx, i);
-        json_value(L, -1, b, depth + 1);
+        if (i > 1) jb_put(L, j, ",", 1);
+        lua_rawgeti(L, idx, i); /* [.. v] */
+        json_value(L, -1, j, depth + 1);
         lua_pop(L, 1);
       }
-      luaL_addchar(b, ']');
+      jb_put(L, j, "]", 1);
       break;
     }
     /* Objects: keys sorted, so output is deterministic. */
@@ -347,32 +407,33 @@ static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth) {
       lua_pushvalue(L, -1);
       lua_rawseti(L, keys, ++nk);
     }
-    const char **names = lua_newuserdatauv(L, (size_t)nk * sizeof *names + 1, 0);
+    jkey *names = lua_newuserdatauv(L, (size_t)nk * sizeof *names + 1, 0); /* [.. keys names] */
     for (lua_Integer i = 0; i < nk; i++) {
       lua_rawgeti(L, keys, i + 1);
-      names[i] = lua_tostring(L, -1); /* anchored by the keys table */
+      names[i].s = lua_tolstring(L, -1, &names[i].n);
       lua_pop(L, 1);
     }
     qsort(names, (size_t)nk, sizeof *names, cmp_keys);
-    luaL_addchar(b, '{');
+    jb_put(L, j, "{", 1);
     for (lua_Integer i = 0; i < nk; i++) {
-      if (i) luaL_addchar(b, ',');
-      json_string(b, names[i], strlen(names[i]));
-      luaL_addchar(b, ':');
-      lua_getfield(L, idx, names[i]);
-      json_value(L, -1, b, depth + 1);
+      if (i) jb_put(L, j, ",", 1);
+      json_string(L, j, names[i].s, names[i].n);
+      jb_put(L, j, ":", 1);
+      lua_pushlstring(L, names[i].s, names[i].n);
+      lua_rawget(L, idx); /* [.. keys names v] */
+      json_value(L, -1, j, depth + 1);
       lua_pop(L, 1);
     }
-    luaL_addchar(b, '}');
+    jb_put(L, j, "}", 1);
     lua_pop(L, 2);
     break;
   }
   default:
-    if (luaL_callmeta(L, idx, "__tostring")) {
+    if (luaL_callmeta(L, idx, "__tostring")) { /* [.. s] */
       size_t n;
       const char *s = lua_tolstring(L, -1, &n);
       if (!s) luaL_error(L, "lede.json: __tostring must return a string");
-      json_string(b, s, n);
+      json_string(L, j, s, n);
       lua_pop(L, 1);
       break;
     }
@@ -384,14 +445,17 @@ static void json_value(lua_State *L, int idx, luaL_Buffer *b, int depth) {
 static int l_json(lua_State *L) {
   luaL_checkany(L, 1);
   lua_settop(L, 1);
-  /* The buffer sits on the stack below everything json_value pushes. */
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  lua_pushvalue(L, 1);
-  int v = lua_gettop(L);
-  json_value(L, v, &b, 0);
-  lua_remove(L, v);
-  luaL_pushresult(&b);
+  jbuf *j = lua_newuserdatauv(L, sizeof *j, 0); /* [v jbuf] */
+  memset(j, 0, sizeof *j);
+  j->budget = lede_lua_ctx(L)->budget;
+  if (luaL_newmetatable(L, JBUF_MT)) { /* [v jbuf mt] */
+    lua_pushcfunction(L, jbuf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2); /* [v jbuf] */
+  json_value(L, 1, j, 0);
+  lua_pushlstring(L, j->p ? j->p : "", j->n); /* [v jbuf s] */
+  jbuf_release(j); /* now, not at the next collection */
   return 1;
 }
 

@@ -519,6 +519,21 @@ Test(lua, json_values) {
          "null\ntrue\n42\n-7\n0.1\n12.3\n0.3333333333333333\n1e+300\n2");
 }
 
+/* Values pushed while the output grows: the buffer once lived on the Lua
+ * stack under them and was freed while in use (AddressSanitizer). */
+Test(lua, json_large_nested_values) {
+  expect(LUA(local t, parts = {}, {}
+             for i = 1, 60 do
+               local v = ("x"):rep(i * 97) .. "\n"
+               t[i] = {k = v, n = i, [("\0key")] = true}
+               parts[i] = string.format('{"\\u0000key":true,"k":"%s\\n","n":%d}', ("x"):rep(i * 97), i)
+             end
+             local want = '{"list":[' .. table.concat(parts, ",") .. '],"s":"' .. ("z"):rep(5000) .. '"}'
+             local got = lede.json({list = t, s = ("z"):rep(5000)})
+             return tostring(got == want) .. " " .. #got),
+         "true 184618");
+}
+
 Test(lua, json_of_items_is_their_text) {
   expect(LUA(local doc = ... return lede.json({doc.sentences[1], doc.paragraphs[3]})),
          "[\"First one.\",\"Third one.\"]");
