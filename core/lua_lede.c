@@ -45,22 +45,22 @@ static int l_load(lua_State *L) {
   }
   int is_nul;
   size_t bad = utf8_check(src, len, &is_nul);
+  if (bad != UTF8_OK && !(o.flags & LEDE_LOAD_REPLACE_INVALID)) {
+    char what[128];
+    utf8_describe(src, bad, is_nul, what, sizeof what);
+    lua_pushnil(L);
+    lua_pushstring(L, what);
+    return 2;
+  }
+  /* Reserve the userdata first: from the repair on, nothing may raise
+   * while malloc'd memory has no owner. */
+  lede_lua_pushdoc(L, NULL, 1); /* [.. doc] */
   char *fixed = NULL;
   if (bad != UTF8_OK) {
-    if (!(o.flags & LEDE_LOAD_REPLACE_INVALID)) {
-      char what[128];
-      utf8_describe(src, bad, is_nul, what, sizeof what);
-      lua_pushnil(L);
-      lua_pushstring(L, what);
-      return 2;
-    }
     fixed = utf8_repair(src, len, &len);
     if (!fixed) return luaL_error(L, "not enough memory");
     src = fixed;
   }
-  /* Reserve the userdata first: after doc_new nothing may raise before
-   * the document has an owner. */
-  lede_lua_pushdoc(L, NULL, 1); /* [.. doc] */
   if (budget_charge(ctx->budget, len)) {
     free(fixed);
     return luaL_error(L, "script exceeded memory limit");
