@@ -98,7 +98,10 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
       }
   }
   e->opt.abbreviations = NULL; /* the strings are the host's; we copied them */
-  if (e->opt.timeout < 0) {
+  /* NaN and infinities would reach (long) conversions in run.c, which
+   * is undefined behaviour; beyond ~31 years a deadline means none. */
+  if (e->opt.timeout > 1e9) e->opt.timeout = 0;
+  if (!(e->opt.timeout >= 0)) {
     lede_engine_free(e);
     return LEDE_EINVAL;
   }

@@ -134,7 +134,9 @@ typedef struct lede_options {
                                      0 = unlimited; default 256 MiB */
   unsigned long max_instructions; /* Lua VM instructions per run; 0 =
                                      unlimited; default 0 */
-  double timeout;                 /* wall-clock seconds per run; 0 = none */
+  double timeout;                 /* wall-clock seconds per run; 0 = none
+                                     (so is more than 1e9); negative or
+                                     NaN: LEDE_EINVAL */
   size_t max_input;               /* largest document accepted, bytes;
                                      0 = unlimited; default 1 GiB */
   const char *script_path;        /* extra script directories, ':'-separated,
