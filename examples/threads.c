@@ -3,9 +3,10 @@
  *
  * liblede keeps no global mutable state, so the only rule is the one in
  * lede.h: an engine (and a document) is used by one thread at a time.
- * Here every thread owns its engine, loads its own documents from a shared
- * read-only buffer, registers a host function whose ud is its own slot,
- * edits and renders them, and writes its results to its own slot; main
+ * Here every thread owns its engine, loads its own documents (plain text
+ * from a shared read-only buffer, Markdown from a file), registers a host
+ * function whose ud is its own slot, edits and renders them, and writes
+ * its results to its own slot; main
  * prints the slots after joining, so the output does not depend on how the
  * threads were scheduled.  `make tsan` runs this under ThreadSanitizer. */
 #include <pthread.h>
@@ -26,7 +27,7 @@ static struct {
 
 struct job {
   int id;              /* 0..NTHREADS-1 */
-  char result[256];    /* what this thread found, printed by main */
+  char result[320];    /* what this thread found, printed by main */
   unsigned long first; /* hash of round 0's output and rendering */
   int same;            /* rounds that produced exactly that */
   int ok;
@@ -71,25 +72,36 @@ static void *worker(void *arg) {
   if (lede_engine_new(NULL, &e) != LEDE_OK) return NULL;
   if (lede_register(e, "thread", host_thread, j) != LEDE_OK) goto done;
   for (int round = 0; round < ROUNDS; round++) {
-    lede_doc *doc = NULL;
-    char *out = NULL, *text = NULL;
-    size_t outlen = 0, textlen = 0;
+    lede_doc *doc = NULL, *md = NULL;
+    char *out = NULL, *text = NULL, *html = NULL;
+    size_t outlen = 0, textlen = 0, htmllen = 0;
     lede_status st = lede_doc_load(e, input.text, input.len, NULL, &doc);
     if (st == LEDE_OK)
       st = lede_run_string(e, "threads.lua", script, sizeof script - 1, doc, &ro, &out, &outlen);
     if (st == LEDE_OK) st = lede_doc_render(e, doc, LEDE_FORMAT_AUTO, 0, &text, &textlen);
+    /* Markdown goes through cmark, whose allocator context md.c keeps in
+     * a thread-local: eight threads parse and render at once here. */
+    if (st == LEDE_OK) st = lede_doc_load_file(e, "guide.md", NULL, &md);
+    if (st == LEDE_OK) st = lede_doc_render(e, md, LEDE_FORMAT_HTML, 0, &html, &htmllen);
     if (st != LEDE_OK) {
       snprintf(j->result, sizeof j->result, "thread %d: %s", j->id, lede_errmsg(e));
+      lede_free(out);
+      lede_free(text);
+      lede_doc_free(md);
       lede_doc_free(doc);
       goto done;
     }
     if (round == 0)
-      snprintf(j->result, sizeof j->result, "%s; rendered %zu bytes", out, textlen);
+      snprintf(j->result, sizeof j->result, "%s; rendered %zu bytes; guide.md as HTML %zu bytes",
+               out, textlen, htmllen);
     unsigned long h = fnv1a(fnv1a(14695981039346656037ul, out, outlen), text, textlen);
+    h = fnv1a(h, html, htmllen);
     if (round == 0) j->first = h;
     j->same += h == j->first;
     lede_free(out);
     lede_free(text);
+    lede_free(html);
+    lede_doc_free(md);
     lede_doc_free(doc);
   }
   j->ok = 1;
