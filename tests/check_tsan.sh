@@ -14,8 +14,8 @@ ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude -O1
 # between our engines, and TSan would still see races on the memory we
 # hand them, since every access happens in our instrumented callers.
 out=$B/examples/threads.out
-if ! (cd examples && TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
-      "$(cd .. && pwd)/$B/examples/threads") > "$out"; then
+case $B in /*) bin=$B/examples/threads ;; *) bin=$(pwd)/$B/examples/threads ;; esac
+if ! (cd examples && TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" "$bin") > "$out"; then
   echo "FAIL: examples/threads.c under ThreadSanitizer (see the report above)"
   exit 1
 fi
