@@ -262,6 +262,12 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
   if (!src)
     return engine_error(e, err == ENOMEM ? LEDE_ENOMEM : LEDE_EIO,
                         "%s: cannot read: %s", path, errtext(err));
+  if (e->opt.max_input && len > e->opt.max_input) {
+    /* read_stream stopped one byte past the limit: the size is unknown */
+    free(src);
+    return engine_error(e, LEDE_ELIMIT, "%s: document is larger than the limit of %zu bytes",
+                        is_stdin ? "<stdin>" : path, e->opt.max_input);
+  }
   lede_load_options o = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
   if (opt) o = *opt;
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&

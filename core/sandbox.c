@@ -183,6 +183,9 @@ static int sb_load(lua_State *L) {
 /* setmetatable() that refuses finalizers: a __gc runs with hooks off,
  * during collection or lua_close, where no limit could stop a loop. */
 static int sb_setmetatable(lua_State *L) {
+  /* Checked here, so messages carry the script's line. */
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, lua_isnoneornil(L, 2) || lua_istable(L, 2), 2, "nil or table");
   /* Raw, as lgc.c looks it up: any non-nil __gc (even false) marks the
    * object for finalization, and the field could be set to a function
    * afterwards. */

@@ -26,6 +26,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <lauxlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "sandbox.h"
@@ -565,12 +566,15 @@ static int str_gsub(lua_State *L) {
 static int str_rep(lua_State *L) {
   size_t l, lsep;
   luaL_checklstring(L, 1, &l);
-  luaL_checkinteger(L, 2);
+  lua_Integer n = luaL_checkinteger(L, 2);
   luaL_optlstring(L, 3, "", &lsep);
-  if (l + lsep == 0) {
+  if (l + lsep == 0 || n <= 0) {
     lua_pushliteral(L, "");
     return 1;
   }
+  /* lstrlib's own check, here so the message carries the script's line */
+  if (l + lsep < l || l + lsep > (size_t)INT_MAX / (lua_Unsigned)n)
+    return luaL_error(L, "resulting string too large");
   lua_pushvalue(L, lua_upvalueindex(1)); /* [s n sep? rep] */
   lua_insert(L, 1);                      /* [rep s n sep?] */
   lua_call(L, lua_gettop(L) - 1, 1);
