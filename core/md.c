@@ -36,17 +36,37 @@
 
 /* ---- allocator ---------------------------------------------------------- */
 
-/* Every block cmark gets from us carries this header: a doubly linked list
- * through all live blocks of one document lets a failed call free the whole
- * tree, and the size lets free() credit the budget. */
-typedef union mhdr {
-  struct {
-    union mhdr *prev, *next;
-    struct md_state *owner;
-    size_t size;
-  } h;
-  max_align_t align; /* keeps the payload after the header aligned */
-} mhdr;
+/* The arena a document's cmark tree lives in.  cmark makes millions of
+ * small allocations (nodes, literals); a malloc each was 40% of load time.
+ * Small blocks (up to MD_SMALL_MAX bytes) are carved from 256 KiB chunks
+ * and recycled through per-size-class free lists; a tag word before each
+ * block holds its class.  Larger blocks (render buffers, long literals) are
+ * malloc'd one by one on a doubly linked list.  Freeing everything is then
+ * a walk over chunks, which also cleans up after a longjmp.  The budget is
+ * charged per chunk and per large block. */
+#define MD_CHUNK ((size_t)256 << 10)
+#define MD_SMALL_MAX 2048
+#define MD_NCLASS 36
+#define MD_LARGE 0xFFFFu
+
+typedef struct mchunk {
+  struct mchunk *next;
+  size_t size;
+} mchunk;
+
+typedef struct mlarge {
+  struct mlarge *prev, *next;
+  size_t size;
+  uint64_t tag; /* MD_LARGE: the tag word every block has before it */
+} mlarge;
+
+typedef struct marena {
+  mchunk *chunks;
+  char *cur, *end;           /* bump region of the newest chunk */
+  void *free[MD_NCLASS];     /* recycled small blocks, by class */
+  mlarge large;              /* sentinel of the large blocks */
+  size_t charged;            /* bytes charged to budgets, to credit back */
+} marena;
 
 /* Line starts of the source, splitting at \n, \r\n and \r as cmark does.
  * lines[k] is the offset of line k+1; lines[nlines] == len. */
@@ -65,10 +85,9 @@ typedef struct md_patch {
 typedef struct md_state {
   lede_doc *d;
   cmark_mem mem;      /* the callbacks below; nodes point at it */
-  mhdr blocks;        /* sentinel of the list of live blocks */
+  marena arena;
   cmark_node *root;   /* NULL after a failed call: the next one re-parses */
   int status;         /* why the last protected call failed */
-  unsigned ticks;     /* allocations since the last interrupt poll */
   /* Per paragraph: the edit signature (para_sig) applied to the tree, 0
    * while its block is pristine.  budget memory, survives re-parses. */
   size_t *applied;
@@ -76,8 +95,13 @@ typedef struct md_state {
   int tree_edited;    /* some block of the tree differs from the source */
   /* Source patches that turn the source into the edited Markdown, one list
    * per paragraph, built with the tree edits (arena memory). */
-  md_patch **patches;
-  size_t *npatches;
+  md_patch *patches;  /* all patches so far, in no particular order */
+  size_t npatches, cappatches;
+  /* Text patches cost time and only --to markdown needs them: an HTML or
+   * text render edits the tree alone (plus the cheap block patches), and a
+   * Markdown render after that re-applies everything from a fresh parse
+   * with text patches on. */
+  int want_patches, have_patches;
   int patch_failed;   /* a patch could not be made: render the tree instead */
   cmark_node **lists; /* lists that lost items or blocks (arena) */
   size_t nlists;
@@ -116,91 +140,170 @@ static _Noreturn void mem_fail(int st) {
 
 static lede_budget *m_budget(const md_state *m) { return m->d->budget; }
 
-static void blk_link(md_state *m, mhdr *h) {
-  h->h.owner = m;
-  h->h.prev = &m->blocks;
-  h->h.next = m->blocks.h.next;
-  m->blocks.h.next->h.prev = h;
-  m->blocks.h.next = h;
+/* Size classes: 16-byte steps to 256, 64-byte steps to 1024, 128-byte
+ * steps to 2048. */
+static unsigned size_class(size_t n) {
+  if (n <= 256) return (unsigned)((n + 15) / 16) - (n ? 1 : 0);
+  if (n <= 1024) return 16 + (unsigned)((n - 256 + 63) / 64) - 1;
+  return 28 + (unsigned)((n - 1024 + 127) / 128) - 1;
 }
 
-static void *md_calloc(size_t n, size_t size) {
-  md_ctx *c = tl_ctx;
-  if (!c) {
-    /* Unreachable: every cmark call runs inside md_protected().  Keep the
-     * memory untracked rather than crash. */
-    mhdr *h = calloc(1, sizeof *h + n * size);
-    if (h) h->h.owner = NULL;
-    return h ? h + 1 : NULL;
+static size_t class_size(unsigned c) {
+  if (c < 16) return (size_t)(c + 1) * 16;
+  if (c < 28) return 256 + (size_t)(c - 15) * 64;
+  return 1024 + (size_t)(c - 27) * 128;
+}
+
+static uint64_t *blk_tag(void *p) { return (uint64_t *)p - 1; }
+
+static void arena_charge(md_state *m, size_t n) {
+  /* cmark can spend a long time in one call on a big document: a new
+   * chunk is where a time limit gets its chance to stop it */
+  if (budget_interrupted(m_budget(m))) mem_fail(LEDE_ELIMIT);
+  if (budget_charge(m_budget(m), n)) mem_fail(LEDE_ELIMIT);
+  m->arena.charged += n;
+}
+
+static void arena_credit(md_state *m, size_t n) {
+  budget_credit(m_budget(m), n);
+  m->arena.charged -= n;
+}
+
+/* A zeroed small block of class c. */
+static void *small_alloc(md_state *m, unsigned c) {
+  marena *a = &m->arena;
+  size_t cs = class_size(c);
+  void *p = a->free[c];
+  if (p) {
+    a->free[c] = *(void **)p;
+    memset(p, 0, cs);
+    return p;
   }
-  md_state *m = c->m;
-  if (size && n > (SIZE_MAX - sizeof(mhdr)) / size) mem_fail(LEDE_ENOMEM);
-  size_t bytes = n * size;
-  /* cmark can spend a long time in one call on a big document: this is
-   * where a time limit gets its chance to stop it. */
-  if ((++m->ticks & 0x3FFF) == 0 && budget_interrupted(m_budget(m)))
-    mem_fail(LEDE_ELIMIT);
-  if (budget_charge(m_budget(m), bytes + sizeof(mhdr))) mem_fail(LEDE_ELIMIT);
-  mhdr *h = calloc(1, sizeof *h + bytes);
+  if ((size_t)(a->end - a->cur) < cs + 8) {
+    arena_charge(m, MD_CHUNK);
+    /* calloc: a chunk this big comes zeroed from the kernel, so fresh
+     * blocks need no memset */
+    mchunk *ch = calloc(1, MD_CHUNK);
+    if (!ch) {
+      arena_credit(m, MD_CHUNK);
+      mem_fail(LEDE_ENOMEM);
+    }
+    ch->next = a->chunks;
+    ch->size = MD_CHUNK;
+    a->chunks = ch;
+    a->cur = (char *)(ch + 1);
+    a->end = (char *)ch + MD_CHUNK;
+  }
+  *(uint64_t *)a->cur = c;
+  p = a->cur + 8;
+  a->cur += cs + 8;
+  return p;
+}
+
+static void *large_alloc(md_state *m, size_t n) {
+  if (n > SIZE_MAX - sizeof(mlarge)) mem_fail(LEDE_ENOMEM);
+  arena_charge(m, n + sizeof(mlarge));
+  mlarge *h = calloc(1, sizeof *h + n);
   if (!h) {
-    budget_credit(m_budget(m), bytes + sizeof(mhdr));
+    arena_credit(m, n + sizeof(mlarge));
     mem_fail(LEDE_ENOMEM);
   }
-  h->h.size = bytes;
-  blk_link(m, h);
+  marena *a = &m->arena;
+  h->size = n;
+  h->tag = MD_LARGE;
+  h->prev = &a->large;
+  h->next = a->large.next;
+  a->large.next->prev = h;
+  a->large.next = h;
   return h + 1;
 }
 
+static void *arena_calloc(md_state *m, size_t n) {
+  return n <= MD_SMALL_MAX ? small_alloc(m, size_class(n)) : large_alloc(m, n);
+}
+
+static void arena_free(md_state *m, void *p) {
+  uint64_t tag = *blk_tag(p);
+  if (tag == MD_LARGE) {
+    mlarge *h = (mlarge *)p - 1;
+    h->prev->next = h->next;
+    h->next->prev = h->prev;
+    arena_credit(m, h->size + sizeof *h);
+    free(h);
+    return;
+  }
+  /* small: recycled within its class, released with the arena */
+  *(void **)p = m->arena.free[tag];
+  m->arena.free[tag] = p;
+}
+
+static size_t blk_size(void *p) {
+  uint64_t tag = *blk_tag(p);
+  return tag == MD_LARGE ? ((mlarge *)p - 1)->size : class_size((unsigned)tag);
+}
+
+/* cmark_mem callbacks.  Every cmark call runs inside md_protected(), so
+ * tl_ctx names the document (cmark_mem passes no context). */
+static void *md_calloc(size_t n, size_t size) {
+  md_ctx *c = tl_ctx;
+  if (!c) return calloc(n, size); /* unreachable; never crash */
+  if (size && n > SIZE_MAX / size) mem_fail(LEDE_ENOMEM);
+  return arena_calloc(c->m, n * size);
+}
+
 static void *md_realloc(void *p, size_t size) {
-  if (!p) return md_calloc(1, size);
-  mhdr *h = (mhdr *)p - 1;
-  md_state *m = h->h.owner;
-  if (!m) {
-    mhdr *nh = realloc(h, sizeof *h + size);
-    return nh ? nh + 1 : NULL;
+  md_ctx *c = tl_ctx;
+  if (!c) return realloc(p, size);
+  if (!p) return arena_calloc(c->m, size);
+  size_t old = blk_size(p);
+  if (size <= old && (*blk_tag(p) != MD_LARGE || size > old / 2)) return p;
+  if (*blk_tag(p) == MD_LARGE && size > MD_SMALL_MAX) {
+    /* large stays large: let realloc move it (mremap for big ones) */
+    mlarge *h = (mlarge *)p - 1, *prev = h->prev, *next = h->next;
+    if (size > old) arena_charge(c->m, size - old);
+    mlarge *nh = realloc(h, sizeof *h + size);
+    if (!nh) {
+      if (size > old) arena_credit(c->m, size - old);
+      mem_fail(LEDE_ENOMEM); /* h is still valid and linked */
+    }
+    if (size < old) arena_credit(c->m, old - size);
+    nh->size = size;
+    prev->next = nh;
+    next->prev = nh;
+    return nh + 1;
   }
-  if (size > SIZE_MAX - sizeof(mhdr)) mem_fail(LEDE_ENOMEM);
-  size_t old = h->h.size;
-  if (size > old && budget_charge(m_budget(m), size - old)) mem_fail(LEDE_ELIMIT);
-  mhdr *prev = h->h.prev, *next = h->h.next;
-  mhdr *nh = realloc(h, sizeof *h + size);
-  if (!nh) {
-    if (size > old) budget_credit(m_budget(m), size - old);
-    mem_fail(LEDE_ENOMEM); /* h is still valid and linked */
-  }
-  if (size < old) budget_credit(m_budget(m), old - size);
-  nh->h.size = size;
-  prev->h.next = nh;
-  next->h.prev = nh;
-  return nh + 1;
+  void *q = arena_calloc(c->m, size);
+  memcpy(q, p, old < size ? old : size);
+  arena_free(c->m, p);
+  return q;
 }
 
 static void md_freeblk(void *p) {
+  md_ctx *c = tl_ctx;
   if (!p) return;
-  mhdr *h = (mhdr *)p - 1;
-  md_state *m = h->h.owner;
-  if (m) {
-    h->h.prev->h.next = h->h.next;
-    h->h.next->h.prev = h->h.prev;
-    budget_credit(m_budget(m), h->h.size + sizeof *h);
+  if (!c) {
+    free(p);
+    return;
   }
-  free(h);
+  arena_free(c->m, p);
 }
 
 /* Frees every block of the document at once: the tree, render buffers,
  * scratch.  Cheaper than cmark_node_free() and also covers a half-built
  * tree after a longjmp. */
 static void md_release_all(md_state *m) {
-  size_t bytes = 0;
-  mhdr *h = m->blocks.h.next;
-  while (h != &m->blocks) {
-    mhdr *next = h->h.next;
-    bytes += h->h.size + sizeof *h;
-    free(h);
-    h = next;
+  marena *a = &m->arena;
+  for (mchunk *ch = a->chunks, *next; ch; ch = next) {
+    next = ch->next;
+    free(ch);
   }
-  m->blocks.h.next = m->blocks.h.prev = &m->blocks;
-  budget_credit(m_budget(m), bytes);
+  for (mlarge *h = a->large.next, *next; h != &a->large; h = next) {
+    next = h->next;
+    free(h);
+  }
+  budget_credit(m_budget(m), a->charged);
+  memset(a, 0, sizeof *a);
+  a->large.next = a->large.prev = &a->large;
   m->ln.at = NULL; /* it lived in the arena */
 }
 
@@ -218,7 +321,7 @@ static void md_discard(md_state *m) {
   m->tree_edited = 0;
   m->patch_failed = 0;
   m->patches = NULL;
-  m->npatches = NULL;
+  m->npatches = m->cappatches = 0;
   m->lists = NULL;
   m->nlists = 0;
   memset(&m->trailer, 0, sizeof m->trailer);
@@ -1214,7 +1317,7 @@ int md_load(lede_doc *d) {
   m->mem.calloc = md_calloc;
   m->mem.realloc = md_realloc;
   m->mem.free = md_freeblk;
-  m->blocks.h.next = m->blocks.h.prev = &m->blocks;
+  m->arena.large.next = m->arena.large.prev = &m->arena.large;
   d->md = m;
   d->md_free = md_state_free;
   d->format = LEDE_FORMAT_MARKDOWN;
@@ -1230,7 +1333,7 @@ static void md_reparse(md_state *m) {
     md_release_all(m);
     m->root = NULL;
     m->patches = NULL;
-    m->npatches = NULL;
+    m->npatches = m->cappatches = 0;
   }
   if (m->applied) memset(m->applied, 0, m->napplied * sizeof *m->applied);
   m->tree_edited = 0;
@@ -1800,11 +1903,13 @@ static void ab_putc(md_state *m, abuf *b, char c) { ab_put(m, b, &c, 1); }
 
 /* Records "replace source [a, b) by s" for paragraph pi; takes s (arena). */
 static void patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
-  size_t n = m->npatches[pi];
-  m->patches[pi] = scratch_grow(m, m->patches[pi], (n + 1) * sizeof **m->patches);
+  (void)pi;
+  if (m->npatches == m->cappatches) {
+    m->cappatches = m->cappatches ? m->cappatches * 2 : 64;
+    m->patches = scratch_grow(m, m->patches, m->cappatches * sizeof *m->patches);
+  }
   if (!s->p) ab_put(m, s, "", 0);
-  m->patches[pi][n] = (md_patch){a, b, s->p, s->n};
-  m->npatches[pi] = n + 1;
+  m->patches[m->npatches++] = (md_patch){a, b, s->p, s->n};
   s->p = NULL;
   s->n = s->cap = 0;
 }
@@ -2275,8 +2380,10 @@ static void autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
       strcmp(old_url + 7, old_text) == 0)
     ab_put(m, &url, "mailto:", 7);
   ab_put(m, &url, lf->buf, lf->n);
-  span *ls = find_span(L->spans, L->nspans, link);
-  if (ls) {
+  span *ls = m->have_patches ? find_span(L->spans, L->nspans, link) : NULL;
+  if (!m->have_patches) {
+    /* the tree only */
+  } else if (ls) {
     if (url.n == lf->n && autolink_ok(lf->buf, lf->n)) {
       ab_putc(m, &out, '<');
       ab_put(m, &out, lf->buf, lf->n);
@@ -2306,10 +2413,11 @@ static void autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
 static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const loader *L) {
   span *sp = lf->sp;
   abuf out = {NULL, 0, 0};
-  if (!sp) m->patch_failed = 1;
+  if (!sp && m->have_patches) m->patch_failed = 1;
   if (lf->n == 0) {
     /* empty: unlink it; a container left empty goes with its mark-up */
     cmark_node *gone = unlink_up(lf->node, blk);
+    if (!m->have_patches) return;
     span *gs = find_span(L->spans, L->nspans, gone);
     if (gs) patch_cut(m, pi, gs->a, gs->b);
     else m->patch_failed = 1;
@@ -2362,7 +2470,7 @@ static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const 
 /* Moves white space out of an emphasis (normalize): a text node next to
  * it in the tree, the bytes next to its delimiters in the source. */
 static void apply_hoist(md_state *m, size_t pi, const econt *c, const loader *L) {
-  span *sp = find_span(L->spans, L->nspans, c->node);
+  span *sp = m->have_patches ? find_span(L->spans, L->nspans, c->node) : NULL;
   abuf ws = {NULL, 0, 0};
   if (c->npre) {
     cmark_node_insert_before(c->node, new_text(m, c->pre, c->npre));
@@ -2378,7 +2486,7 @@ static void apply_hoist(md_state *m, size_t pi, const econt *c, const loader *L)
       patch_add(m, pi, sp->b, sp->b, &ws);
     }
   }
-  if (!sp) m->patch_failed = 1;
+  if (!sp && m->have_patches) m->patch_failed = 1;
 }
 
 /* Emphasis delimiters that an edit made touch, with the same character,
@@ -2464,9 +2572,11 @@ static void apply_para(md_state *m, size_t pi) {
   /* patches need the pristine block's source extents: take them before
    * the tree changes */
   loader L;
-  int quotes = block_spans(m, pi, blk, &L);
+  memset(&L, 0, sizeof L);
+  int quotes = m->have_patches ? block_spans(m, pi, blk, &L) : 0;
   size_t hint = 0;
-  for (size_t i = 0; i < nl; i++) lv[i].sp = find_span_from(L.spans, L.nspans, lv[i].node, &hint);
+  for (size_t i = 0; i < nl && m->have_patches; i++)
+    lv[i].sp = find_span_from(L.spans, L.nspans, lv[i].node, &hint);
   /* reference links whose text changes and that keep some text */
   for (size_t k = 0; k < L.nspans; k++) {
     span *ls = &L.spans[k];
@@ -2485,7 +2595,7 @@ static void apply_para(md_state *m, size_t pi) {
     if (ec[c].npre || ec[c].npost) apply_hoist(m, pi, &ec[c], &L);
   for (size_t i = 0; i < nl; i++)
     if (lv[i].changed) apply_leaf(m, pi, blk, &lv[i], &L);
-  fix_delims(m, pi, ec, nc, &L);
+  if (m->have_patches) fix_delims(m, pi, ec, nc, &L);
   if (L.spans) md_freeblk(L.spans);
   if (!cmark_node_first_child(blk)) remove_para_block(m, pi, blk);
 done:
@@ -2503,12 +2613,10 @@ done:
 /* All patches in source order; *n gets the count.  Arena memory. */
 static md_patch *patches_sorted(md_state *m, size_t *count) {
   lede_doc *d = m->d;
-  size_t n = 0;
-  for (size_t pi = 0; m->npatches && pi < d->npara; pi++) n += m->npatches[pi];
+  (void)d;
+  size_t n = m->npatches;
   md_patch *all = scratch_grow(m, NULL, (n + 1) * sizeof *all);
-  n = 0;
-  for (size_t pi = 0; m->npatches && pi < d->npara; pi++)
-    for (size_t k = 0; k < m->npatches[pi]; k++) all[n++] = m->patches[pi][k];
+  if (n) memcpy(all, m->patches, n * sizeof *all);
   /* Nearly sorted already (paragraphs come in source order); a stable
    * merge sort keeps insertions at one offset in the order made. */
   md_patch *tmp = scratch_grow(m, NULL, (n + 1) * sizeof *tmp);
@@ -2663,12 +2771,10 @@ static void md_sync(md_state *m) {
       md_reparse(m);
       break;
     }
-  if (!m->patches) {
-    m->patches = scratch_grow(m, NULL, d->npara * sizeof *m->patches + 1);
-    m->npatches = scratch_grow(m, NULL, d->npara * sizeof *m->npatches + 1);
-    memset(m->patches, 0, d->npara * sizeof *m->patches);
-    memset(m->npatches, 0, d->npara * sizeof *m->npatches);
-  }
+  /* an edited tree without text patches, and Markdown wanted: start
+   * again from the source */
+  if (m->want_patches && m->tree_edited && !m->have_patches) md_reparse(m);
+  if (!m->tree_edited) m->have_patches = m->want_patches;
   for (size_t pi = 0; pi < d->npara; pi++) {
     size_t sig = para_sig(d, pi);
     if (sig == m->applied[pi]) continue;
@@ -2991,6 +3097,7 @@ static void render_text(md_state *m, dbuf *out) {
 
 static int render_fn(md_state *m, void *ud) {
   render_args *ra = ud;
+  m->want_patches = ra->fmt == LEDE_FORMAT_MARKDOWN;
   md_sync(m);
   switch (ra->fmt) {
   case LEDE_FORMAT_HTML: render_html(m, ra->flags, ra->out); break;
