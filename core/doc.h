@@ -152,7 +152,8 @@ int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
 typedef int (*word_emit_fn)(void *ud, size_t start, size_t end);
 /* Finds the words of s[0..n): runs of Unicode letters, marks and digits,
  * joined by inner apostrophes and hyphens (don't, co-operate), dots and
- * commas between digits (3.5, 1,000) and dotted initials (U.S.). */
+ * commas between digits (3.5, 1,000) and dotted groups of one or two
+ * letters (U.S., Ph.D., a.m.). */
 int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud);
 
 /* Kind names as scripts see them ("paragraph", "heading", ...). STATIC. */

@@ -1,6 +1,7 @@
 /* words.c -- words inside a sentence: runs of letters, marks and digits and
  * the few joiners that keep one word whole (don't, co-operate, 3.5, 1,000,
- * U.S.).  ASCII is classified by table; other code points by utf8proc. */
+ * U.S., Ph.D.).  ASCII is classified by table; other code points by
+ * utf8proc. */
 #include <utf8proc.h>
 
 #include "doc.h"
@@ -74,7 +75,8 @@ int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud) {
     size_t start = i;
     int prev = cls;
     size_t seg = 0;   /* letters in the current dot-separated segment */
-    int initials = 1; /* every segment so far is one letter (U.S.) */
+    int initials = 1; /* every segment so far is one or two letters (U.S.,
+                         Ph.D.) */
     int dotted = 0;
     for (;;) {
       /* Consume the run of word characters. */
@@ -84,7 +86,7 @@ int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud) {
         else if (cls == C_DIGIT) initials = 0;
         i += l;
       }
-      if (seg != 1) initials = 0;
+      if (seg == 0 || seg > 2) initials = 0;
       if (i >= n) break;
       size_t jl, nl;
       int next = C_OTHER;
@@ -109,8 +111,10 @@ int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud) {
           continue;
         }
         if (s[i] == '.' && initials && next == C_LETTER) {
-          /* U.S.: a single letter, a dot, then another single letter. */
-          size_t after = i + 1 + nl;
+          /* U.S., Ph.D., a.m.: short letter groups, each closed by a dot;
+           * the next group must be one or two letters and a dot too. */
+          size_t after = i + 1 + nl, l2;
+          if (after < n && class_at(s, n, after, &l2) == C_LETTER) after += l2;
           if (after < n && s[after] == '.') {
             i += 1;
             seg = 0;
