@@ -456,7 +456,48 @@ Test(lua, to_be_closed_document) {
          "t.lua:1: attempt to use a closed document");
 }
 
+Test(lua, render_formats_and_errors) {
+  expect(LUA(local doc = ...
+             doc.paragraphs[2]:remove()
+             local ok, e = pcall(function() return doc:render("pdf") end)
+             local ok2, e2 = pcall(function() return doc:render("html", 5) end)
+             return doc:render("html") .. doc:render("html", {standalone = true}):sub(1, 15) .. "|" ..
+                    doc:render() .. "|" .. e .. "|" .. e2),
+         "<p>First one. First two. First three.</p>\n<p>Third one.</p>\n<!DOCTYPE html>|"
+         "First one. First two. First three.\n\nThird one.\n|"
+         "t.lua:1: bad argument #1 to 'render' (format must be \"text\", \"markdown\", \"html\" or "
+         "\"json\")|t.lua:1: bad argument #2 to 'render' (table expected, got number)");
+}
+
 /* ---- the lede table ------------------------------------------------------------- */
+
+/* A host function: joins its arguments, or fails on "fail". */
+static int host_join(void *ud, int argc, const char *const *argv, const size_t *argl,
+                     lede_result *res) {
+  char buf[256];
+  size_t n = (size_t)snprintf(buf, sizeof buf, "%s%d:", (const char *)ud, argc);
+  for (int i = 0; i < argc; i++) {
+    if (argv[i] && strcmp(argv[i], "fail") == 0) {
+      lede_result_error(res, "host says no");
+      return 1;
+    }
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%.*s", i ? "," : "",
+                          argv[i] ? (int)argl[i] : 5, argv[i] ? argv[i] : "<nil>");
+  }
+  lede_result_string(res, buf, n);
+  return 0;
+}
+
+Test(lua, host_functions) {
+  cr_assert_eq(lede_register(eng, "join", host_join, "J"), LEDE_OK);
+  cr_assert_eq(lede_register(eng, "bad name", host_join, NULL), LEDE_EINVAL);
+  expect(LUA(local ok, e = pcall(lede.host.join, "x", "fail")
+             return lede.host.join("a", 2, nil, true) .. "|" .. lede.host.join() .. "|" .. e ..
+                    "|" .. type(lede.host.missing)),
+         "J4:a,2,<nil>,true|J0:|host says no|nil");
+}
+
+
 
 Test(lua, version) {
   expect(LUA(return lede.version), LEDE_VERSION_STRING);
