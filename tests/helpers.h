@@ -26,6 +26,35 @@
 
 #define DATA(name) LEDE_ROOT "/tests/data/" name
 
+/* Under AddressSanitizer, LEAK_CHECK() fails the test when memory leaked
+ * so far.  Criterion reads a test's result before its process exits, and
+ * ignores failures and crashes in .fini, so LeakSanitizer's report at exit
+ * would only be printed, never counted: the check has to run in the test
+ * body, after freeing everything.  LEAK_TEST() declares such a test:
+ * its body, then cleanup() (which must be idempotent: .fini runs it
+ * again), then the check. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LEAK_CHECK()                                                          \
+  cr_assert_eq(__lsan_do_recoverable_leak_check(), 0,                      \
+               "LeakSanitizer found leaks (report on stderr)")
+#else
+#define LEAK_CHECK() ((void)0)
+#endif
+#define LEAK_TEST(suite, name, cleanup)                                       \
+  static void suite##_##name##_body(void);                                    \
+  Test(suite, name) {                                                         \
+    suite##_##name##_body();                                                  \
+    cleanup();                                                                \
+    LEAK_CHECK();                                                             \
+  }                                                                           \
+  static void suite##_##name##_body(void)
+
 #if defined(__GNUC__)
 #define HELPER_UNUSED __attribute__((unused))
 #else

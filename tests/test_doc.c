@@ -14,7 +14,10 @@
 
 static lede_engine *eng;
 static void setup(void) { cr_assert_eq(lede_engine_new(NULL, &eng), LEDE_OK); }
-static void teardown(void) { lede_engine_free(eng); }
+static void teardown(void) {
+  lede_engine_free(eng);
+  eng = NULL;
+}
 TestSuite(doc, .init = setup, .fini = teardown);
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -99,7 +102,7 @@ static char *convert_newlines(const char *s, const char *nl) {
 
 /* ---- loading -------------------------------------------------------------- */
 
-Test(doc, load_from_memory) {
+LEAK_TEST(doc, load_from_memory, teardown) {
   const char *src = "Alpha one. Beta two.\n\nGamma three!\n";
   lede_doc *d = NULL;
   cr_assert_eq(lede_doc_load(eng, src, strlen(src), NULL, &d), LEDE_OK);
@@ -122,7 +125,7 @@ Test(doc, load_from_memory) {
   lede_doc_free(d);
 }
 
-Test(doc, load_from_file) {
+LEAK_TEST(doc, load_from_file, teardown) {
   size_t len;
   char *src = slurp(DATA("core_news_wrapped.txt"), &len);
   lede_doc *d = NULL;
@@ -141,14 +144,14 @@ Test(doc, load_from_file) {
   lede_doc_free(d);
 }
 
-Test(doc, load_missing_file) {
+LEAK_TEST(doc, load_missing_file, teardown) {
   lede_doc *d = (lede_doc *)1;
   cr_assert_eq(lede_doc_load_file(eng, "/nonexistent/x.txt", NULL, &d), LEDE_EIO);
   cr_assert_null(d);
   cr_assert_str_eq(lede_errmsg(eng), "/nonexistent/x.txt: cannot open: No such file or directory");
 }
 
-Test(doc, load_bad_arguments) {
+LEAK_TEST(doc, load_bad_arguments, teardown) {
   lede_doc *d;
   cr_assert_eq(lede_doc_load(NULL, "x", 1, NULL, &d), LEDE_EINVAL);
   cr_assert_eq(lede_doc_load(eng, "x", 1, NULL, NULL), LEDE_EINVAL);
@@ -162,7 +165,7 @@ Test(doc, load_bad_arguments) {
 
 /* ---- paragraphs: the two conventions ------------------------------------ */
 
-Test(doc, news_article_one_paragraph_per_line) {
+LEAK_TEST(doc, news_article_one_paragraph_per_line, teardown) {
   size_t len;
   char *src = slurp(DATA("core_news_lines.txt"), &len);
   cr_assert_eq(text_detect_mode(src, len), LEDE_PARAS_LINE);
@@ -188,7 +191,7 @@ Test(doc, news_article_one_paragraph_per_line) {
   lede_doc_free(d);
 }
 
-Test(doc, hard_wrapped_paragraphs_between_blank_lines) {
+LEAK_TEST(doc, hard_wrapped_paragraphs_between_blank_lines, teardown) {
   size_t len;
   char *src = slurp(DATA("core_news_wrapped.txt"), &len);
   cr_assert_eq(text_detect_mode(src, len), LEDE_PARAS_BLANK);
@@ -207,7 +210,7 @@ Test(doc, hard_wrapped_paragraphs_between_blank_lines) {
   lede_doc_free(d);
 }
 
-Test(doc, headline_and_byline_above_blank_separated_text) {
+LEAK_TEST(doc, headline_and_byline_above_blank_separated_text, teardown) {
   size_t len;
   char *src = slurp(DATA("core_headline_byline.txt"), &len);
   cr_assert_eq(text_detect_mode(src, len), LEDE_PARAS_BLANK);
@@ -228,7 +231,7 @@ Test(doc, headline_and_byline_above_blank_separated_text) {
   lede_doc_free(b);
 }
 
-Test(doc, headline_and_byline_separated_by_blank_lines) {
+LEAK_TEST(doc, headline_and_byline_separated_by_blank_lines, teardown) {
   /* examples/article.txt's layout: one paragraph per line with blank lines
    * between; nothing is joinable, so blank-line mode, same paragraphs. */
   const char *src = "Harbour Plan Approved\n\nBy Ann Lee\n\nThe board voted on Monday. It was close.\n\n"
@@ -242,7 +245,7 @@ Test(doc, headline_and_byline_separated_by_blank_lines) {
   lede_doc_free(d);
 }
 
-Test(doc, single_wrapped_paragraph_without_blank_lines) {
+LEAK_TEST(doc, single_wrapped_paragraph_without_blank_lines, teardown) {
   size_t len;
   char *src = slurp(DATA("core_single_wrapped.txt"), &len);
   cr_assert_eq(text_detect_mode(src, len), LEDE_PARAS_BLANK);
@@ -254,7 +257,7 @@ Test(doc, single_wrapped_paragraph_without_blank_lines) {
   lede_doc_free(d);
 }
 
-Test(doc, paragraphs_override) {
+LEAK_TEST(doc, paragraphs_override, teardown) {
   size_t len;
   char *lines = slurp(DATA("core_news_lines.txt"), &len);
   lede_doc *d = load_text(eng, lines, LEDE_PARAS_BLANK);
@@ -275,7 +278,7 @@ Test(doc, paragraphs_override) {
   lede_doc_free(d);
 }
 
-Test(doc, short_lines_of_a_list_stay_in_line_mode) {
+LEAK_TEST(doc, short_lines_of_a_list_stay_in_line_mode, teardown) {
   /* Terminal punctuation at every line end: one paragraph per line. */
   const char *src = "Rain is expected on Monday.\nWinds will ease by Tuesday.\n"
                     "Temperatures stay mild all week.\n";
@@ -323,19 +326,19 @@ static void check_newlines(const char *file, const char *nl) {
   lede_doc_free(b);
 }
 
-Test(doc, crlf_line_endings) {
+LEAK_TEST(doc, crlf_line_endings, teardown) {
   check_newlines(DATA("core_news_wrapped.txt"), "\r\n");
   check_newlines(DATA("core_news_lines.txt"), "\r\n");
   check_newlines(DATA("core_headline_byline.txt"), "\r\n");
 }
 
-Test(doc, cr_only_line_endings) {
+LEAK_TEST(doc, cr_only_line_endings, teardown) {
   check_newlines(DATA("core_news_wrapped.txt"), "\r");
   check_newlines(DATA("core_news_lines.txt"), "\r");
   check_newlines(DATA("core_single_wrapped.txt"), "\r");
 }
 
-Test(doc, crlf_paragraph_offsets) {
+LEAK_TEST(doc, crlf_paragraph_offsets, teardown) {
   const char *src = "One line here.\r\nSecond line.\r\n\r\nNext para.\r\n";
   lede_doc *d = load_text(eng, src, LEDE_PARAS_BLANK);
   cr_assert_eq(d->npara, 2);
@@ -351,7 +354,7 @@ Test(doc, crlf_paragraph_offsets) {
 
 /* ---- empty documents ------------------------------------------------------ */
 
-Test(doc, empty_document) {
+LEAK_TEST(doc, empty_document, teardown) {
   lede_doc *d = NULL;
   cr_assert_eq(lede_doc_load(eng, "", 0, NULL, &d), LEDE_OK);
   cr_assert_eq(d->npara, 0);
@@ -368,7 +371,7 @@ Test(doc, empty_document) {
   lede_doc_free(d);
 }
 
-Test(doc, whitespace_only_document) {
+LEAK_TEST(doc, whitespace_only_document, teardown) {
   const char *src = " \n\t\n\r\n   \r\r\n\f\n";
   for (int mode = LEDE_PARAS_AUTO; mode <= LEDE_PARAS_LINE; mode++) {
     lede_doc *d = load_text(eng, src, (lede_para_mode)mode);
@@ -413,9 +416,11 @@ ParameterizedTest(bad_case *c, doc, invalid_utf8) {
   cr_assert_eq(lede_doc_load(eng, c->src, c->len, NULL, &d), LEDE_EUTF8);
   cr_assert_null(d);
   cr_assert_str_eq(lede_errmsg(eng), c->msg);
+  teardown();
+  LEAK_CHECK();
 }
 
-Test(doc, invalid_utf8_in_file_names_the_file) {
+LEAK_TEST(doc, invalid_utf8_in_file_names_the_file, teardown) {
   char dir[256], path[300];
   make_tmpdir(dir, sizeof dir);
   snprintf(path, sizeof path, "%s/bad.txt", dir);
@@ -428,7 +433,7 @@ Test(doc, invalid_utf8_in_file_names_the_file) {
   remove_tmpdir(dir);
 }
 
-Test(doc, replace_invalid_with_u_fffd) {
+LEAK_TEST(doc, replace_invalid_with_u_fffd, teardown) {
   /* One U+FFFD per maximal invalid subpart, as Python and WHATWG decode. */
   static const char src[] = "a\xFF" "b\0c\xE2\x82!\xED\xA0\x80.";
   lede_load_options o = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, LEDE_LOAD_REPLACE_INVALID};
@@ -566,9 +571,11 @@ ParameterizedTest(inv_case *c, doc, offset_invariant) {
   cr_assert_gt(words, d->nsent);
   free(src);
   lede_doc_free(d);
+  teardown();
+  LEAK_CHECK();
 }
 
-Test(doc, offset_invariant_of_the_example_article) {
+LEAK_TEST(doc, offset_invariant_of_the_example_article, teardown) {
   lede_doc *d = NULL;
   cr_assert_eq(lede_doc_load_file(eng, LEDE_ROOT "/examples/article.txt", NULL, &d), LEDE_OK);
   segment_doc(d);
@@ -577,7 +584,7 @@ Test(doc, offset_invariant_of_the_example_article) {
   lede_doc_free(d);
 }
 
-Test(doc, sentences_of_a_unicode_document) {
+LEAK_TEST(doc, sentences_of_a_unicode_document, teardown) {
   size_t len;
   char *src = slurp(DATA("core_unicode.txt"), &len);
   lede_doc *d = load_text(eng, src, LEDE_PARAS_AUTO);
@@ -667,6 +674,8 @@ ParameterizedTest(word_case *c, doc, words) {
   char *got = words_of(c->in);
   cr_assert_str_eq(got, c->want, "words of '%s'", c->in);
   free(got);
+  teardown();
+  LEAK_CHECK();
 }
 
 /* ---- edits and removals through the C model -------------------------------- */
@@ -688,13 +697,13 @@ static void assert_render(lede_doc *d, const char *want) {
   free(out);
 }
 
-Test(doc, render_unedited_is_identity) {
+LEAK_TEST(doc, render_unedited_is_identity, teardown) {
   lede_doc *d = edit_doc();
   assert_render(d, edit_src);
   lede_doc_free(d);
 }
 
-Test(doc, replace_whole_sentence) {
+LEAK_TEST(doc, replace_whole_sentence, teardown) {
   lede_doc *d = edit_doc();
   cr_assert_eq(doc_sent_replace(d, 1, 0, doc_sent_textlen(d, 1), "2nd.", 4), 0);
   assert_render(d, "First one. 2nd. First three.\n\nSecond one. Second two.\n\nThird one.\n");
@@ -706,7 +715,7 @@ Test(doc, replace_whole_sentence) {
   lede_doc_free(d);
 }
 
-Test(doc, replace_parts_repeatedly) {
+LEAK_TEST(doc, replace_parts_repeatedly, teardown) {
   lede_doc *d = edit_doc();
   /* "Second one." -> insert at 0, replace inside, append at the end */
   cr_assert_eq(doc_sent_replace(d, 3, 0, 0, ">> ", 3), 0);
@@ -725,7 +734,7 @@ Test(doc, replace_parts_repeatedly) {
   lede_doc_free(d);
 }
 
-Test(doc, remove_sentences) {
+LEAK_TEST(doc, remove_sentences, teardown) {
   lede_doc *d = edit_doc();
   doc_sent_remove(d, 0);
   assert_render(d, "First two. First three.\n\nSecond one. Second two.\n\nThird one.\n");
@@ -740,7 +749,7 @@ Test(doc, remove_sentences) {
   lede_doc_free(d);
 }
 
-Test(doc, removing_every_sentence_removes_the_paragraph) {
+LEAK_TEST(doc, removing_every_sentence_removes_the_paragraph, teardown) {
   lede_doc *d = edit_doc();
   doc_sent_remove(d, 3);
   cr_assert_eq(d->paras[1].flags & ITEM_REMOVED, 0);
@@ -751,7 +760,7 @@ Test(doc, removing_every_sentence_removes_the_paragraph) {
   lede_doc_free(d);
 }
 
-Test(doc, remove_paragraphs) {
+LEAK_TEST(doc, remove_paragraphs, teardown) {
   lede_doc *d = edit_doc();
   doc_para_remove(d, 1);
   cr_assert_eq(d->sents[3].flags & ITEM_REMOVED, ITEM_REMOVED);
@@ -769,7 +778,7 @@ Test(doc, remove_paragraphs) {
   lede_doc_free(d);
 }
 
-Test(doc, remove_paragraph_before_segmentation) {
+LEAK_TEST(doc, remove_paragraph_before_segmentation, teardown) {
   lede_doc *d = load_text(eng, edit_src, LEDE_PARAS_AUTO);
   doc_para_remove(d, 0);
   segment_doc(d);
@@ -780,7 +789,7 @@ Test(doc, remove_paragraph_before_segmentation) {
   lede_doc_free(d);
 }
 
-Test(doc, edit_and_remove_in_one_paragraph) {
+LEAK_TEST(doc, edit_and_remove_in_one_paragraph, teardown) {
   lede_doc *d = edit_doc();
   cr_assert_eq(doc_sent_replace(d, 2, 0, 5, "Last", 4), 0);
   doc_sent_remove(d, 1);
@@ -789,7 +798,7 @@ Test(doc, edit_and_remove_in_one_paragraph) {
   lede_doc_free(d);
 }
 
-Test(doc, edits_keep_crlf_layout) {
+LEAK_TEST(doc, edits_keep_crlf_layout, teardown) {
   const char *src = "Alpha one.\r\nAlpha two.\r\n\r\nBeta one. Beta two.\r\n";
   lede_doc *d = load_text(eng, src, LEDE_PARAS_BLANK);
   segment_doc(d);
@@ -802,7 +811,7 @@ Test(doc, edits_keep_crlf_layout) {
 
 /* ---- rendering: JSON and HTML --------------------------------------------- */
 
-Test(doc, json_render) {
+LEAK_TEST(doc, json_render, teardown) {
   const char *src = "Alpha one. Beta two.\n\nGamma \"three\" \\ \xC3\xA9.\n\nDelta.\n";
   lede_doc *d = load_text(eng, src, LEDE_PARAS_AUTO);
   segment_doc(d);
@@ -822,7 +831,7 @@ Test(doc, json_render) {
   lede_doc_free(d);
 }
 
-Test(doc, html_render_of_text) {
+LEAK_TEST(doc, html_render_of_text, teardown) {
   const char *src = "Fish & <chips>.\n\nSaid \"no\".\n";
   lede_doc *d = load_text(eng, src, LEDE_PARAS_AUTO);
   char *out = render(eng, d, LEDE_FORMAT_HTML);

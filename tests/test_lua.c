@@ -30,7 +30,9 @@ static void teardown(void) {
   free(out);
   out = NULL;
   lede_doc_free(doc);
+  doc = NULL;
   lede_engine_free(eng);
+  eng = NULL;
 }
 TestSuite(lua, .init = setup, .fini = teardown);
 
@@ -61,7 +63,7 @@ static void expect_error(const char *code, const char *prefix) {
 
 /* ---- sequences -------------------------------------------------------------- */
 
-Test(lua, sequences_len_index_ipairs) {
+LEAK_TEST(lua, sequences_len_index_ipairs, teardown) {
   expect(LUA(local doc = ...
              local P, S = doc.paragraphs, doc.sentences
              local n = 0
@@ -74,7 +76,7 @@ Test(lua, sequences_len_index_ipairs) {
          "3,6,6,3,3,1,2,nil,nil,nil,nil,nil,nil");
 }
 
-Test(lua, paragraph_sentence_lists) {
+LEAK_TEST(lua, paragraph_sentence_lists, teardown) {
   expect(LUA(local doc = ...
              local t = {}
              for _, p in ipairs(doc.paragraphs) do
@@ -89,7 +91,7 @@ Test(lua, paragraph_sentence_lists) {
 
 /* ---- fields and offsets ------------------------------------------------------- */
 
-Test(lua, paragraph_fields) {
+LEAK_TEST(lua, paragraph_fields, teardown) {
   expect(LUA(local doc = ...
              local t = {}
              for _, p in ipairs(doc.paragraphs) do
@@ -100,7 +102,7 @@ Test(lua, paragraph_fields) {
          "2 37-59 paragraph Second one. Second two.|3 62-71 paragraph Third one.");
 }
 
-Test(lua, sentence_fields) {
+LEAK_TEST(lua, sentence_fields, teardown) {
   expect(LUA(local doc = ...
              local t = {}
              for _, s in ipairs(doc.sentences) do
@@ -112,7 +114,7 @@ Test(lua, sentence_fields) {
          "4:37-47:Second one.:2|5:49-59:Second two.:2|6:62-71:Third one.:3");
 }
 
-Test(lua, word_fields) {
+LEAK_TEST(lua, word_fields, teardown) {
   doc = (lede_doc_free(doc), load_text(eng, "Don't co-operate, U.S. 1,000\xE2\x80\x94Z\xC3\xBCrich!\n",
                                        LEDE_PARAS_AUTO));
   expect(LUA(local doc = ...
@@ -125,7 +127,7 @@ Test(lua, word_fields) {
          "Don't@1-5 co-operate@7-16 U.S.@19-22 1,000@24-28 Z\xC3\xBCrich@32-38");
 }
 
-Test(lua, source_and_format) {
+LEAK_TEST(lua, source_and_format, teardown) {
   expect(LUA(local doc = ... return doc.format .. "|" .. doc.source), "text|First one. First two. "
          "First three.\n\nSecond one. Second two.\n\nThird one.\n");
 }
@@ -177,9 +179,11 @@ ParameterizedTest(file_case *f, lua, offset_invariant) {
   cr_assert_eq((size_t)ns, wsn);
   cr_assert_gt(nw, ns);
   lede_doc_free(d);
+  teardown();
+  LEAK_CHECK();
 }
 
-Test(lua, tostring_of_everything) {
+LEAK_TEST(lua, tostring_of_everything, teardown) {
   expect(LUA(local doc = ...
              local s = doc.sentences[2]
              return table.concat({tostring(doc.paragraphs[2]), tostring(s), tostring(s.words[2]),
@@ -189,7 +193,7 @@ Test(lua, tostring_of_everything) {
          "lede.List(3 paragraphs)|lede.List(2 words)|lede.Document (text, 72 bytes)");
 }
 
-Test(lua, sentence_paragraph_and_equality) {
+LEAK_TEST(lua, sentence_paragraph_and_equality, teardown) {
   expect(LUA(local doc = ...
              local s = doc.sentences[5]
              local p = s.paragraph
@@ -200,7 +204,7 @@ Test(lua, sentence_paragraph_and_equality) {
          "2|Second one. Second two.|true|false|true|true|true");
 }
 
-Test(lua, fields_are_read_only) {
+LEAK_TEST(lua, fields_are_read_only, teardown) {
   expect(LUA(local doc = ...
              local s, p = doc.sentences[1], doc.paragraphs[1]
              local ok1, e1 = pcall(function() s.start = 3 end)
@@ -212,7 +216,7 @@ Test(lua, fields_are_read_only) {
 
 /* ---- edits ---------------------------------------------------------------------- */
 
-Test(lua, set_sentence_text) {
+LEAK_TEST(lua, set_sentence_text, teardown) {
   expect(LUA(local doc = ...
              local s = doc.sentences[2]
              s.text = "2nd."
@@ -253,9 +257,11 @@ ParameterizedTest(replace_case *c, lua, replace_indices) {
            "local doc = ... local s = doc.sentences[2] local r = s:replace(%d, %d, '%s') "
            "assert(r == s) return s.text", c->i, c->j, c->repl);
   expect(code, c->want);
+  teardown();
+  LEAK_CHECK();
 }
 
-Test(lua, repeated_replaces_on_one_sentence) {
+LEAK_TEST(lua, repeated_replaces_on_one_sentence, teardown) {
   expect(LUA(local doc = ...
              local s = doc.sentences[3]
              s:replace(1, 5, "Last")
@@ -271,7 +277,7 @@ Test(lua, repeated_replaces_on_one_sentence) {
 /* Thousands of random replaces checked against string.sub on a Lua copy:
  * the merging of edits in original coordinates must agree with it, and so
  * must the rendered document. */
-Test(lua, replace_matches_a_string_model) {
+LEAK_TEST(lua, replace_matches_a_string_model, teardown) {
   expect(LUA(local doc = ...
     math.randomseed(20240607)
     local S = doc.sentences
@@ -302,7 +308,7 @@ Test(lua, replace_matches_a_string_model) {
     return "ok"), "ok");
 }
 
-Test(lua, remove_sentences_and_paragraphs) {
+LEAK_TEST(lua, remove_sentences_and_paragraphs, teardown) {
   expect(LUA(local doc = ...
              doc.sentences[1]:remove()
              doc.paragraphs[2]:remove()
@@ -312,7 +318,7 @@ Test(lua, remove_sentences_and_paragraphs) {
          "First two. First three.\n\nThird one.\n|First two. First three.\n|2 1");
 }
 
-Test(lua, removing_while_iterating_skips_nothing) {
+LEAK_TEST(lua, removing_while_iterating_skips_nothing, teardown) {
   expect(LUA(local doc = ...
              local seen = {}
              for _, s in ipairs(doc.sentences) do
@@ -326,7 +332,7 @@ Test(lua, removing_while_iterating_skips_nothing) {
          "1,2,3,4,5,6|2,4,6|First two.|First two.\n\nSecond one.\n\nThird one.\n");
 }
 
-Test(lua, set_paragraph_text) {
+LEAK_TEST(lua, set_paragraph_text, teardown) {
   expect(LUA(local doc = ...
              local p = doc.paragraphs[1]
              p.text = "Only one now."
@@ -334,7 +340,7 @@ Test(lua, set_paragraph_text) {
          "Only one now.|1|Only one now.\n\nSecond one. Second two.\n\nThird one.\n");
 }
 
-Test(lua, edits_stay_in_the_host_document) {
+LEAK_TEST(lua, edits_stay_in_the_host_document, teardown) {
   expect(LUA(local doc = ... doc.sentences[6].text = "Changed." doc.sentences[4]:remove()),
          "First one. First two. First three.\n\nSecond two.\n\nChanged.\n");
   char *r = render(eng, doc, LEDE_FORMAT_TEXT);
@@ -344,7 +350,7 @@ Test(lua, edits_stay_in_the_host_document) {
 
 /* ---- handles ---------------------------------------------------------------- */
 
-Test(lua, handles_keep_offsets_after_edits_elsewhere) {
+LEAK_TEST(lua, handles_keep_offsets_after_edits_elsewhere, teardown) {
   expect(LUA(local doc = ...
              local s2, s3, s6, p3 = doc.sentences[2], doc.sentences[3], doc.sentences[6],
                                     doc.paragraphs[3]
@@ -363,7 +369,7 @@ Test(lua, handles_keep_offsets_after_edits_elsewhere) {
          "A much longer second sentence than before. First three.\n\nThird one.\n");
 }
 
-Test(lua, removed_items_raise) {
+LEAK_TEST(lua, removed_items_raise, teardown) {
   expect(LUA(local doc = ...
              local s, p = doc.sentences[2], doc.paragraphs[2]
              s:remove()
@@ -391,7 +397,7 @@ Test(lua, removed_items_raise) {
          "true 2 true 2");
 }
 
-Test(lua, word_handles_go_stale_when_their_sentence_is_edited) {
+LEAK_TEST(lua, word_handles_go_stale_when_their_sentence_is_edited, teardown) {
   expect(LUA(local doc = ...
              local s = doc.sentences[1]
              local ws = s.words
@@ -406,7 +412,7 @@ Test(lua, word_handles_go_stale_when_their_sentence_is_edited) {
          "false|t.lua:1: word list is stale: its sentence was edited|First|nil|nil");
 }
 
-Test(lua, a_handle_keeps_its_document_alive) {
+LEAK_TEST(lua, a_handle_keeps_its_document_alive, teardown) {
   expect(LUA(local s, w, p
              do
                local d = lede.load("Alpha one. Beta two.\n\nGamma three.\n")
@@ -420,7 +426,7 @@ Test(lua, a_handle_keeps_its_document_alive) {
          "Beta two.|12|20|Alpha one. Beta two.|two|Gamma three.|Beta two.");
 }
 
-Test(lua, closed_document) {
+LEAK_TEST(lua, closed_document, teardown) {
   expect(LUA(local d = lede.load("Gamma one. Delta two.")
              local s, p, l = d.sentences[1], d.paragraphs[1], d.sentences
              local w = s.words[1]
@@ -444,7 +450,7 @@ Test(lua, closed_document) {
          "false t.lua:1: attempt to use a closed document");
 }
 
-Test(lua, to_be_closed_document) {
+LEAK_TEST(lua, to_be_closed_document, teardown) {
   expect(LUA(local s
              do
                local d <close> = lede.load("One. Two.")
@@ -456,7 +462,7 @@ Test(lua, to_be_closed_document) {
          "t.lua:1: attempt to use a closed document");
 }
 
-Test(lua, render_formats_and_errors) {
+LEAK_TEST(lua, render_formats_and_errors, teardown) {
   expect(LUA(local doc = ...
              doc.paragraphs[2]:remove()
              local ok, e = pcall(function() return doc:render("pdf") end)
@@ -488,7 +494,7 @@ static int host_join(void *ud, int argc, const char *const *argv, const size_t *
   return 0;
 }
 
-Test(lua, host_functions) {
+LEAK_TEST(lua, host_functions, teardown) {
   cr_assert_eq(lede_register(eng, "join", host_join, "J"), LEDE_OK);
   cr_assert_eq(lede_register(eng, "bad name", host_join, NULL), LEDE_EINVAL);
   expect(LUA(local ok, e = pcall(lede.host.join, "x", "fail")
@@ -499,11 +505,11 @@ Test(lua, host_functions) {
 
 
 
-Test(lua, version) {
+LEAK_TEST(lua, version, teardown) {
   expect(LUA(return lede.version), LEDE_VERSION_STRING);
 }
 
-Test(lua, load_with_options) {
+LEAK_TEST(lua, load_with_options, teardown) {
   expect(LUA(local a = lede.load("Line one.\nLine two.\n")
              local b = lede.load("Line one.\nLine two.\n", {paragraphs = "blank"})
              local c = lede.load("Line one\nline two\n", {paragraphs = "line", format = "text"})
@@ -513,7 +519,7 @@ Test(lua, load_with_options) {
          "2|1|2|text|bad \xEF\xBF\xBD byte\xEF\xBF\xBD.|16|bad \xEF\xBF\xBD byte\xEF\xBF\xBD.");
 }
 
-Test(lua, load_returns_nil_and_message_on_bad_utf8) {
+LEAK_TEST(lua, load_returns_nil_and_message_on_bad_utf8, teardown) {
   expect(LUA(local a, ea = lede.load("ok\nab\255c")
              local b, eb = lede.load("x\0")
              local ok1, e1 = pcall(lede.load, "x", {format = "pdf"})
@@ -524,7 +530,7 @@ Test(lua, load_returns_nil_and_message_on_bad_utf8) {
          "bad paragraphs mode 'para' (expected auto, blank or line)");
 }
 
-Test(lua, sentences_and_words_functions) {
+LEAK_TEST(lua, sentences_and_words_functions, teardown) {
   expect(LUA(local ss = lede.sentences("It rained. Then it stopped!\n\nNew paragraph? Yes.")
              local ws = lede.words("Don't co-operate: 3.5% of 1,000 U.S. Z\u{fc}rich -- ok.")
              local e = select(2, pcall(lede.sentences, "a\255"))
@@ -536,7 +542,7 @@ Test(lua, sentences_and_words_functions) {
          "lede.sentences: 1:2: invalid UTF-8 at byte offset 1 (0xFF)");
 }
 
-Test(lua, squish_and_count) {
+LEAK_TEST(lua, squish_and_count, teardown) {
   expect(LUA(local w, syl, ch = lede.count("Hello wonderful w\u{f6}rld.")
              local w2, syl2, ch2 = lede.count("")
              return string.format("[%s] [%s] %d %d %d %d %d %d", lede.squish("  a \n\t b  c \r\n"),
@@ -544,7 +550,7 @@ Test(lua, squish_and_count) {
          "[a b c] [] 3 6 22 0 0 0");
 }
 
-Test(lua, json_values) {
+LEAK_TEST(lua, json_values, teardown) {
   expect(LUA(return table.concat({
                lede.json({1, 2, {}, "x"}),
                lede.json({b = 1, a = {true, false}, c = "x", [""] = 0}),
@@ -562,7 +568,7 @@ Test(lua, json_values) {
 
 /* Values pushed while the output grows: the buffer once lived on the Lua
  * stack under them and was freed while in use (AddressSanitizer). */
-Test(lua, json_large_nested_values) {
+LEAK_TEST(lua, json_large_nested_values, teardown) {
   expect(LUA(local t, parts = {}, {}
              for i = 1, 60 do
                local v = ("x"):rep(i * 97) .. "\n"
@@ -575,12 +581,12 @@ Test(lua, json_large_nested_values) {
          "true 184618");
 }
 
-Test(lua, json_of_items_is_their_text) {
+LEAK_TEST(lua, json_of_items_is_their_text, teardown) {
   expect(LUA(local doc = ... return lede.json({doc.sentences[1], doc.paragraphs[3]})),
          "[\"First one.\",\"Third one.\"]");
 }
 
-Test(lua, json_errors) {
+LEAK_TEST(lua, json_errors, teardown) {
   expect(LUA(local cyc = {} cyc.self = cyc
              local r = {}
              for _, v in ipairs({cyc, {print}, {f = function() end}, {[1] = 1, x = 2},
@@ -597,7 +603,7 @@ Test(lua, json_errors) {
          "lede.json: cannot encode infinity");
 }
 
-Test(lua, abbreviations_change_later_segmentation) {
+LEAK_TEST(lua, abbreviations_change_later_segmentation, teardown) {
   expect(LUA(local text = "We met Cllr. Jones today. He left."
              local before = lede.load(text)
              local n1 = #before.sentences
@@ -613,7 +619,7 @@ Test(lua, abbreviations_change_later_segmentation) {
          "3|false|true|true|true|3|2|We met Cllr. Jones today.|We met Cllr. Jones today./He left.");
 }
 
-Test(lua, abbreviations_apply_to_the_run_document_if_added_first) {
+LEAK_TEST(lua, abbreviations_apply_to_the_run_document_if_added_first, teardown) {
   doc = (lede_doc_free(doc), load_text(eng, "See Cllr. Jones now. Fine.", LEDE_PARAS_AUTO));
   expect(LUA(local doc = ... lede.abbreviations.add("Cllr") return #doc.sentences .. ""), "2");
   /* Each run starts from the engine's own list again. */
@@ -623,7 +629,7 @@ Test(lua, abbreviations_apply_to_the_run_document_if_added_first) {
   lede_doc_free(d);
 }
 
-Test(lua, abbreviation_argument_errors) {
+LEAK_TEST(lua, abbreviation_argument_errors, teardown) {
   expect(LUA(local ok, e = pcall(lede.abbreviations.add, "")
              return e),
          "bad argument #1 to '?' (abbreviation must be 1 to 64 bytes)");
@@ -631,21 +637,21 @@ Test(lua, abbreviation_argument_errors) {
 
 /* ---- the script's return value ---------------------------------------------- */
 
-Test(lua, returned_string_is_written_as_is) {
+LEAK_TEST(lua, returned_string_is_written_as_is, teardown) {
   cr_assert_eq(run_on(doc, LUA(return "raw \0 bytes\n"), NULL), LEDE_OK);
   cr_assert_eq(outlen, 12);
   cr_assert(memcmp(out, "raw \0 bytes\n", 12) == 0);
   expect(LUA(return ""), "");
 }
 
-Test(lua, nothing_or_the_document_renders_it) {
+LEAK_TEST(lua, nothing_or_the_document_renders_it, teardown) {
   expect(LUA(local doc = ... doc.sentences[1].text = "1."), "1. First two. First three.\n\n"
          "Second one. Second two.\n\nThird one.\n");
   expect(LUA(local doc = ... doc.sentences[2]:remove() return doc),
          "1. First three.\n\nSecond one. Second two.\n\nThird one.\n");
 }
 
-Test(lua, rendered_in_the_to_format) {
+LEAK_TEST(lua, rendered_in_the_to_format, teardown) {
   lede_run_options ro = {NULL, 0, LEDE_FORMAT_HTML, 0};
   cr_assert_eq(run_on(doc, "local doc = ... doc.paragraphs[1]:remove()", &ro), LEDE_OK);
   cr_assert_str_eq(out, "<p>Second one. Second two.</p>\n<p>Third one.</p>\n");
@@ -659,16 +665,16 @@ Test(lua, rendered_in_the_to_format) {
                         "\"start\":48,\"end\":59,\"text\":\"Second two.\"}]}\n]}\n");
 }
 
-Test(lua, another_document_returned_is_rendered) {
+LEAK_TEST(lua, another_document_returned_is_rendered, teardown) {
   expect(LUA(return lede.load("Other text.\n")), "Other text.\n");
 }
 
-Test(lua, write_then_nothing) {
+LEAK_TEST(lua, write_then_nothing, teardown) {
   expect(LUA(lede.write("a", "b\n") lede.write("c")), "ab\nc");
   expect(LUA(lede.write("a") return "b"), "ab");
 }
 
-Test(lua, other_return_values_are_errors) {
+LEAK_TEST(lua, other_return_values_are_errors, teardown) {
   expect_error("return 42", "script returned a number: return a string, the document or nothing");
   expect_error("return {}", "script returned a table: return a string, the document or nothing");
   expect_error("return true", "script returned a boolean: return a string, the document or nothing");
@@ -676,7 +682,7 @@ Test(lua, other_return_values_are_errors) {
   expect_error("local d = lede.load('x') d:close() return d", "script returned a closed document");
 }
 
-Test(lua, no_document_gives_an_empty_one) {
+LEAK_TEST(lua, no_document_gives_an_empty_one, teardown) {
   cr_assert_eq(run_on(NULL, "local doc = ... return #doc.paragraphs .. doc.format .. #doc.source",
                       NULL), LEDE_OK, "%s", lede_errmsg(eng));
   cr_assert_str_eq(out, "0text0");
@@ -686,7 +692,7 @@ Test(lua, no_document_gives_an_empty_one) {
 
 /* ---- args ------------------------------------------------------------------------ */
 
-Test(lua, args_from_run_options) {
+LEAK_TEST(lua, args_from_run_options, teardown) {
   lede_arg a[] = {{"name", "World"}, {"json", NULL}, {"n", "3"}};
   lede_run_options ro = {a, 3, LEDE_FORMAT_AUTO, 0};
   cr_assert_eq(run_on(doc, LUA(local doc, args = ...
@@ -703,7 +709,7 @@ Test(lua, args_from_run_options) {
 
 /* ---- errors ------------------------------------------------------------------------ */
 
-Test(lua, runtime_error_has_position_and_traceback) {
+LEAK_TEST(lua, runtime_error_has_position_and_traceback, teardown) {
   const char *code = "local doc = ...\n"
                      "local function inner(x)\n"
                      "  error('boom ' .. x)\n"
@@ -717,7 +723,7 @@ Test(lua, runtime_error_has_position_and_traceback) {
   cr_assert_null(out, "no output on error");
 }
 
-Test(lua, api_misuse_error_has_position) {
+LEAK_TEST(lua, api_misuse_error_has_position, teardown) {
   const char *code = "local doc = ...\n"
                      "local s = doc.sentences[1]\n"
                      "s:remove()\n"
@@ -728,13 +734,13 @@ Test(lua, api_misuse_error_has_position) {
             "got:\n%s", m);
 }
 
-Test(lua, syntax_error) {
+LEAK_TEST(lua, syntax_error, teardown) {
   cr_assert_eq(run_on(doc, "local x = \n\nreturn +", NULL), LEDE_ESCRIPT);
   const char *m = lede_errmsg(eng);
   cr_assert(strncmp(m, "t.lua:3: unexpected symbol near 'return'\n", 41) == 0, "got:\n%s", m);
 }
 
-Test(lua, error_from_a_script_file) {
+LEAK_TEST(lua, error_from_a_script_file, teardown) {
   char dir[256], path[300];
   make_tmpdir(dir, sizeof dir);
   snprintf(path, sizeof path, "%s/fails.lua", dir);
@@ -747,7 +753,7 @@ Test(lua, error_from_a_script_file) {
   remove_tmpdir(dir);
 }
 
-Test(lua, engine_is_usable_after_an_error) {
+LEAK_TEST(lua, engine_is_usable_after_an_error, teardown) {
   cr_assert_eq(run_on(doc, "error('x')", NULL), LEDE_ESCRIPT);
   expect("return 'fine'", "fine");
   cr_assert_str_eq(lede_errmsg(eng), "");
