@@ -82,7 +82,8 @@ static void read_header(const char *path, char *buf, size_t cap) {
   if (!f) return;
   size_t n = 0;
   char line[512];
-  while (fgets(line, sizeof line, f)) {
+  for (int first = 1; fgets(line, sizeof line, f); first = 0) {
+    if (first && line[0] == '#') continue; /* "#!...": Lua skips it too */
     if (strncmp(line, "--", 2) != 0) break;
     size_t l = strlen(line);
     if (n + l + 1 > cap) break;

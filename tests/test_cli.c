@@ -375,7 +375,8 @@ Test(cli, user_scripts_on_lede_path) {
   cr_assert_eq(mkdir(udir, 0700), 0);
   char p[400];
   snprintf(p, sizeof p, "%s/shout.lua", udir);
-  const char *shout = "-- shout: Every sentence in capitals.\n"
+  const char *shout = "#!/usr/bin/env lede\n"
+                      "-- shout: Every sentence in capitals.\n"
                       "local doc, args = ...\n"
                       "for _, s in ipairs(doc.sentences) do lede.write(s.text:upper(), args.end_ or '!', '\\n') end\n";
   spit(p, shout, strlen(shout));
