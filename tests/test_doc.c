@@ -584,6 +584,18 @@ LEAK_TEST(doc, offset_invariant_of_the_example_article, teardown) {
   lede_doc_free(d);
 }
 
+/* Paragraphs of punctuation, numbers or a lone quote still belong to
+ * sentences: no byte of a paragraph is outside every sentence. */
+LEAK_TEST(doc, odd_paragraphs_are_covered_by_sentences, teardown) {
+  lede_doc *d = load_text(eng, "Title\n\n* * *\n\n---\n\n...\n\n12\n\n\"\n\n\xE2\x80\x94\n",
+                          LEDE_PARAS_AUTO);
+  segment_doc(d);
+  cr_assert_eq(d->npara, 7);
+  check_invariant(d);
+  for (size_t i = 0; i < d->npara; i++) cr_assert_geq(d->paras[i].nsent, 1, "paragraph %zu", i + 1);
+  lede_doc_free(d);
+}
+
 LEAK_TEST(doc, sentences_of_a_unicode_document, teardown) {
   size_t len;
   char *src = slurp(DATA("core_unicode.txt"), &len);
