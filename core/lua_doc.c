@@ -132,13 +132,15 @@ static size_t checkitem(lua_State *L, int i, const char *mt, lede_doc **dp,
   *dp = d;
   if (allow_removed) return it->idx;
   if (strcmp(mt, PARA_MT) == 0) {
-    if (it->idx >= d->npara) luaL_error(L, "paragraph %d does not exist", (int)it->idx + 1);
+    if (it->idx >= d->npara)
+      luaL_error(L, "paragraph %I does not exist", (lua_Integer)it->idx + 1);
     if (d->paras[it->idx].flags & ITEM_REMOVED)
-      luaL_error(L, "paragraph %d was removed", (int)it->idx + 1);
+      luaL_error(L, "paragraph %I was removed", (lua_Integer)it->idx + 1);
   } else {
-    if (it->idx >= d->nsent) luaL_error(L, "sentence %d does not exist", (int)it->idx + 1);
+    if (it->idx >= d->nsent)
+      luaL_error(L, "sentence %I does not exist", (lua_Integer)it->idx + 1);
     if (d->sents[it->idx].flags & ITEM_REMOVED)
-      luaL_error(L, "sentence %d was removed", (int)it->idx + 1);
+      luaL_error(L, "sentence %I was removed", (lua_Integer)it->idx + 1);
   }
   return it->idx;
 }
@@ -303,7 +305,7 @@ static int list_index(lua_State *L) {
 static int list_tostring(lua_State *L) {
   LList *l = luaL_checkudata(L, 1, LIST_MT);
   static const char *const names[] = {"paragraphs", "sentences", "words"};
-  lua_pushfstring(L, "lede.List(%d %s)", (int)l->n, names[l->kind]);
+  lua_pushfstring(L, "lede.List(%I %s)", (lua_Integer)l->n, names[l->kind]);
   return 1;
 }
 
@@ -392,7 +394,7 @@ static int para_newindex(lua_State *L) {
     else doc_sent_remove(d, si);
   }
   if (keep == (size_t)-1)
-    return luaL_error(L, "paragraph %d has no sentences to hold text", (int)pi + 1);
+    return luaL_error(L, "paragraph %I has no sentences to hold text", (lua_Integer)pi + 1);
   if (doc_sent_replace(d, keep, 0, doc_sent_textlen(d, keep), s, len))
     return luaL_error(L, "not enough memory");
   return 0;
@@ -506,7 +508,7 @@ static LWord *checkword(lua_State *L, int i, lede_doc **dp) {
   LWord *w = luaL_checkudata(L, i, WORD_MT);
   lede_doc *d = itemdoc(L, i);
   if (w->sent >= d->nsent || (d->sents[w->sent].flags & ITEM_REMOVED))
-    luaL_error(L, "sentence %d was removed", (int)w->sent + 1);
+    luaL_error(L, "sentence %I was removed", (lua_Integer)w->sent + 1);
   if (d->sents[w->sent].version != w->version)
     luaL_error(L, "word is stale: its sentence was edited");
   *dp = d;
@@ -630,9 +632,9 @@ static int doc_index(lua_State *L) {
 static int doc_tostring(lua_State *L) {
   LDoc *ld = luaL_checkudata(L, 1, DOC_MT);
   if (!ld->doc) lua_pushliteral(L, "lede.Document (closed)");
-  else lua_pushfstring(L, "lede.Document (%s, %d bytes)",
+  else lua_pushfstring(L, "lede.Document (%s, %I bytes)",
                        ld->doc->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text",
-                       (int)ld->doc->len);
+                       (lua_Integer)ld->doc->len);
   return 1;
 }
 
