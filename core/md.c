@@ -1404,7 +1404,7 @@ static void leaf_put(md_state *m, leaf *lf, const char *s, size_t n) {
     lf->buf = scratch_grow(m, lf->buf, cap);
     lf->cap = cap;
   }
-  memcpy(lf->buf + lf->n, s, n);
+  if (n) memcpy(lf->buf + lf->n, s, n);
   lf->n += n;
   lf->buf[lf->n] = '\0';
 }
@@ -1434,14 +1434,21 @@ static size_t utf8_snap(const char *r, size_t m, size_t y) {
   return y;
 }
 
-#define DIFF_MAXD 64
+/* The diff gives up beyond this many edits (and on texts longer than 64
+ * KiB): row d of the search keeps 2d+1 entries, so memory grows with the
+ * square of the edits made, not with the text. */
+#define DIFF_MAXD 256
+
+/* Row d of Myers' search is rows[d*d .. d*d + 2d], diagonal k at d*d+k+d. */
+static long *myers_row(long *rows, long d) { return rows + d * d + d; }
 
 /* The furthest x Myers' algorithm reaches on diagonal k in round d from
- * the previous round's row, or -1; *down tells which move got there. */
-static long myers_step(const long *prev, long off, long d, long k, long N, long M, int *down) {
-  long dn = k + 1 <= d - 1 ? prev[off + k + 1] : -1; /* insertion: x stays */
+ * the previous round's row (indexed by diagonal), or -1; *down tells which
+ * move got there. */
+static long myers_step(const long *prev, long d, long k, long N, long M, int *down) {
+  long dn = k + 1 <= d - 1 ? prev[k + 1] : -1; /* insertion: x stays */
   if (dn >= 0 && dn - k > M) dn = -1;
-  long rt = k - 1 >= -(d - 1) ? prev[off + k - 1] : -1; /* deletion: x + 1 */
+  long rt = k - 1 >= -(d - 1) ? prev[k - 1] : -1; /* deletion: x + 1 */
   if (rt >= 0 && ++rt > N) rt = -1;
   *down = dn >= rt;
   long x = dn >= rt ? dn : rt;
@@ -1451,25 +1458,28 @@ static long myers_step(const long *prev, long off, long d, long k, long N, long 
 
 /* Greedy Myers diff of x[0..N) and y[0..M) with at most DIFF_MAXD edits.
  * On success fills mx: mx[i] = the position in y of x[i] when x[i] is
- * kept, SIZE_MAX when it is deleted; returns 1.  Returns 0 when the texts
- * differ more (the caller then maps proportionally). */
-static int myers(md_state *m, const char *x, size_t n, const char *y, size_t ym,
-                 size_t *mx) {
+ * kept, SIZE_MAX when it is deleted; returns the number of kept bytes
+ * plus one.  Returns 0 when the texts differ more. */
+static size_t myers(md_state *m, const char *x, size_t n, const char *y, size_t ym,
+                    size_t *mx) {
   if (n + ym > 1u << 16) return 0;
-  const long off = DIFF_MAXD + 1, width = 2 * DIFF_MAXD + 3;
-  size_t cells = (size_t)(width * (DIFF_MAXD + 1));
-  long *rows = scratch_grow(m, NULL, cells * sizeof *rows);
-  memset(rows, 0xFF, cells * sizeof *rows); /* -1: not reached */
-  long N = (long)n, M = (long)ym, found = -1;
+  long N = (long)n, M = (long)ym, found = -1, cap = 0;
+  long *rows = NULL;
   for (long d = 0; d <= DIFF_MAXD && found < 0; d++) {
-    long *row = rows + d * width, *prev = d ? row - width : NULL;
+    long need = (d + 1) * (d + 1);
+    if (need > cap) {
+      cap = need * 2;
+      rows = scratch_grow(m, rows, (size_t)cap * sizeof *rows);
+    }
+    long *row = myers_row(rows, d), *prev = d ? myers_row(rows, d - 1) : NULL;
+    for (long k = -d; k <= d; k += 2) row[k] = -1;
     for (long k = -d; k <= d; k += 2) {
       int down;
-      long xx = d == 0 ? 0 : myers_step(prev, off, d, k, N, M, &down);
+      long xx = d == 0 ? 0 : myers_step(prev, d, k, N, M, &down);
       if (xx < 0) continue;
       long yy = xx - k;
       while (xx < N && yy < M && x[xx] == y[yy]) xx++, yy++;
-      row[off + k] = xx;
+      row[k] = xx;
       if (xx == N && yy == M) {
         found = d;
         break;
@@ -1477,20 +1487,22 @@ static int myers(md_state *m, const char *x, size_t n, const char *y, size_t ym,
     }
   }
   if (found < 0) {
-    md_freeblk(rows);
+    if (rows) md_freeblk(rows);
     return 0;
   }
   for (size_t i = 0; i < n; i++) mx[i] = SIZE_MAX;
+  size_t kept = 0;
   long xx = N, k = N - M;
   for (long d = found; d > 0; d--) {
     int down;
-    const long *prev = rows + (d - 1) * width;
-    (void)myers_step(prev, off, d, k, N, M, &down);
-    long pk = down ? k + 1 : k - 1, px = prev[off + pk];
+    const long *prev = myers_row(rows, d - 1);
+    (void)myers_step(prev, d, k, N, M, &down);
+    long pk = down ? k + 1 : k - 1, px = prev[pk];
     long mid = down ? px : px + 1; /* where the snake after the move starts */
     while (xx > mid) {
       xx--;
       mx[xx] = (size_t)(xx - k);
+      kept++;
     }
     xx = px;
     k = pk;
@@ -1498,9 +1510,10 @@ static int myers(md_state *m, const char *x, size_t n, const char *y, size_t ym,
   while (xx > 0) { /* round 0's snake, on diagonal 0 */
     xx--;
     mx[xx] = (size_t)xx;
+    kept++;
   }
   md_freeblk(rows);
-  return 1;
+  return kept + 1;
 }
 
 /* Whether an insertion s at a boundary between two leaves belongs to the
@@ -1511,6 +1524,27 @@ static int attach_left(const char *text, size_t at, size_t lo, const char *s, si
   int before_word = at > lo && !is_ws(text[at - 1]) && !is_eol(text[at - 1]);
   if (before_word && !is_ws(s[0])) return 1;
   return is_ws(s[len - 1]);
+}
+
+/* The boundaries of the white-space separated words of s[0..n): b[0] = 0,
+ * then for word k its start... flattened as b[1..2k] = start, end of each
+ * word, returned as the word count; b gets 2 * count + 1 entries (the
+ * caller gives n + 2).  A word boundary list for align_cuts: the spans
+ * between consecutive entries alternate gap, word, gap, ... */
+static size_t word_bounds(const char *s, size_t n, size_t *b) {
+  size_t k = 0, i = 0;
+  b[0] = 0;
+  for (;;) {
+    while (i < n && (is_ws(s[i]) || is_eol(s[i]))) i++;
+    if (i >= n) break;
+    size_t st = i;
+    while (i < n && !is_ws(s[i]) && !is_eol(s[i])) i++;
+    if (2 * k + 2 > n + 1) break;
+    b[2 * k + 1] = st;
+    b[2 * k + 2] = i;
+    k++;
+  }
+  return k;
 }
 
 /* Maps old offsets x_j (0 < x_j < n, increasing) of old text o[0..n) to
@@ -1525,10 +1559,29 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
   common_ends(o, n, r, rm, &pre, &suf);
   size_t on = n - pre - suf, rn = rm - pre - suf;
   size_t *mx = scratch_grow(m, NULL, (on + 1) * sizeof *mx);
+  /* How the changed middles correspond: byte for byte when their lengths
+   * agree (s:upper()); through the diff when it keeps at least half;
+   * word by word when both have as many words (a redaction); else it is a
+   * rewrite, which like typing over a selection takes the formatting of
+   * the place where it starts (the mark-up inside the old middle goes). */
+  enum { BYTES, DIFF, WORDS, REWRITE } how = BYTES;
+  size_t *wo = NULL, *wn = NULL, nw = 0;
   if (on == rn) {
-    for (size_t i = 0; i < on; i++) mx[i] = i; /* same length: byte for byte */
-  } else if (!(on && rn && myers(m, o + pre, on, r + pre, rn, mx))) {
-    for (size_t i = 0; i < on; i++) mx[i] = SIZE_MAX; /* one hunk */
+    for (size_t i = 0; i < on; i++) mx[i] = i;
+  } else if (!on || !rn) {
+    for (size_t i = 0; i < on; i++) mx[i] = SIZE_MAX; /* only deleted, or only new */
+    how = DIFF;
+  } else {
+    size_t kept = myers(m, o + pre, on, r + pre, rn, mx);
+    if (kept && (kept - 1) * 2 >= (on < rn ? on : rn)) {
+      how = DIFF;
+    } else {
+      wo = scratch_grow(m, NULL, (on + 2) * sizeof *wo);
+      wn = scratch_grow(m, NULL, (rn + 2) * sizeof *wn);
+      size_t ko = word_bounds(o + pre, on, wo), kn = word_bounds(r + pre, rn, wn);
+      how = ko == kn && ko ? WORDS : REWRITE;
+      nw = ko;
+    }
   }
   for (size_t j = 0; j < ncut; j++) {
     size_t x = cut[j], y;
@@ -1536,6 +1589,19 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
       y = x;
     } else if (x > n - suf) {
       y = rm - (n - x);
+    } else if (how == REWRITE) {
+      y = x == pre ? pre : pre + rn;
+    } else if (how == WORDS) {
+      /* boundaries 0, start and end of each word, end: the segment
+       * holding x maps onto the same segment of the new text */
+      size_t i = x - pre, last = 2 * nw + 1, t = 0;
+      wo[last] = on;
+      wn[last] = rn;
+      while (t + 1 < last && wo[t + 1] <= i) t++;
+      size_t oa = wo[t], ob = wo[t + 1], na = wn[t], nb = wn[t + 1];
+      y = pre + na;
+      if (ob > oa && nb > na)
+        y += (size_t)((double)(i - oa) * (double)(nb - na) / (double)(ob - oa) + 0.5);
     } else {
       /* the hunk around x: old [oa, ob) became new [na, nb) */
       size_t i = x - pre, oa = i, ob = i;
@@ -1553,6 +1619,8 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
     if (j > 0 && y < cut[j - 1]) y = cut[j - 1]; /* stay monotone */
     cut[j] = y;
   }
+  if (wo) md_freeblk(wo);
+  if (wn) md_freeblk(wn);
   md_freeblk(mx);
 }
 
@@ -1691,9 +1759,9 @@ static lop *plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, siz
     while (j + 1 < nl && lv[j + 1].t0 < b) j++;
     if (a == b || i == j) {
       size_t to = i;
-      if (a == lv[i].t0 && i > 0 && lv[i - 1].t1 == a &&
-          attach_left(text, a, lv[i - 1].t0, e[k].s, e[k].len) &&
-          (a == b || e[k].len == 0))
+      /* a pure insertion at a boundary may belong to the left leaf */
+      if (a == b && a == lv[i].t0 && i > 0 && lv[i - 1].t1 == a &&
+          attach_left(text, a, lv[i - 1].t0, e[k].s, e[k].len))
         to = i - 1;
       if (n + 1 >= cap) ops = scratch_grow(m, ops, (cap *= 2) * sizeof *ops);
       size_t da = a < lv[to].t0 ? lv[to].t0 : a, db = b > lv[to].t1 ? lv[to].t1 : b;
@@ -2158,9 +2226,11 @@ static int block_patch(md_state *m, size_t pi, cmark_node *top) {
     ab_put(m, &e, "<!-- -->\n", 9);
     patch_add(m, pi, ls, le, &e);
   } else if (pb && nb) {
-    /* drop one of the two blank lines around it too */
-    if ((size_t)el < ln->n) le = (size_t)el + 1 < ln->n ? ln->at[el + 1] : d->len;
-    else if (sl > 1) ls = ln->at[sl - 2];
+    /* drop one of the two blank lines around it too: the one after it,
+     * or at the end of the document the one before */
+    int at_end = (size_t)el >= ln->n || ((size_t)el + 1 == ln->n && ln->at[el] == d->len);
+    if (!at_end) le = (size_t)el + 1 < ln->n ? ln->at[el + 1] : d->len;
+    else if (sl > 1 && line_blank(ln, s, sl - 1, d->len)) ls = ln->at[sl - 2];
     patch_cut(m, pi, ls, le);
   } else if (pb || nb) {
     patch_cut(m, pi, ls, le);
@@ -3097,6 +3167,7 @@ static void render_text(md_state *m, dbuf *out) {
 
 static int render_fn(md_state *m, void *ud) {
   render_args *ra = ud;
+  if (budget_interrupted(m->d->budget)) return LEDE_ELIMIT;
   m->want_patches = ra->fmt == LEDE_FORMAT_MARKDOWN;
   md_sync(m);
   switch (ra->fmt) {

@@ -59,7 +59,7 @@ static char *run_md(const char *src, const char *script) {
 
 /* Asserts the output of script on src in each format: the script's
  * `FMT` is replaced by the format name. */
-static HELPER_UNUSED void check_formats(const char *src, const char *edit, const char *md, const char *html,
+static void check_formats(const char *src, const char *edit, const char *md, const char *html,
                           const char *text, const char *json) {
   static const char *const fmts[] = {"markdown", "html", "text", "json"};
   const char *want[] = {md, html, text, json};
@@ -244,4 +244,574 @@ Test(markdown, spec_sentence_offsets) {
           checked - bad, checked);
   cr_expect_eq(bad, 0);
   json_free(ex);
+}
+
+/* ---- edits inside mark-up, in all four formats ------------------------------ */
+
+Test(markdown, edit_inside_strong) {
+  check_formats("A **bold words** test. Another *one* here.\n",
+      "local s = doc.sentences[1]; local i = s.text:find('words'); s:replace(i, i + 4, 'text')",
+      /* markdown */ "A **bold text** test. Another *one* here.\n",
+      /* html */ "<p>A <strong>bold text</strong> test. Another <em>one</em> here.</p>\n",
+      /* text */ "A bold text test. Another one here.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"paragraph\",\"depth\":0,\"start\":0,\"end\":42,\"text\":\"A bold text test. Another one here.\",\"sentences\":[{\"index\":1,\"start\":0,\"end\":22,\"text\":\"A bold text test.\",\"edited\":true},{\"index\":2,\"start\":23,\"end\":42,\"text\":\"Another one here.\"}]}\n"
+        "]}\n");
+}
+
+Test(markdown, edit_spanning_emphasis) {
+  check_formats("Plain *emphasised words* and **strong ones** end.\n",
+      "doc.sentences[1].text = doc.sentences[1].text:upper()",
+      /* markdown */ "PLAIN *EMPHASISED WORDS* AND **STRONG ONES** END.\n",
+      /* html */ "<p>PLAIN <em>EMPHASISED WORDS</em> AND <strong>STRONG ONES</strong> END.</p>\n",
+      /* text */ "PLAIN EMPHASISED WORDS AND STRONG ONES END.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"paragraph\",\"depth\":0,\"start\":0,\"end\":49,\"text\":\"PLAIN EMPHASISED WORDS AND STRONG ONES END.\",\"sentences\":[{\"index\":1,\"start\":0,\"end\":49,\"text\":\"PLAIN EMPHASISED WORDS AND STRONG ONES END.\",\"edited\":true}]}\n"
+        "]}\n");
+}
+
+Test(markdown, redact_link_text) {
+  check_formats("See [the docs](http://x.org \"T\") now. Or [ref].\n"
+        "\n"
+        "[ref]: http://r.org\n",
+      "local s = doc.sentences[1]; s:replace(5, 12, '[redacted]'); local r = doc.sentences[2]; r:replace(4, 6, 'the reference')",
+      /* markdown */ "See [\\[redacted\\]](http://x.org \"T\") now. Or [the reference][ref].\n"
+        "\n"
+        "[ref]: http://r.org\n",
+      /* html */ "<p>See <a href=\"http://x.org\" title=\"T\">[redacted]</a> now. Or <a href=\"http://r.org\">the reference</a>.</p>\n",
+      /* text */ "See [redacted] now. Or the reference.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"paragraph\",\"depth\":0,\"start\":0,\"end\":47,\"text\":\"See [redacted] now. Or the reference.\",\"sentences\":[{\"index\":1,\"start\":0,\"end\":37,\"text\":\"See [redacted] now.\",\"edited\":true},{\"index\":2,\"start\":38,\"end\":47,\"text\":\"Or the reference.\",\"edited\":true}]}\n"
+        "]}\n");
+}
+
+Test(markdown, edit_code_span) {
+  check_formats("Run `make test` first. Then relax.\n",
+      "doc.sentences[1]:replace(10, 13, 'check')",
+      /* markdown */ "Run `make check` first. Then relax.\n",
+      /* html */ "<p>Run <code>make check</code> first. Then relax.</p>\n",
+      /* text */ "Run make check first. Then relax.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"paragraph\",\"depth\":0,\"start\":0,\"end\":34,\"text\":\"Run make check first. Then relax.\",\"sentences\":[{\"index\":1,\"start\":0,\"end\":22,\"text\":\"Run make check first.\",\"edited\":true},{\"index\":2,\"start\":23,\"end\":34,\"text\":\"Then relax.\"}]}\n"
+        "]}\n");
+}
+
+Test(markdown, edit_heading) {
+  check_formats("# Big *news* today\n"
+        "\n"
+        "Body text.\n",
+      "doc.sentences[1].text = 'Big news tonight'",
+      /* markdown */ "# Big *news* tonight\n"
+        "\n"
+        "Body text.\n",
+      /* html */ "<h1>Big <em>news</em> tonight</h1>\n"
+        "<p>Body text.</p>\n",
+      /* text */ "Big news tonight\n"
+        "\n"
+        "Body text.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"heading\",\"level\":1,\"depth\":0,\"start\":0,\"end\":18,\"text\":\"Big news tonight\",\"sentences\":[{\"index\":1,\"start\":2,\"end\":18,\"text\":\"Big news tonight\",\"edited\":true}]},\n"
+        "{\"index\":2,\"kind\":\"paragraph\",\"depth\":0,\"start\":20,\"end\":30,\"text\":\"Body text.\",\"sentences\":[{\"index\":2,\"start\":20,\"end\":30,\"text\":\"Body text.\"}]}\n"
+        "]}\n");
+}
+
+Test(markdown, edit_nested_list) {
+  check_formats("- one item. Two.\n"
+        "  - nested *deep* item\n"
+        "  - three\n"
+        "- four\n",
+      "local s2, s3 = doc.sentences[2], doc.sentences[3]; s3.text = s3.text:gsub('deep', 'DEEPER'); s2:remove(); doc.paragraphs[3]:remove()",
+      /* markdown */ "- one item.\n"
+        "  - nested *DEEPER* item\n"
+        "- four\n",
+      /* html */ "<ul>\n"
+        "<li>one item.\n"
+        "<ul>\n"
+        "<li>nested <em>DEEPER</em> item</li>\n"
+        "</ul>\n"
+        "</li>\n"
+        "<li>four</li>\n"
+        "</ul>\n",
+      /* text */ "- one item.\n"
+        "  - nested DEEPER item\n"
+        "- four\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"item\",\"depth\":1,\"start\":2,\"end\":16,\"text\":\"one item.\",\"sentences\":[{\"index\":1,\"start\":2,\"end\":11,\"text\":\"one item.\"}]},\n"
+        "{\"index\":2,\"kind\":\"item\",\"depth\":2,\"start\":21,\"end\":39,\"text\":\"nested DEEPER item\",\"sentences\":[{\"index\":3,\"start\":21,\"end\":39,\"text\":\"nested DEEPER item\",\"edited\":true}]},\n"
+        "{\"index\":4,\"kind\":\"item\",\"depth\":1,\"start\":52,\"end\":56,\"text\":\"four\",\"sentences\":[{\"index\":5,\"start\":52,\"end\":56,\"text\":\"four\"}]}\n"
+        "]}\n");
+}
+
+Test(markdown, edit_block_quote) {
+  check_formats("> Quote **strong** here. Second sentence\n"
+        "continues on a lazy line.\n"
+        "\n"
+        "After.\n",
+      "local s1, s2 = doc.sentences[1], doc.sentences[2]; s1:remove(); s2.text = s2.text:gsub('lazy', 'LAZY')",
+      /* markdown */ "> Second sentence\n"
+        "continues on a LAZY line.\n"
+        "\n"
+        "After.\n",
+      /* html */ "<blockquote>\n"
+        "<p>Second sentence\n"
+        "continues on a LAZY line.</p>\n"
+        "</blockquote>\n"
+        "<p>After.</p>\n",
+      /* text */ "  Second sentence continues on a LAZY line.\n"
+        "\n"
+        "After.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"quote\",\"depth\":1,\"start\":2,\"end\":66,\"text\":\"Second sentence continues on a LAZY line.\",\"sentences\":[{\"index\":2,\"start\":25,\"end\":66,\"text\":\"Second sentence continues on a LAZY line.\",\"edited\":true}]},\n"
+        "{\"index\":2,\"kind\":\"paragraph\",\"depth\":0,\"start\":68,\"end\":74,\"text\":\"After.\",\"sentences\":[{\"index\":3,\"start\":68,\"end\":74,\"text\":\"After.\"}]}\n"
+        "]}\n");
+}
+
+Test(markdown, remove_first_paragraph_of_item) {
+  check_formats("- First para.\n"
+        "\n"
+        "  Second para.\n"
+        "- Next item.\n",
+      "doc.paragraphs[1]:remove()",
+      /* markdown */ "- Second para.\n"
+        "- Next item.\n",
+      /* html */ "<ul>\n"
+        "<li>Second para.</li>\n"
+        "<li>Next item.</li>\n"
+        "</ul>\n",
+      /* text */ "- Second para.\n"
+        "- Next item.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":2,\"kind\":\"item\",\"depth\":1,\"start\":17,\"end\":29,\"text\":\"Second para.\",\"sentences\":[{\"index\":2,\"start\":17,\"end\":29,\"text\":\"Second para.\"}]},\n"
+        "{\"index\":3,\"kind\":\"item\",\"depth\":1,\"start\":32,\"end\":42,\"text\":\"Next item.\",\"sentences\":[{\"index\":3,\"start\":32,\"end\":42,\"text\":\"Next item.\"}]}\n"
+        "]}\n");
+}
+
+Test(markdown, remove_word_at_start_of_bold) {
+  check_formats("Read **Note that** this now.\n",
+      "local s = doc.sentences[1]; s:replace(6, 10, '')",
+      /* markdown */ "Read **that** this now.\n",
+      /* html */ "<p>Read <strong>that</strong> this now.</p>\n",
+      /* text */ "Read that this now.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"paragraph\",\"depth\":0,\"start\":0,\"end\":28,\"text\":\"Read that this now.\",\"sentences\":[{\"index\":1,\"start\":0,\"end\":28,\"text\":\"Read that this now.\",\"edited\":true}]}\n"
+        "]}\n");
+}
+
+
+/* ---- offsets ------------------------------------------------------------------ */
+
+/* Every sentence's start/stop are its first and last source bytes, across
+ * headings (ATX with closing #s, setext), link reference definitions,
+ * emphasis and links at sentence edges, code spans, entities, escapes,
+ * hard breaks, autolinks, lazy continuation lines, nested items; code and
+ * HTML blocks are paragraphs without sentences. */
+Test(markdown, sentence_offsets_exact) {
+  const char *src =
+      "# Title with *emphasis* ##\n"
+      "\n"
+      "Setext *heading*\n"
+      "================\n"
+      "\n"
+      "[def]: http://example.com \"A title\"\n"
+      "**Bold start** of a sentence. Ends with a [link](http://x.org).\n"
+      "Second line has `code` and &amp; an entity.  Hard break above? No,\\\n"
+      "a backslash one. Visit <https://lede.example/x>.\n"
+      "\n"
+      "> Quote one. Quote\n"
+      "lazy continuation ends here.\n"
+      "\n"
+      "- Item *one* done.\n"
+      "  Continued item line.\n"
+      "    - Nested item.\n"
+      "\n"
+      "\tTabbed code is code.\n"
+      "\n"
+      "```sh\n"
+      "make test\n"
+      "```\n"
+      "\n"
+      "<div>raw html</div>\n";
+  const char *script =
+      "local doc = ...\n"
+      "local out = {}\n"
+      "for _, p in ipairs(doc.paragraphs) do\n"
+      "  out[#out + 1] = string.format(\"P %s %d %d %d|%s|\", p.kind, p.level or 0, p.depth or 0, #p.sentences, doc.source:sub(p.start, p.stop))\n"
+      "  for _, s in ipairs(p.sentences) do\n"
+      "    out[#out + 1] = string.format(\"  S %d %d |%s| <%s>\", s.start, s.stop, doc.source:sub(s.start, s.stop), s.text)\n"
+      "  end\n"
+      "end\n"
+      "return table.concat(out, \"\\n\") .. \"\\n\"\n";
+  char *out = run_md(src, script);
+  cr_assert_str_eq(out,
+      "P heading 1 0 1|# Title with *emphasis* ##|\n"
+      "  S 3 22 |Title with *emphasis| <Title with emphasis>\n"
+      "P heading 1 0 1|Setext *heading*\n"
+      "================|\n"
+      "  S 29 43 |Setext *heading| <Setext heading>\n"
+      "P paragraph 0 0 6|**Bold start** of a sentence. Ends with a [link](http://x.org).\n"
+      "Second line has `code` and &amp; an entity.  Hard break above? No,\\\n"
+      "a backslash one. Visit <https://lede.example/x>.|\n"
+      "  S 102 128 |Bold start** of a sentence.| <Bold start of a sentence.>\n"
+      "  S 130 162 |Ends with a [link](http://x.org).| <Ends with a link.>\n"
+      "  S 164 206 |Second line has `code` and &amp; an entity.| <Second line has code and & an entity.>\n"
+      "  S 209 225 |Hard break above?| <Hard break above?>\n"
+      "  S 227 247 |No,\\\n"
+      "a backslash one.| <No,\n"
+      "a backslash one.>\n"
+      "  S 249 279 |Visit <https://lede.example/x>.| <Visit https://lede.example/x.>\n"
+      "P quote 0 1 2|Quote one. Quote\n"
+      "lazy continuation ends here.|\n"
+      "  S 284 293 |Quote one.| <Quote one.>\n"
+      "  S 295 328 |Quote\n"
+      "lazy continuation ends here.| <Quote lazy continuation ends here.>\n"
+      "P item 0 1 2|Item *one* done.\n"
+      "  Continued item line.|\n"
+      "  S 333 348 |Item *one* done.| <Item one done.>\n"
+      "  S 352 371 |Continued item line.| <Continued item line.>\n"
+      "P item 0 2 1|Nested item.|\n"
+      "  S 379 390 |Nested item.| <Nested item.>\n"
+      "P item 0 1 1|Tabbed code is code.|\n"
+      "  S 394 413 |Tabbed code is code.| <Tabbed code is code.>\n"
+      "P code 0 0 0|```sh\n"
+      "make test\n"
+      "```|\n"
+      "P html 0 0 0|<div>raw html</div>|\n");
+  lede_free(out);
+}
+
+/* ---- rendering order, repeated edits -------------------------------------------- */
+
+/* Edits after a render, and renders in any order, give the same output as
+ * the same edits rendered once. */
+Test(markdown, edit_after_render) {
+  const char *src = "Some *emphasis* here. A [link](u) there.\n\n> Quoted **text** line.\n";
+  const char *once =
+      "local doc = ...\n"
+      "doc.sentences[1].text = 'Other emphasis here.'\n"
+      "doc.sentences[2]:replace(3, 6, 'LINK')\n"
+      "doc.sentences[3]:remove()\n"
+      "return doc:render('markdown') .. doc:render('html') .. doc:render('text')";
+  const char *steps =
+      "local doc = ...\n"
+      "local s1, s2, s3 = doc.sentences[1], doc.sentences[2], doc.sentences[3]\n"
+      "s1.text = 'Changed first.'\n"
+      "local h1 = doc:render('html')\n"
+      "s1.text = 'Other emphasis here.'\n"
+      "local m1 = doc:render('markdown')\n"
+      "s2:replace(3, 6, 'LINK')\n"
+      "local t1 = doc:render('text')\n"
+      "s3:remove()\n"
+      "local t2 = doc:render('text')\n"
+      "local h2 = doc:render('html')\n"
+      "local m2 = doc:render('markdown')\n"
+      "assert(h1:find('Changed first'), h1)\n"
+      "assert(m1:find('Other %*emphasis%* here'), m1)\n"
+      "assert(t1:find('A LINK there'), t1)\n"
+      "return m2 .. h2 .. t2";
+  char *a = run_md(src, once), *b = run_md(src, steps);
+  cr_assert_str_eq(b, a);
+  cr_assert_str_eq(a, "Other *emphasis* here. A [LINK](u) there.\n"
+                      "<p>Other <em>emphasis</em> here. A <a href=\"u\">LINK</a> there.</p>\n"
+                      "Other emphasis here. A LINK there.\n");
+  lede_free(a);
+  lede_free(b);
+}
+
+/* An unedited document renders to Markdown as its own bytes. */
+Test(markdown, identity_markdown_is_the_source) {
+  const char *src = "Title\n=====\n\n*  odd   spacing *kept*\n*  second\n\n1) paren list\n";
+  char *out = run_md(src, "local doc = ... return doc:render('markdown')");
+  cr_assert_str_eq(out, src);
+  lede_free(out);
+}
+
+/* ---- HTML pages ------------------------------------------------------------------- */
+
+Test(markdown, standalone_page) {
+  const char *src = "# Tom & \\<Jerry\\> *show*\n\nText <script>alert(1)</script>.\n";
+  lede_doc *d = load_md(src, strlen(src));
+  char *page = render_fl(d, LEDE_FORMAT_HTML, LEDE_RENDER_STANDALONE);
+  cr_assert(strncmp(page, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n", 52) == 0,
+            "%s", page);
+  cr_assert(strstr(page, "<title>Tom &amp; &lt;Jerry&gt; show</title>"), "%s", page);
+  cr_assert(strstr(page, "<style>"), "%s", page);
+  cr_assert(strstr(page, "<h1>Tom &amp; <Jerry> <em>show</em></h1>") == NULL);
+  cr_assert(strstr(page, "<!-- raw HTML omitted -->alert(1)<!-- raw HTML omitted -->"), "%s",
+            page);
+  cr_assert(strstr(page, "</body>\n</html>\n"), "%s", page);
+  char *unsafe = render_fl(d, LEDE_FORMAT_HTML, LEDE_RENDER_STANDALONE | LEDE_RENDER_UNSAFE);
+  cr_assert(strstr(unsafe, "<script>alert(1)</script>"), "%s", unsafe);
+  lede_free(unsafe);
+  lede_free(page);
+  lede_doc_free(d);
+  /* no heading: a neutral title */
+  d = load_md("Just text.\n", 11);
+  page = render_fl(d, LEDE_FORMAT_HTML, LEDE_RENDER_STANDALONE);
+  cr_assert(strstr(page, "<title>Document</title>"), "%s", page);
+  lede_free(page);
+  lede_doc_free(d);
+}
+
+/* Redacting an autolink redacts its address too: the old one must not
+ * survive in href. */
+Test(markdown, autolink_address_follows_its_text) {
+  char *out = run_md("Mail <ann@example.com> or see <https://example.com/a>.\n",
+                     "local doc = ... local s = doc.sentences[1]\n"
+                     "s.text = s.text:gsub('ann@example.com', 'XXX'):gsub('https://example.com/a', "
+                     "'https://example.org/b')\n"
+                     "return doc:render('markdown') .. doc:render('html')");
+  cr_assert_str_eq(out, "Mail [XXX](<mailto:XXX>) or see <https://example.org/b>.\n"
+                        "<p>Mail <a href=\"mailto:XXX\">XXX</a> or see "
+                        "<a href=\"https://example.org/b\">https://example.org/b</a>.</p>\n");
+  lede_free(out);
+}
+
+/* ---- memory and time limits --------------------------------------------------------- */
+
+static const char LIMIT_DOC[] =
+    "# Heading *one*\n\nA paragraph with **bold**, `code` and a [link](http://x).\n"
+    "Second sentence &amp; entity.\n\n> Quote. More quote.\n\n- item\n  - nested item\n";
+
+/* md_load with a budget too small fails cleanly at every size, never
+ * aborts, and leaks nothing (ASan checks); with room it succeeds. */
+Test(markdown, load_under_every_budget) {
+  size_t ok_at = 0;
+  for (size_t limit = 0; limit < ((size_t)4 << 20) && !ok_at; limit += 4096) {
+    lede_doc *d = doc_new(LIMIT_DOC, sizeof LIMIT_DOC - 1, LEDE_FORMAT_MARKDOWN);
+    cr_assert_not_null(d);
+    lede_budget b = {0, limit, NULL, NULL, 0};
+    d->budget = limit ? &b : NULL;
+    int st = md_load(d);
+    if (st == 0) ok_at = limit ? limit : 1;
+    else cr_assert_eq(st, LEDE_ELIMIT, "limit %zu: status %d", limit, st);
+    d->budget = NULL;
+    doc_free(d);
+  }
+  cr_assert(ok_at > 0, "never loaded");
+}
+
+/* md_render with too little memory fails with LEDE_ELIMIT, and the same
+ * document then renders correctly with room (the tree is re-parsed). */
+Test(markdown, render_under_every_budget) {
+  /* big enough that rendering needs memory of its own */
+  size_t n = 0, cap = 200 * sizeof LIMIT_DOC;
+  char *src = malloc(cap + 1);
+  while (n + sizeof LIMIT_DOC < cap) {
+    memcpy(src + n, LIMIT_DOC, sizeof LIMIT_DOC - 1);
+    n += sizeof LIMIT_DOC - 1;
+  }
+  src[n] = '\0';
+  lede_doc *ref = load_md(src, n);
+  char *want = render_fl(ref, LEDE_FORMAT_HTML, 0);
+  lede_doc_free(ref);
+  int failed = 0;
+  for (size_t limit = 1; limit < ((size_t)4 << 20); limit += 8192) {
+    lede_doc *d = doc_new(src, n, LEDE_FORMAT_MARKDOWN);
+    cr_assert_eq(md_load(d), 0);
+    lede_budget b = {0, limit, NULL, NULL, 0};
+    d->budget = &b;
+    dbuf out;
+    dbuf_init(&out, NULL);
+    int st = md_render(d, LEDE_FORMAT_HTML, 0, &out);
+    dbuf_free(&out);
+    d->budget = NULL;
+    if (st) {
+      cr_assert_eq(st, LEDE_ELIMIT, "limit %zu: status %d", limit, st);
+      failed++;
+      dbuf_init(&out, NULL);
+      cr_assert_eq(md_render(d, LEDE_FORMAT_HTML, 0, &out), 0);
+      cr_assert_str_eq(out.p, want);
+      dbuf_free(&out);
+    }
+    doc_free(d);
+    if (!st) break;
+  }
+  cr_assert_gt(failed, 0, "no limit was small enough to fail");
+  free(want);
+  free(src);
+}
+
+static int always_interrupt(void *ud) {
+  (void)ud;
+  return 1;
+}
+
+/* A time limit (the budget's interrupt) stops a render inside cmark. */
+Test(markdown, render_interrupted) {
+  lede_doc *d = doc_new(LIMIT_DOC, sizeof LIMIT_DOC - 1, LEDE_FORMAT_MARKDOWN);
+  cr_assert_eq(md_load(d), 0);
+  lede_budget b = {0, 0, always_interrupt, NULL, 0};
+  d->budget = &b;
+  dbuf out;
+  dbuf_init(&out, NULL);
+  cr_assert_eq(md_render(d, LEDE_FORMAT_HTML, 0, &out), LEDE_ELIMIT);
+  dbuf_free(&out);
+  d->budget = NULL;
+  doc_free(d);
+}
+
+/* Through the engine: a script limited to little memory that renders a big
+ * Markdown document fails with a limit error, and the engine stays usable. */
+Test(markdown, script_memory_limit) {
+  lede_options o;
+  lede_options_init(&o);
+  o.max_memory = 6u << 20;
+  lede_engine *e = NULL;
+  cr_assert_eq(lede_engine_new(&o, &e), LEDE_OK);
+  size_t n = 0, cap = 4u << 20;
+  char *big = malloc(cap);
+  while (n + sizeof LIMIT_DOC < cap) {
+    memcpy(big + n, LIMIT_DOC, sizeof LIMIT_DOC - 1);
+    n += sizeof LIMIT_DOC - 1;
+  }
+  lede_load_options lo = {LEDE_FORMAT_MARKDOWN, LEDE_PARAS_AUTO, 0};
+  lede_doc *d = NULL;
+  cr_assert_eq(lede_doc_load(e, big, n, &lo, &d), LEDE_OK);
+  const char *script = "local doc = ... for _, s in ipairs(doc.sentences) do s.text = s.text:upper() end "
+                       "return doc:render('html')";
+  char *out = NULL;
+  size_t outlen = 0;
+  lede_status st = lede_run_string(e, "big", script, strlen(script), d, NULL, &out, &outlen);
+  cr_assert(st == LEDE_ELIMIT || st == LEDE_ESCRIPT, "status %d: %s", st, lede_errmsg(e));
+  cr_assert(strstr(lede_errmsg(e), "memory") || strstr(lede_errmsg(e), "limit"), "%s",
+            lede_errmsg(e));
+  lede_free(out);
+  lede_doc_free(d);
+  /* still usable */
+  cr_assert_eq(lede_doc_load(e, LIMIT_DOC, sizeof LIMIT_DOC - 1, &lo, &d), LEDE_OK);
+  cr_assert_eq(lede_doc_render(e, d, LEDE_FORMAT_HTML, 0, &out, &outlen), LEDE_OK);
+  lede_free(out);
+  lede_doc_free(d);
+  lede_engine_free(e);
+  free(big);
+}
+
+/* ---- deep nesting ---------------------------------------------------------------------- */
+
+/* Builds prefix^depth + body (and for lists one item per level). */
+static char *deep_doc(const char *kind, int depth, size_t *len) {
+  size_t cap = (size_t)depth * (size_t)depth * 2 + 4096, n = 0;
+  char *s = malloc(cap);
+  if (strcmp(kind, "quote") == 0) {
+    for (int i = 0; i < depth; i++) s[n++] = '>';
+    n += (size_t)sprintf(s + n, " Deep *quote* text. Second one.\n");
+  } else if (strcmp(kind, "list") == 0) {
+    for (int i = 0; i < depth; i++) {
+      for (int k = 0; k < i; k++) s[n++] = ' ', s[n++] = ' ';
+      n += (size_t)sprintf(s + n, "- item %d.\n", i);
+    }
+  } else if (strcmp(kind, "emph") == 0) {
+    for (int i = 0; i < depth; i++) n += (size_t)sprintf(s + n, "*a ");
+    n += (size_t)sprintf(s + n, "b");
+    for (int i = 0; i < depth; i++) s[n++] = '*';
+    s[n++] = '\n';
+  } else {
+    for (int i = 0; i < depth; i++) s[n++] = '[';
+    s[n++] = 'x';
+    for (int i = 0; i < depth; i++) s[n++] = ']';
+    s[n++] = '\n';
+  }
+  s[n] = '\0';
+  *len = n;
+  return s;
+}
+
+/* 10,000 levels of block quotes, lists (a 100 MB document is too slow for
+ * a unit test: lists go 2,000 deep), emphasis and brackets: load, render
+ * in every format, edit deep inside, render again.  cmark itself walks
+ * iteratively; so must we. */
+static void deep(const char *kind, int depth) {
+  size_t n;
+  char *src = deep_doc(kind, depth, &n);
+  lede_doc *d = load_md(src, n);
+  char *html = render_fl(d, LEDE_FORMAT_HTML, 0);
+  char *want = cmark_html(src, n, 0);
+  cr_assert_str_eq(html, want, "%s: html differs from cmark", kind);
+  free(want);
+  lede_free(html);
+  lede_free(render_fl(d, LEDE_FORMAT_TEXT, 0));
+  lede_free(render_fl(d, LEDE_FORMAT_JSON, 0));
+  char *md = render_fl(d, LEDE_FORMAT_MARKDOWN, 0);
+  cr_assert_str_eq(md, src);
+  lede_free(md);
+  const char *script =
+      "local doc = ... local n = #doc.sentences\n"
+      "doc.sentences[n].text = doc.sentences[n].text:upper()\n"
+      "if n > 1 then doc.sentences[1]:remove() end\n"
+      "return doc:render('markdown') .. doc:render('html') .. doc:render('text')";
+  char *out = NULL;
+  size_t outlen = 0;
+  cr_assert_eq(lede_run_string(eng, kind, script, strlen(script), d, NULL, &out, &outlen), LEDE_OK,
+               "%s: %s", kind, lede_errmsg(eng));
+  lede_free(out);
+  lede_doc_free(d);
+  free(src);
+}
+
+Test(markdown, deep_quotes) { deep("quote", 10000); }
+Test(markdown, deep_lists) { deep("list", 2000); }
+Test(markdown, deep_emphasis) { deep("emph", 10000); }
+Test(markdown, deep_brackets) { deep("brackets", 10000); }
+
+/* Paragraph depth saturates at 255 (it is a byte); kinds come from the
+ * innermost container. */
+Test(markdown, kinds_levels_depths) {
+  char *out = run_md("## Two\n\n> - > quoted item quote\n\n    code\n\n<p>html</p>\n\n- item\n",
+                     "local doc = ... local t = {}\n"
+                     "for _, p in ipairs(doc.paragraphs) do t[#t + 1] = p.kind .. ':' .. "
+                     "(p.level or 0) .. ':' .. p.depth .. ':' .. #p.sentences end\n"
+                     "return table.concat(t, ' ')");
+  cr_assert_str_eq(out, "heading:2:0:1 quote:0:3:1 code:0:0:0 html:0:0:0 item:0:1:1");
+  lede_free(out);
+  size_t n;
+  char *src = deep_doc("quote", 300, &n);
+  lede_doc *d = load_md(src, n);
+  cr_assert_eq(d->paras[0].depth, 255);
+  lede_doc_free(d);
+  free(src);
+}
+
+/* ---- the bundled script through the CLI ------------------------------------------------ */
+
+Test(markdown, cli_render) {
+  char dir[256], path[300];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/doc.md", dir);
+  const char *src = "# A *title*\n\nSome <b>raw</b> text. [x](javascript:alert(1))\n";
+  spit(path, src, strlen(src));
+  const char *a1[] = {"render", "--to", "html", path, NULL};
+  proc_result r = run_lede(a1, NULL);
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  char *want = cmark_html(src, strlen(src), 0);
+  cr_assert_str_eq(r.out, want);
+  free(want);
+  proc_free(&r);
+  const char *a2[] = {"render", "--to", "html", "--unsafe", path, NULL};
+  r = run_lede(a2, NULL);
+  want = cmark_html(src, strlen(src), CMARK_OPT_UNSAFE);
+  cr_assert_str_eq(r.out, want);
+  free(want);
+  proc_free(&r);
+  const char *a3[] = {"render", "--to", "html", "--standalone", path, NULL};
+  r = run_lede(a3, NULL);
+  cr_assert(strstr(r.out, "<title>A title</title>"), "%s", r.out);
+  proc_free(&r);
+  const char *a4[] = {"render", "--to", "text", path, NULL};
+  r = run_lede(a4, NULL);
+  cr_assert_str_eq(r.out, "A title\n\nSome raw text. x\n");
+  proc_free(&r);
+  const char *a5[] = {"render", path, NULL};
+  r = run_lede(a5, NULL);
+  cr_assert_str_eq(r.out, src);
+  proc_free(&r);
+  const char *a6[] = {"render", "--to", "pdf", path, NULL};
+  r = run_lede(a6, NULL);
+  cr_assert_neq(r.status, 0);
+  cr_assert(strstr(r.err, "--to must be"), "%s", r.err);
+  proc_free(&r);
+  const char *a7[] = {"scripts", NULL};
+  r = run_lede(a7, NULL);
+  cr_assert(strstr(r.out, "render"), "%s", r.out);
+  proc_free(&r);
+  remove_tmpdir(dir);
 }
