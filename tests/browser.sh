@@ -1,0 +1,113 @@
+#!/bin/sh
+# browser.sh -- does a standalone HTML page from `lede render` stay inert in
+# a real browser?  A Markdown document with <script> blocks, inline script,
+# an onerror handler and a javascript: link is rendered with
+# `lede render --to html --standalone` and loaded in headless Chromium; the
+# DOM Chromium ends up with must show that no script ran (each one would
+# change document.title or add an element), that the title is the first
+# heading, and that the text is there.  The same document rendered with
+# --unsafe is the control: there the scripts must run, which proves the
+# browser would have caught them.
+#
+# usage: sh tests/browser.sh [BUILD_DIR]     (default build; needs BUILD_DIR/lede)
+# Installs Debian's chromium when it is missing and we are root.
+# Prints PASS or FAIL lines; exits non-zero on any failure.
+set -eu
+B=${1:-build}
+LEDE=${LEDE:-$B/lede}
+fail=0
+
+say_fail() {
+  echo "FAIL: $*"
+  fail=1
+}
+
+if [ ! -x "$LEDE" ]; then
+  echo "FAIL: $LEDE not found (run make first)"
+  exit 1
+fi
+
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "browser: installing chromium"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq > /dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+    CHROMIUM=$(command -v chromium)
+  else
+    echo "FAIL: chromium is missing; as root: apt-get install chromium"
+    exit 1
+  fi
+fi
+
+dir=$(mktemp -d)
+profile=$(mktemp -d)
+trap 'rm -rf "$dir" "$profile"' EXIT
+
+cat > "$dir/page.md" << 'EOF'
+# Browser \<check\> & safety
+
+Plain paragraph with a marker: LEDE-TEXT-PRESENT.
+
+<script>document.title = "PWNED-BLOCK";
+document.body.insertAdjacentHTML("beforeend", "<p id='pwned'>PWNED-ELEMENT</p>");</script>
+
+Inline <script>document.title = "PWNED-INLINE"</script> script and an
+<img src="nonexistent.png" onerror="document.title = 'PWNED-ONERROR'"> image.
+
+A [bad link](javascript:document.title='PWNED-LINK') and <a href="javascript:alert(1)">raw one</a>.
+
+Code: `<script>document.title = "PWNED-CODE"</script>` stays text.
+EOF
+
+# Loads file $1 in headless Chromium and prints the DOM it ends up with.
+dump_dom() {
+  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --virtual-time-budget=3000 --dump-dom "file://$1" \
+    2> "$dir/chromium.log"
+}
+
+"$LEDE" render --to html --standalone "$dir/page.md" > "$dir/safe.html" ||
+  say_fail "lede render --standalone failed"
+"$LEDE" render --to html --standalone --unsafe "$dir/page.md" > "$dir/unsafe.html" ||
+  say_fail "lede render --standalone --unsafe failed"
+
+if ! dump_dom "$dir/safe.html" > "$dir/safe.dom" || [ ! -s "$dir/safe.dom" ]; then
+  say_fail "chromium could not load the page:"
+  sed 's/^/  /' "$dir/chromium.log" | tail -20
+  exit 1
+fi
+
+# The safe page: nothing ran, the title and the text are right.
+# Each script would retitle the page or add <p id='pwned'>; what the
+# inline one would have run is left on the page as plain text.
+if grep -qi "id=.pwned" "$dir/safe.dom"; then say_fail "safe page: a script added an element"; fi
+if grep -q 'PWNED-ELEMENT' "$dir/safe.dom"; then say_fail "safe page: the script block survived"; fi
+grep -q 'document.title = "PWNED-INLINE"' "$dir/safe.dom" ||
+  say_fail "safe page: the inline script's text is not shown as text"
+grep -q '<title>Browser &lt;check&gt; &amp; safety</title>' "$dir/safe.dom" ||
+  say_fail "safe page: title is not 'Browser <check> & safety': $(grep -o '<title>.*</title>' "$dir/safe.dom")"
+grep -q 'LEDE-TEXT-PRESENT' "$dir/safe.dom" || say_fail "safe page: the text is missing"
+grep -q '&lt;script&gt;document.title = "PWNED-CODE"&lt;/script&gt;' "$dir/safe.dom" ||
+  say_fail "safe page: the code span is not shown as text"
+if grep -qi '<script' "$dir/safe.dom"; then say_fail "safe page: a script element exists"; fi
+if grep -qi 'href="javascript:' "$dir/safe.dom"; then say_fail "safe page: a javascript: link survived"; fi
+if grep -qi 'onerror' "$dir/safe.dom"; then say_fail "safe page: an event handler survived"; fi
+grep -q '<meta charset="utf-8">' "$dir/safe.dom" || say_fail "safe page: no UTF-8 meta"
+
+# The control: with --unsafe the same scripts do run in this browser.
+if dump_dom "$dir/unsafe.html" > "$dir/unsafe.dom" && [ -s "$dir/unsafe.dom" ]; then
+  grep -q 'PWNED-ELEMENT' "$dir/unsafe.dom" ||
+    say_fail "control: the unsafe page's script did not run, so this browser check proves nothing"
+else
+  say_fail "control: chromium could not load the unsafe page"
+fi
+
+if [ "$fail" -eq 0 ]; then
+  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script)"
+else
+  echo "browser: rendered page and DOM kept in $dir for inspection" >&2
+  trap - EXIT
+  exit 1
+fi
