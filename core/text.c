@@ -37,10 +37,43 @@ static int is_space(char c) {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n';
 }
 
-/* Trims ASCII white space from both ends of l; blank lines become empty. */
+/* Length of the non-ASCII space character at s[i..end), or 0: NBSP, NEL,
+ * U+1680, U+2000..U+200A, U+2028/9, U+202F, U+205F, the ideographic
+ * space U+3000 (which indents Japanese paragraphs) and U+FEFF, the byte
+ * order mark many Windows files start with.  A line of them is blank. */
+static size_t uspace_len(const char *str, size_t i, size_t end) {
+  const unsigned char *s = (const unsigned char *)str;
+  if (i + 2 <= end && s[i] == 0xC2 && (s[i + 1] == 0xA0 || s[i + 1] == 0x85)) return 2;
+  if (i + 3 > end) return 0;
+  unsigned char a = s[i], b = s[i + 1], c = s[i + 2];
+  if (a == 0xE1 && b == 0x9A && c == 0x80) return 3;
+  if (a == 0xE2 && b == 0x80 && (c <= 0x8A || c == 0xA8 || c == 0xA9 || c == 0xAF)) return 3;
+  if (a == 0xE2 && b == 0x81 && c == 0x9F) return 3;
+  if (a == 0xE3 && b == 0x80 && c == 0x80) return 3;
+  if (a == 0xEF && b == 0xBB && c == 0xBF) return 3;
+  return 0;
+}
+
+/* The same, for the character that ends just before s[end]. */
+static size_t uspace_len_before(const char *s, size_t start, size_t end) {
+  if (end - start >= 2 && uspace_len(s, end - 2, end) == 2) return 2;
+  if (end - start >= 3 && uspace_len(s, end - 3, end) == 3) return 3;
+  return 0;
+}
+
+/* Trims white space, ASCII and Unicode, from both ends of l; blank lines
+ * become empty. */
 static line trim(const char *s, line l) {
-  while (l.start < l.end && is_space(s[l.start])) l.start++;
-  while (l.end > l.start && is_space(s[l.end - 1])) l.end--;
+  for (size_t n;;) {
+    if (l.start < l.end && is_space(s[l.start])) l.start++;
+    else if ((n = uspace_len(s, l.start, l.end)) != 0) l.start += n;
+    else break;
+  }
+  for (size_t n;;) {
+    if (l.end > l.start && is_space(s[l.end - 1])) l.end--;
+    else if ((n = uspace_len_before(s, l.start, l.end)) != 0) l.end -= n;
+    else break;
+  }
   return l;
 }
 

@@ -100,6 +100,8 @@ static char *convert_newlines(const char *s, const char *nl) {
   return out;
 }
 
+static size_t check_invariant(const lede_doc *d);
+
 /* ---- loading -------------------------------------------------------------- */
 
 LEAK_TEST(doc, load_from_memory, teardown) {
@@ -349,6 +351,28 @@ LEAK_TEST(doc, crlf_paragraph_offsets, teardown) {
   cr_assert_eq(d->npara, 3);
   assert_para(d, 1, 3, 5, "B.");
   assert_para(d, 2, 7, 9, "C.");
+  lede_doc_free(d);
+}
+
+LEAK_TEST(doc, unicode_white_space_and_bom, teardown) {
+  /* A byte order mark is not part of the first paragraph; a line of
+   * no-break or ideographic spaces is blank; U+3000 indents are trimmed. */
+  const char *src = "\xEF\xBB\xBFTitle here\n\nBody. More.\n\xC2\xA0\n"
+                    "\xE3\x80\x80Indented.\xE2\x80\x83\n";
+  lede_doc *d = load_text(eng, src, LEDE_PARAS_BLANK);
+  cr_assert_eq(d->npara, 3, "%s", para_list(d));
+  assert_para(d, 0, 3, 13, "Title here");
+  assert_para(d, 1, 15, 26, "Body. More.");
+  assert_para(d, 2, 33, 42, "Indented.");
+  segment_doc(d);
+  assert_sent(d, 0, 3, 13, "Title here");
+  check_invariant(d);
+  char *out = render(eng, d, LEDE_FORMAT_TEXT);
+  cr_assert_str_eq(out, src, "white space and the BOM are kept in the output");
+  free(out);
+  lede_doc_free(d);
+  d = load_text(eng, "\xC2\xA0\xE3\x80\x80\n\xEF\xBB\xBF", LEDE_PARAS_AUTO);
+  cr_assert_eq(d->npara, 0);
   lede_doc_free(d);
 }
 
