@@ -2396,7 +2396,25 @@ static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
   } else {
     hunk_add(m, &hs, lf, pre, on - suf, pre, nn - suf);
   }
-  for (size_t k = 0; k < hs.n; k++) hunk_patch(m, pi, lf, sp, &hs.h[k]);
+  /* Hunks with plain text between them make one patch: those bytes are
+   * the same in the source, need no escape, and a document edited in
+   * every sentence (s:upper()) would otherwise hold a patch per word. */
+  size_t w = 0;
+  for (size_t k = 0; k < hs.n; k++) {
+    if (w > 0) {
+      hunk *last = &hs.h[w - 1];
+      size_t g0 = last->x1, g1 = hs.h[k].x0, i = g0;
+      while (i < g1 && !md_special(old[i]) && !strchr("[]<&!\\\r\n", old[i])) i++;
+      if (i == g1 && leaf_src(m, pi, lf, sp, lf->t0 + g1) - leaf_src(m, pi, lf, sp, lf->t0 + g0) ==
+                         g1 - g0) {
+        last->x1 = hs.h[k].x1;
+        last->y1 = hs.h[k].y1;
+        continue;
+      }
+    }
+    hs.h[w++] = hs.h[k];
+  }
+  for (size_t k = 0; k < w; k++) hunk_patch(m, pi, lf, sp, &hs.h[k]);
   if (hs.h) md_freeblk(hs.h);
   if (mx) md_freeblk(mx);
 }
@@ -2639,6 +2657,10 @@ static void apply_para(md_state *m, size_t pi) {
     remove_para_block(m, pi, blk); /* nothing but white space left */
     goto done;
   }
+  /* the text of an ATX heading follows its '#': nothing there opens a
+   * block */
+  if (bt == CMARK_NODE_HEADING && d->src[p->start] == '#')
+    for (size_t i = 0; i < nl; i++) lv[i].line_first = 0;
   /* patches need the pristine block's source extents: take them before
    * the tree changes */
   loader L;

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Markdown through the document model against cmark on the same >= 10 MB
+# file in the same run: `lede render --to html` (identity) should take at
+# most 1.3x cmark's time, and a script that edits every sentence at most
+# 2x.  Times are the best of 5 runs; peak memory (RSS) is the largest.
+set -eu
+B=${1:-build}
+LEDE=$B/lede
+D=$B/bench
+mkdir -p "$D"
+
+f=$D/corpus10.md
+if [ ! -s "$f" ]; then
+  gen=../shared/tools/make_corpus.py
+  if [ -f "$gen" ] && command -v python3 > /dev/null; then
+    python3 "$gen" --kind md --mb 10 --seed 42 -o "$f"
+  else
+    # No generator: lede's own Markdown sample, repeated to size.
+    : > "$f"
+    while [ "$(stat -c %s "$f")" -lt 10000000 ]; do
+      for i in 1 2 3 4 5 6 7 8 9 10; do cat tests/data/md_sample.md; echo; done >> "$f"
+    done
+  fi
+fi
+if ! command -v cmark > /dev/null; then
+  echo "markdown bench: cmark is not installed (apt-get install cmark)"; exit 1
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "markdown bench: /usr/bin/time is not installed (apt-get install time)"; exit 1
+fi
+
+printf '%s\n' 'local doc = ...' \
+  'for _, s in ipairs(doc.sentences) do s.text = s.text:upper() end' > "$D/upper.lua"
+
+time_cmd() { # best seconds of 5 and peak RSS (KiB) of "$@"
+  best=""; peak=0
+  for i in 1 2 3 4 5; do
+    /usr/bin/time -f "%e %M" -o "$D/time.out" "$@" > /dev/null
+    read -r secs kib < "$D/time.out"
+    best=$(awk -v a="$secs" -v b="$best" 'BEGIN { print (b == "" || a < b) ? a : b }')
+    [ "$kib" -gt "$peak" ] && peak=$kib
+  done
+  echo "$best $peak"
+}
+
+# The identity render must be cmark's HTML, byte for byte.
+cmark "$f" > "$D/cmark.html"
+"$LEDE" render --to html "$f" > "$D/lede.html"
+if cmp -s "$D/cmark.html" "$D/lede.html"; then same="identical to cmark's"; else same="DIFFERS from cmark's"; fi
+
+set -- $(time_cmd cmark "$f"); cm_s=$1; cm_k=$2
+set -- $(time_cmd "$LEDE" render --to html "$f"); id_s=$1; id_k=$2
+set -- $(time_cmd "$LEDE" run "$D/upper.lua" --to html "$f"); ed_s=$1; ed_k=$2
+set -- $(time_cmd "$LEDE" run "$D/upper.lua" --to markdown "$f"); em_s=$1; em_k=$2
+
+echo "corpus: $f ($(stat -c %s "$f") bytes); lede's HTML is $same"
+awk -v n="$(stat -c %s "$f")" -v cm="$cm_s" -v cmk="$cm_k" -v id="$id_s" -v idk="$id_k" \
+    -v ed="$ed_s" -v edk="$ed_k" -v em="$em_s" -v emk="$em_k" 'BEGIN {
+  mb = n / 1e6
+  printf "  cmark FILE                        %6.2f s %6.1f MB/s  peak %6.1f MB\n", cm, mb / cm, cmk / 1024
+  printf "  lede render --to html             %6.2f s %6.1f MB/s  peak %6.1f MB  %.2fx cmark (target <= 1.3x) %s\n", id, mb / id, idk / 1024, id / cm, id / cm <= 1.3 ? "ok" : "OVER TARGET"
+  printf "  lede run upper.lua --to html      %6.2f s %6.1f MB/s  peak %6.1f MB  %.2fx cmark (target <= 2x) %s\n", ed, mb / ed, edk / 1024, ed / cm, ed / cm <= 2 ? "ok" : "OVER TARGET"
+  printf "  lede run upper.lua --to markdown  %6.2f s %6.1f MB/s  peak %6.1f MB  %.2fx cmark\n", em, mb / em, emk / 1024, em / cm
+}'
