@@ -51,6 +51,7 @@ static void free_edits(lede_doc *d, doc_edits *ed) {
 void doc_free(lede_doc *d) {
   if (!d) return;
   if (d->md_free) d->md_free(d);
+  budget_credit(d->budget, d->charged);
   for (size_t i = 0; i < d->nsent; i++) free_edits(d, d->sents[i].edits);
   budget_free(d->budget, d->sents, d->capsent * sizeof *d->sents);
   free(d->paras);

@@ -79,6 +79,8 @@ struct lede_doc {
   size_t nmap, capmap;
   size_t nremoved_paras, nremoved_sents, nedited;
   lede_budget *budget;   /* charged for memory allocated now; may be NULL */
+  size_t charged;        /* bytes of the loaded document charged to budget by
+                            whoever loaded it (a script); credited by doc_free */
   void *md;              /* Markdown state (md.c), NULL for plain text */
   void (*md_free)(struct lede_doc *);
 };

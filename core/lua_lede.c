@@ -75,6 +75,15 @@ static int l_load(lua_State *L) {
     return luaL_error(L, st == LEDE_ENOMEM ? "not enough memory" : "cannot load document: %s",
                       lede_strerror(st));
   }
+  /* A document a script loads is memory the script holds: it stays
+   * charged until the document is freed. */
+  size_t held = d->len + 1 + d->cappara * sizeof *d->paras +
+                d->capmap * sizeof *d->map + (d->textbuf ? d->textlen + 1 : 0);
+  if (budget_charge(ctx->budget, held)) {
+    doc_free(d);
+    return luaL_error(L, "script exceeded memory limit");
+  }
+  d->charged = held;
   d->budget = ctx->budget;
   *(lede_doc **)lua_touserdata(L, -1) = d; /* LDoc's first field */
   return 1;

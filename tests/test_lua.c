@@ -758,3 +758,29 @@ LEAK_TEST(lua, engine_is_usable_after_an_error, teardown) {
   expect("return 'fine'", "fine");
   cr_assert_str_eq(lede_errmsg(eng), "");
 }
+
+/* ---- memory held by documents a script loads ------------------------------ */
+
+/* Documents from lede.load stay charged to the script's memory budget while
+ * they live: keeping 1,000 copies of a 1.3 MB text cannot slip past a 64 MB
+ * limit, while loading and dropping them one at a time can. */
+LEAK_TEST(lua, loaded_documents_count_against_memory_limit, teardown) {
+  lede_engine_free(eng);
+  lede_options o;
+  lede_options_init(&o);
+  o.max_memory = (size_t)64 << 20;
+  cr_assert_eq(lede_engine_new(&o, &eng), LEDE_OK);
+  const char *keep = LUA(local docs = {}
+                         local text = string.rep("Hello world. ", 100000)
+                         for i = 1, 1000 do docs[i] = lede.load(text) end
+                         return "kept\n");
+  cr_assert_eq(run_on(NULL, keep, NULL), LEDE_ELIMIT);
+  const char *m = lede_errmsg(eng), *want = "script exceeded memory limit of 64 MB";
+  cr_assert(strncmp(m, want, strlen(want)) == 0 && (m[strlen(want)] == '\n' || !m[strlen(want)]),
+            "message: %s", m);
+  const char *drop = LUA(local text = string.rep("Hello world. ", 100000)
+                         for i = 1, 200 do local d = lede.load(text) d:close() end
+                         return "dropped\n");
+  cr_assert_eq(run_on(NULL, drop, NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  cr_assert_str_eq(out, "dropped\n");
+}
