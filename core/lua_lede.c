@@ -220,7 +220,9 @@ static int l_abbrev_add(lua_State *L) {
   for (int i = 1; i <= n; i++) {
     size_t len;
     const char *w = luaL_checklstring(L, i, &len);
-    if (len == 0 || len > 64) return luaL_argerror(L, i, "abbreviation must be 1 to 64 bytes");
+    size_t wl = len && w[len - 1] == '.' ? len - 1 : len;
+    if (wl == 0 || wl > SEG_ABBREV_MAX || strcspn(w, " \t\r\n") < wl)
+      return luaL_argerror(L, i, "an abbreviation is 1 to 64 bytes without white space");
     if (abbrevs_add(ctx->abbrevs, w, len)) return luaL_error(L, "not enough memory");
   }
   return 0;

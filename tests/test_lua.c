@@ -632,7 +632,7 @@ LEAK_TEST(lua, abbreviations_apply_to_the_run_document_if_added_first, teardown)
 LEAK_TEST(lua, abbreviation_argument_errors, teardown) {
   expect(LUA(local ok, e = pcall(lede.abbreviations.add, "")
              return e),
-         "bad argument #1 to '?' (abbreviation must be 1 to 64 bytes)");
+         "bad argument #1 to '?' (an abbreviation is 1 to 64 bytes without white space)");
 }
 
 /* ---- the script's return value ---------------------------------------------- */
@@ -783,4 +783,10 @@ LEAK_TEST(lua, loaded_documents_count_against_memory_limit, teardown) {
                          return "dropped\n");
   cr_assert_eq(run_on(NULL, drop, NULL), LEDE_OK, "%s", lede_errmsg(eng));
   cr_assert_str_eq(out, "dropped\n");
+}
+
+LEAK_TEST(lua, abbreviation_with_space_is_an_argument_error, teardown) {
+  expect_error("lede.abbreviations.add('approx', 'a b')",
+               "t.lua:1: bad argument #2 to 'add' (an abbreviation is 1 to 64 bytes without white space)");
+  expect("lede.abbreviations.add('approx.') return tostring(lede.abbreviations.has('APPROX'))", "true");
 }
