@@ -440,6 +440,23 @@ static void json_value(lua_State *L, int idx, jbuf *j, int depth) {
     break;
   }
   default:
+    /* A lede list (doc.sentences, s.words) is a sequence: an array of its
+     * items, each as its text. */
+    if (lua_type(L, idx) == LUA_TUSERDATA && luaL_getmetafield(L, idx, "__len") != LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_len(L, idx);
+      lua_Integer n = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      jb_put(L, j, "[", 1);
+      for (lua_Integer i = 1; i <= n; i++) {
+        if (i > 1) jb_put(L, j, ",", 1);
+        lua_geti(L, idx, i); /* [.. item] */
+        json_value(L, -1, j, depth + 1);
+        lua_pop(L, 1);
+      }
+      jb_put(L, j, "]", 1);
+      break;
+    }
     if (luaL_callmeta(L, idx, "__tostring")) { /* [.. s] */
       size_t n;
       const char *s = lua_tolstring(L, -1, &n);

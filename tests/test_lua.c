@@ -790,3 +790,9 @@ LEAK_TEST(lua, abbreviation_with_space_is_an_argument_error, teardown) {
                "t.lua:1: bad argument #2 to 'add' (an abbreviation is 1 to 64 bytes without white space)");
   expect("lede.abbreviations.add('approx.') return tostring(lede.abbreviations.has('APPROX'))", "true");
 }
+
+LEAK_TEST(lua, json_encodes_lists_as_arrays_of_texts, teardown) {
+  expect(LUA(local doc = ...
+             return lede.json({first = doc.paragraphs[1].sentences, words = doc.sentences[1].words})),
+         "{\"first\":[\"First one.\",\"First two.\",\"First three.\"],\"words\":[\"First\",\"one\"]}");
+}
