@@ -141,6 +141,8 @@ static _Noreturn void mem_fail(int st) {
   longjmp(c->jb, 1);
 }
 
+/* The budget of the run using the document now: documents point at one
+ * only while a run uses them (NULL at load time: not charged). */
 static lede_budget *m_budget(const md_state *m) { return m->d->budget; }
 
 /* Size classes: 16-byte steps to 256, 64-byte steps to 1024, 128-byte
@@ -151,14 +153,19 @@ static unsigned size_class(size_t n) {
   return 28 + (unsigned)((n - 1024 + 127) / 128) - 1;
 }
 
+/* The block size of class c: the inverse of size_class(). */
 static size_t class_size(unsigned c) {
   if (c < 16) return (size_t)(c + 1) * 16;
   if (c < 28) return 256 + (size_t)(c - 15) * 64;
   return 1024 + (size_t)(c - 27) * 128;
 }
 
+/* The tag word before every block: its size class, or MD_LARGE. */
 static uint64_t *blk_tag(void *p) { return (uint64_t *)p - 1; }
 
+/* Charges n bytes to the current budget and remembers them, so releasing
+ * the arena can credit exactly what was charged, whichever run charged it.
+ * Never returns on failure. */
 static void arena_charge(md_state *m, size_t n) {
   /* cmark can spend a long time in one call on a big document: a new
    * chunk is where a time limit gets its chance to stop it */
@@ -167,6 +174,7 @@ static void arena_charge(md_state *m, size_t n) {
   m->arena.charged += n;
 }
 
+/* The inverse of arena_charge(), for a large block freed on its own. */
 static void arena_credit(md_state *m, size_t n) {
   budget_credit(m_budget(m), n);
   m->arena.charged -= n;
@@ -203,6 +211,8 @@ static void *small_alloc(md_state *m, unsigned c) {
   return p;
 }
 
+/* A zeroed block too big for the size classes, on the large list so that
+ * it can be freed alone (render buffers are freed as soon as copied out). */
 static void *large_alloc(md_state *m, size_t n) {
   if (n > SIZE_MAX - sizeof(mlarge)) mem_fail(LEDE_ENOMEM);
   arena_charge(m, n + sizeof(mlarge));
@@ -221,10 +231,13 @@ static void *large_alloc(md_state *m, size_t n) {
   return h + 1;
 }
 
+/* A zeroed block of n bytes: small from a class, else large. */
 static void *arena_calloc(md_state *m, size_t n) {
   return n <= MD_SMALL_MAX ? small_alloc(m, size_class(n)) : large_alloc(m, n);
 }
 
+/* Returns a block: a large one to the system, a small one to its class's
+ * free list (small blocks are only given back with the whole arena). */
 static void arena_free(md_state *m, void *p) {
   uint64_t tag = *blk_tag(p);
   if (tag == MD_LARGE) {
@@ -240,6 +253,7 @@ static void arena_free(md_state *m, void *p) {
   m->arena.free[tag] = p;
 }
 
+/* The usable size of a block, which realloc() may grow into in place. */
 static size_t blk_size(void *p) {
   uint64_t tag = *blk_tag(p);
   return tag == MD_LARGE ? ((mlarge *)p - 1)->size : class_size((unsigned)tag);
@@ -254,6 +268,9 @@ static void *md_calloc(size_t n, size_t size) {
   return arena_calloc(c->m, n * size);
 }
 
+/* cmark grows its buffers with realloc: a block that still fits stays; a
+ * large one stays large (glibc moves big ones with mremap, no copy); else
+ * the contents move to a new block. */
 static void *md_realloc(void *p, size_t size) {
   md_ctx *c = tl_ctx;
   if (!c) return realloc(p, size);
@@ -281,6 +298,8 @@ static void *md_realloc(void *p, size_t size) {
   return q;
 }
 
+/* cmark_mem's free, and ours for scratch blocks.  Outside a protected call
+ * (never, by construction) the block is assumed to be plain malloc's. */
 static void md_freeblk(void *p) {
   md_ctx *c = tl_ctx;
   if (!p) return;
@@ -353,6 +372,8 @@ static int md_protected(md_state *m, md_fn fn, void *ud) {
   return st;
 }
 
+/* d->md_free: called by doc_free().  The arena goes in one sweep; cmark is
+ * not called, so no context is needed. */
 static void md_state_free(lede_doc *d) {
   md_state *m = d->md;
   if (!m) return;
@@ -362,6 +383,10 @@ static void md_state_free(lede_doc *d) {
   d->md = NULL;
 }
 
+/* Parses the document's source into a new tree in the arena.  Options that
+ * change parsing must be the same at load and at every re-parse, or the
+ * re-bound paragraphs would not match: CMARK_OPT_DEFAULT, always (the
+ * render options -- safe/unsafe -- do not affect parsing). */
 static cmark_node *md_parse(md_state *m) {
   cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &m->mem);
   cmark_parser_feed(p, m->d->src, m->d->len);
@@ -482,6 +507,7 @@ static size_t sc_next_line(const scan *sc, size_t p) {
   return sc_line_content(sc, p + 1);
 }
 
+/* One byte forward; past a line end, to the next line's content. */
 static void sc_adv(scan *sc) {
   if (sc->pos >= sc->lim) return;
   if (is_eol(sc->s[sc->pos])) sc->pos = sc_next_line(sc, sc->pos);
@@ -633,6 +659,8 @@ static size_t entity_len(const char *s, size_t p, size_t lim) {
   return q + 1 - p;
 }
 
+/* UTF-8 of code point cp into out (4 bytes room); returns the length.  As
+ * cmark does, NUL, surrogates and values beyond U+10FFFF become U+FFFD. */
 static size_t utf8_put(char *out, unsigned long cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
   if (cp < 0x80) {
@@ -731,6 +759,9 @@ typedef struct loader {
   size_t nspans, capspans;
 } loader;
 
+/* Room for extra more bytes (and a NUL) in d->textbuf.  Load-time memory
+ * is not charged (the model is built before any run), and doc_free()
+ * releases textbuf with free(), hence plain realloc here. */
 static void text_reserve(loader *L, size_t extra) {
   lede_doc *d = L->d;
   if (L->tlen + extra + 1 <= L->tcap) return;
@@ -748,6 +779,7 @@ static void text_put(loader *L, const char *s, size_t n) {
   L->tlen += n;
 }
 
+/* Writes the map entry being extended into d->map (doc_add_map merges). */
 static void map_flush(loader *L) {
   if (L->mn && doc_add_map(L->d, L->mt, L->ms, L->mn)) mem_fail(LEDE_ENOMEM);
   L->mn = 0;
@@ -789,6 +821,9 @@ static void walk_text(loader *L, const char *s, size_t n) {
   else L->t += n;
 }
 
+/* A text-carrying inline node remembers where its text starts in the plain
+ * text (+1, so that NULL means "not a leaf of ours", e.g. text an edit
+ * inserted): edits are found by offset later. */
 static void leaf_tag(cmark_node *n, size_t t) {
   cmark_node_set_user_data(n, (void *)(uintptr_t)(t + 1));
 }
@@ -926,7 +961,15 @@ static int src_is_text(const scan *sc, size_t a, size_t b, cmark_node *n) {
   return 1;
 }
 
-/* After a link's closing ']': skips its destination or reference label. */
+/* After a link's closing ']': skips its destination or reference label.
+ *
+ * cmark does not say which of the four link forms it saw.  What follows
+ * the ']' decides: "(...)" that parses as a destination and title is an
+ * inline link, "[...]" a full or collapsed reference.  Two cases look the
+ * same in the source: "[foo][bar]" is a full reference only if "bar" is
+ * defined; otherwise "[foo]" is a shortcut and "[bar]" is text or another
+ * link.  The tree settles it: if the next node spells the candidate tail
+ * as text, or is a link with that text, the tail is not ours. */
 static void link_tail(scan *sc, cmark_node *link) {
   size_t p = sc->pos, e = 0;
   cmark_node *next = cmark_node_next(link);
@@ -945,6 +988,7 @@ static void link_tail(scan *sc, cmark_node *link) {
   if (e && !src_is_text(sc, p, e, next)) sc->pos = e;
 }
 
+/* Records node n's source extent (W_SPANS). */
 static void emit_span(loader *L, cmark_node *n, size_t a, size_t b, size_t ia, size_t ib) {
   if (L->nspans == L->capspans) {
     L->capspans = L->capspans ? L->capspans * 2 : 64;
@@ -960,6 +1004,9 @@ static void skip_delims(scan *sc, int k) {
   while (k-- > 0 && sc->pos < sc->lim && sc->s[sc->pos] == d) sc->pos++;
 }
 
+/* Whether n's parent is an autolink ("<http://...>"), marked by the walk
+ * with user data 1: their text takes no backslash escapes, and their text
+ * is their address when edited. */
 static int in_autolink(cmark_node *n) {
   cmark_node *p = cmark_node_parent(n);
   return p && cmark_node_get_type(p) == CMARK_NODE_LINK &&
@@ -968,6 +1015,11 @@ static int in_autolink(cmark_node *n) {
 
 /* Visits inline node n on entering it (W_SPANS: span start in *a). */
 static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
+  /* Each case moves the cursor over exactly the source of the node's own
+   * opening (for containers) or of the whole node (for leaves).  Skipping
+   * forward to the node's first character is safe: what lies between the
+   * end of the previous node and this one is mark-up the tree does not
+   * spell out (closing delimiters belong to the previous node's exit). */
   const char *lit;
   size_t t = walk_t(L);
   switch (cmark_node_get_type(n)) {
@@ -991,6 +1043,9 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
     lit = cmark_node_get_literal(n);
     size_t len = lit ? strlen(lit) : 0;
     if (L->mode != W_BIND) {
+      /* the opening backtick run; the closing run has the same length, and
+       * the content's one stripped space on each side is skipped by
+       * match_code as any unmatched byte */
       sc_skip_to(sc, '`');
       *a = sc->pos;
       size_t run = 0;
@@ -1023,6 +1078,8 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
     break;
   }
   case CMARK_NODE_HTML_INLINE:
+    /* raw HTML is mark-up: no plain text, but the cursor must pass it, or
+     * text inside an attribute could be taken for the next text node */
     if (L->mode != W_BIND) {
       lit = cmark_node_get_literal(n);
       sc_skip_to(sc, '<');
@@ -1033,6 +1090,9 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
     break;
   case CMARK_NODE_EMPH:
   case CMARK_NODE_STRONG:
+    /* cmark does not say which character delimited it; the next '*' or '_'
+     * is it.  An emphasis takes one delimiter on each side and a strong
+     * one two, so "***x***" comes apart right whatever the nesting. */
     if (L->mode != W_BIND) {
       while (sc->pos < sc->lim && sc->s[sc->pos] != '*' && sc->s[sc->pos] != '_') sc_adv(sc);
       *a = sc->pos;
@@ -1041,6 +1101,8 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
     break;
   case CMARK_NODE_LINK:
   case CMARK_NODE_IMAGE:
+    /* "[" or "![" opens a link or image; "<" an autolink, whose text
+     * comes next and whose ">" closes it (inline_leave) */
     if (L->mode != W_BIND) {
       int image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
       while (sc->pos < sc->lim && sc->s[sc->pos] != (image ? '!' : '[') &&
@@ -1202,6 +1264,9 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
   cmark_node_type ty = cmark_node_get_type(n);
   size_t len = d->len;
   if (L->mode == W_BIND) {
+    /* after a re-parse: the same blocks come in the same order, so the
+     * paragraphs get their new nodes, and leaves their offsets (from the
+     * paragraph's text start, no source scan needed) */
     if (L->pi >= d->npara) return;
     doc_para *p = &d->paras[L->pi++];
     p->node = n;
@@ -1286,6 +1351,9 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
 /* Walks the block tree in document order (iteratively: 10,000 nested
  * block quotes are fine), giving each text block to load_block. */
 static void walk_blocks(loader *L, cmark_node *root) {
+  /* depth counts the items and quotes around the current node (a
+   * paragraph's p.depth); quotes only the quotes, which is how many '>'
+   * a continuation line may carry before its content */
   int depth = 0, quotes = 0;
   cmark_node *cur = cmark_node_first_child(root);
   while (cur) {
@@ -1320,6 +1388,9 @@ static void walk_blocks(loader *L, cmark_node *root) {
   }
 }
 
+/* md_load's body, run under md_protected(): parse, then one walk builds
+ * paragraphs, plain text and map.  The line index stays (arena) for the
+ * patches of later edits. */
 static int load_fn(md_state *m, void *ud) {
   (void)ud;
   lede_doc *d = m->d;
@@ -1338,6 +1409,8 @@ static int load_fn(md_state *m, void *ud) {
   return 0;
 }
 
+/* See doc.h.  The state goes on the document before anything can fail, so
+ * doc_free() cleans up whatever a failed load left. */
 int md_load(lede_doc *d) {
   md_state *m = calloc(1, sizeof *m);
   if (!m) return LEDE_ENOMEM;
@@ -1425,6 +1498,7 @@ typedef struct econt {
   char delim;          /* its delimiter character in the output, 0 = unknown */
 } econt;
 
+/* Appends to a leaf's new content (arena memory). */
 static void leaf_put(md_state *m, leaf *lf, const char *s, size_t n) {
   if (lf->n + n + 1 > lf->cap) {
     size_t cap = lf->cap ? lf->cap : 32;
@@ -1659,6 +1733,7 @@ static int is_inline_container(cmark_node_type t) {
          t == CMARK_NODE_IMAGE;
 }
 
+/* Emphasis and strong emphasis: the inline nodes with flanking rules. */
 static int is_emph(cmark_node *n) {
   cmark_node_type t = cmark_node_get_type(n);
   return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG;
@@ -1733,6 +1808,10 @@ typedef struct lop {
 
 /* Builds the edit list of paragraph pi (sentence edits plus removals).
  * Returns the count; *whole is set when every sentence is removed. */
+/* Sentence edits are already in plain-text coordinates of the paragraph
+ * and sorted (doc.c keeps them disjoint); removed sentences become
+ * deletions that take their white space along, as doc_para_text() reads
+ * the paragraph, so every output format agrees with p.text. */
 static redit *para_edits(md_state *m, size_t pi, size_t *count, int *whole) {
   lede_doc *d = m->d;
   const doc_para *p = &d->paras[pi];
@@ -1770,7 +1849,11 @@ static redit *para_edits(md_state *m, size_t pi, size_t *count, int *whole) {
   return e;
 }
 
-/* Splits the edits of a block into per-leaf operations. */
+/* Splits the block's edits (sorted, disjoint) into per-leaf operations:
+ * each leaf an edit touches loses its part of the edit's range, and gets
+ * its part of the replacement at the start of that range.  Leaves cover
+ * the block's plain text without gaps, in order, so one forward pass
+ * finds them. */
 static lop *plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t ne,
                      size_t *nops) {
   const char *text = m->d->text;
@@ -1857,6 +1940,8 @@ static int all_ws(const char *s, size_t n) {
   return 1;
 }
 
+/* Keeps bytes [from, from+n) of a leaf's new content (trimming), and marks
+ * it changed. */
 static void leaf_set(leaf *lf, size_t from, size_t n) {
   memmove(lf->buf, lf->buf + from, n);
   lf->n = n;
@@ -1943,6 +2028,8 @@ static int normalize(md_state *m, leaf *lv, size_t nl, econt *ec, size_t nc) {
   return 1;
 }
 
+/* A new text node with a copy of s[0..n) (cmark wants it NUL-terminated).
+ * It carries no offset tag: it is not part of the original plain text. */
 static cmark_node *new_text(md_state *m, const char *s, size_t n) {
   cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &m->mem);
   char *z = scratch_grow(m, NULL, n + 1);
@@ -2010,6 +2097,7 @@ static void patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
   s->n = s->cap = 0;
 }
 
+/* A patch that only deletes source bytes [a, b). */
 static void patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
   abuf e = {NULL, 0, 0};
   patch_add(m, pi, a, b, &e);
@@ -2133,6 +2221,8 @@ static void keep_refdefs(md_state *m, const lines *ln, int sl, int el) {
   }
 }
 
+/* Indented code (not fenced): it merges with indented code after a blank
+ * line and cannot share a line with a list marker. */
 static int is_indented_code(const md_state *m, cmark_node *n) {
   if (!n || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK) return 0;
   size_t pi = (size_t)(uintptr_t)cmark_node_get_user_data(n);
@@ -2871,7 +2961,12 @@ static void fix_tightness(md_state *m) {
   md_freeblk(all);
 }
 
-/* Brings the tree up to date with the document's edits. */
+/* Brings the tree up to date with the document's edits.  Each paragraph's
+ * edit signature (para_sig) is compared with the one its block was edited
+ * for: equal means nothing to do, so a second render of the same edits
+ * costs a signature scan; a paragraph edited for the first time is applied
+ * to its pristine block; one edited again (rare: render, edit, render)
+ * forces a re-parse, after which every edited block is applied afresh. */
 static void md_sync(md_state *m) {
   lede_doc *d = m->d;
   if (!m->root) md_reparse(m);
@@ -2907,6 +3002,7 @@ static void md_sync(md_state *m) {
 
 /* ---- rendering ------------------------------------------------------------------ */
 
+/* md_render's arguments, through md_protected()'s single pointer. */
 typedef struct render_args {
   lede_format fmt;
   unsigned flags;
@@ -2947,6 +3043,8 @@ static const char page_style[] =
     "img{max-width:100%}\n"
     "a{color:#0645ad}\n";
 
+/* HTML: cmark's renderer on the tree (identical to cmark's own output for
+ * an unedited document), optionally wrapped in a complete page. */
 static void render_html(md_state *m, unsigned flags, dbuf *out) {
   int opts = CMARK_OPT_DEFAULT | ((flags & LEDE_RENDER_UNSAFE) ? CMARK_OPT_UNSAFE : 0);
   if (flags & LEDE_RENDER_STANDALONE) {
@@ -3011,6 +3109,8 @@ typedef struct trender {
   int bol;      /* at the beginning of a line */
 } trender;
 
+/* Writes the prefix of a new line: for each open container its marker on
+ * its first line ("- ", "1. "), its indentation after that. */
 static void tr_prefix(trender *r) {
   for (size_t i = 0; i < r->depth; i++) {
     tlevel *l = &r->lv[i];
@@ -3024,6 +3124,7 @@ static void tr_prefix(trender *r) {
   r->bol = 0;
 }
 
+/* Writes text, starting every new line with the containers' prefix. */
 static void tr_put(trender *r, const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
@@ -3040,6 +3141,7 @@ static void tr_put(trender *r, const char *s, size_t n) {
   }
 }
 
+/* Ends the current line, if one was started. */
 static void tr_newline(trender *r) {
   if (!r->bol) {
     dbuf_putc(r->out, '\n');
@@ -3047,6 +3149,8 @@ static void tr_newline(trender *r) {
   }
 }
 
+/* Opens a container level: `first` on its first line, then `width`
+ * spaces of indentation. */
 static void tr_push(trender *r, const char *first, size_t width) {
   if (r->depth == r->cap) {
     r->cap = r->cap ? r->cap * 2 : 16;
@@ -3085,6 +3189,9 @@ static void tr_block_start(trender *r, cmark_node *n) {
   r->started = 1;
 }
 
+/* A block's inline content as text: literals and code spans as they are,
+ * soft breaks as spaces, hard breaks as new lines; mark-up and raw HTML
+ * contribute nothing (an image its description, through its children). */
 static void tr_inlines(trender *r, cmark_node *block) {
   cmark_node *cur = cmark_node_first_child(block);
   while (cur) {
@@ -3117,6 +3224,8 @@ static void tr_inlines(trender *r, cmark_node *block) {
   }
 }
 
+/* The plain-text rendering of the (edited) tree, walked iteratively like
+ * every tree walk here. */
 static void render_text(md_state *m, dbuf *out) {
   trender r;
   memset(&r, 0, sizeof r);
@@ -3215,6 +3324,9 @@ static void render_text(md_state *m, dbuf *out) {
   if (r.lv) md_freeblk(r.lv);
 }
 
+/* md_render's body under md_protected(): bring the tree up to date with the
+ * edits, then render.  An unedited tree renders to Markdown as the source
+ * itself; an edited one as the source with patches. */
 static int render_fn(md_state *m, void *ud) {
   render_args *ra = ud;
   if (budget_interrupted(m->d->budget)) return LEDE_ELIMIT;
@@ -3240,6 +3352,7 @@ static int render_fn(md_state *m, void *ud) {
   return ra->out->failed;
 }
 
+/* See doc.h.  fmt AUTO means Markdown, the document's own format. */
 int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
   md_state *m = d->md;
   if (!m) return LEDE_EINVAL;
