@@ -22,12 +22,10 @@
   } while (0)
 
 /* Source ranges of Markdown documents are not checked by default: md.c
- * has known bugs there (reported; reproducers in docs/sandbox.md): it
- * takes cmark's end positions as they are, and cmark puts the end of an
- * empty ATX heading or of some HTML blocks before their start, and a tab
- * in a lazy block-quote continuation shifts inline positions past the end
- * of the document.  Build with -DFUZZ_STRICT_MD (make fuzz
- * FUZZ_STRICT_MD=1) to check them too; make it the default once fixed. */
+ * has a known bug there (reported; see docs/sandbox.md): a tab in a lazy
+ * block-quote continuation shifts inline positions past the end of the
+ * document.  Build with -DFUZZ_STRICT_MD (make fuzz FUZZ_STRICT_MD=1) to
+ * check them too; make it the default once fixed. */
 #ifdef FUZZ_STRICT_MD
 #define SOURCE_RANGES_CHECKED(d) 1
 #else
