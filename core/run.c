@@ -36,6 +36,7 @@ typedef struct run_args {
   const lede_run_options *ro;
   run_sink *sink;
   lede_luactx *ctx;
+  int load_failed; /* the chunk did not compile: no traceback to show */
 } run_args;
 
 /* Renders d into the sink without a Lua string copy of the output. */
@@ -64,7 +65,10 @@ static int run_main(lua_State *L) {
   sandbox_env(L, a->e->opt.sandbox); /* [env] */
   int st = a->code ? luaL_loadbufferx(L, a->code, a->len, a->name, "t")
                    : luaL_loadfilex(L, a->name, "t");
-  if (st != LUA_OK) return lua_error(L); /* syntax error or unreadable */
+  if (st != LUA_OK) { /* syntax error or unreadable */
+    a->load_failed = 1;
+    return lua_error(L);
+  }
   /* [env f] */
   lua_pushvalue(L, 1);
   if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1); /* _ENV */
@@ -174,7 +178,7 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
   lede_budget *saved = doc ? doc->budget : NULL;
   if (doc) doc->budget = &e->budget;
 
-  run_args a = {e, name, code, len, doc, ro, &sink, &ctx};
+  run_args a = {e, name, code, len, doc, ro, &sink, &ctx, 0};
   lua_pushcfunction(L, sandbox_msghandler);
   lua_pushcfunction(L, run_main);
   lua_pushlightuserdata(L, &a);
@@ -189,6 +193,11 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
       result = engine_error(e, LEDE_EIO, "cannot write output");
     else if (st == LUA_ERRMEM || sink.buf.failed) /* or the output could not grow */
       result = engine_error(e, LEDE_ENOMEM, "out of memory");
+    else if (a.load_failed && msg && strstr(msg, "\nstack traceback:"))
+      /* A compile error happened before any script code ran: the
+       * traceback would only show the loader. */
+      result = engine_error(e, LEDE_ESCRIPT, "%.*s",
+                            (int)(strstr(msg, "\nstack traceback:") - msg), msg);
     else
       result = engine_error(e, LEDE_ESCRIPT, "%s", msg ? msg : "script error");
   } else if (e->budget.hit) {

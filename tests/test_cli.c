@@ -316,8 +316,8 @@ Test(cli, script_syntax_error_and_missing_script) {
   proc_result r = run_lede(ARGV("run", s, file("in.txt", DOC)), NULL);
   cr_assert_eq(r.status, 1);
   char want[600];
-  snprintf(want, sizeof want, "%s:1: unexpected symbol near '='", s);
-  cr_assert(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+  snprintf(want, sizeof want, "%s:1: unexpected symbol near '='\n", s);
+  cr_assert_str_eq(r.err, want);
   proc_free(&r);
   r = run_lede(ARGV("run", tmp("missing.lua"), tmp("in.txt")), NULL);
   snprintf(want, sizeof want, "lede: cannot open script '%s': No such file or directory\n",

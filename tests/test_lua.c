@@ -737,7 +737,8 @@ LEAK_TEST(lua, api_misuse_error_has_position, teardown) {
 LEAK_TEST(lua, syntax_error, teardown) {
   cr_assert_eq(run_on(doc, "local x = \n\nreturn +", NULL), LEDE_ESCRIPT);
   const char *m = lede_errmsg(eng);
-  cr_assert(strncmp(m, "t.lua:3: unexpected symbol near 'return'\n", 41) == 0, "got:\n%s", m);
+  /* Nothing ran, so no traceback follows the compiler's message. */
+  cr_assert_str_eq(m, "t.lua:3: unexpected symbol near 'return'");
 }
 
 LEAK_TEST(lua, error_from_a_script_file, teardown) {
