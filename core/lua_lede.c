@@ -145,22 +145,27 @@ static int l_words(lua_State *L) {
 
 /* lede.squish(s): white-space runs to one space, trimmed -- how a sentence
  * spanning wrapped lines is printed on one line. */
+static int is_ascii_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static int l_squish(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   luaL_Buffer b;
   char *out = luaL_buffinitsize(L, &b, len);
-  size_t n = 0;
-  int space = 0;
-  for (size_t i = 0; i < len; i++) {
-    char ch = s[i];
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
-      space = n > 0;
-      continue;
+  size_t n = 0, i = 0;
+  while (i < len) {
+    /* Copy a run of non-space bytes in one go: most bytes are > ' '. */
+    size_t j = i;
+    while (j < len && ((unsigned char)s[j] > ' ' || !is_ascii_space((unsigned char)s[j]))) j++;
+    if (j > i) {
+      if (n) out[n++] = ' ';
+      memcpy(out + n, s + i, j - i);
+      n += j - i;
     }
-    if (space) out[n++] = ' ';
-    space = 0;
-    out[n++] = ch;
+    while (j < len && is_ascii_space((unsigned char)s[j])) j++;
+    i = j;
   }
   luaL_pushresultsize(&b, n);
   return 1;
