@@ -475,6 +475,7 @@ typedef struct scan {
   const char *s;
   size_t pos, lim; /* cursor, end of the block's last line */
   int quotes;      /* block quotes around the block: '>' to skip per line */
+  int items;       /* list items around it: indentation may run deep */
 } scan;
 
 static int is_eol(char c) { return c == '\n' || c == '\r'; }
@@ -485,16 +486,29 @@ static int ascii_punct(unsigned char c) {
          (c >= 123 && c <= 126);
 }
 
-/* Skips a continuation line's prefix starting at line start p.  At most
- * `quotes` '>' are taken, so a "> " inside an indented paragraph line of a
+/* Skips a continuation line's prefix starting at line start p: white
+ * space and up to `quotes` '>' markers.  A '>' is a marker only within
+ * three columns of the previous one (or of the line start), as in
+ * CommonMark: ">h\n\t>>" continues the quote lazily with the text ">>",
+ * the tab taking the '>' to column 4.  Inside list items the item's own
+ * indentation comes first, so any depth is accepted there.  At most
+ * `quotes` are taken, so "> " inside an indented paragraph line of a
  * document without quotes stays content. */
 static size_t sc_line_content(const scan *sc, size_t p) {
   int q = sc->quotes;
+  size_t col = 0, mark = 0; /* columns: now, after the last marker */
   for (;;) {
-    while (p < sc->lim && is_ws(sc->s[p])) p++;
-    if (q > 0 && p < sc->lim && sc->s[p] == '>') {
+    while (p < sc->lim && is_ws(sc->s[p])) {
+      col = sc->s[p] == '\t' ? (col / 4 + 1) * 4 : col + 1;
       p++;
+    }
+    if (q > 0 && p < sc->lim && sc->s[p] == '>' && (sc->items || col - mark <= 3)) {
+      p++;
+      col++;
       q--;
+      /* a marker's one optional space (or a tab's first column) is part
+       * of it */
+      mark = col + (p < sc->lim && is_ws(sc->s[p]) ? 1 : 0);
       continue;
     }
     return p;
@@ -812,6 +826,17 @@ static void map_decoded(loader *L, size_t t, size_t tn, size_t s, size_t sn) {
   map_put(L, t + tn - 1, s + sn - 1, 1);
 }
 
+/* Literal bytes the scan could not find before the block's end (a case it
+ * does not know): each maps to the block's last byte, so a sentence
+ * ending there still ends inside the block (and the document). */
+static void map_lost(loader *L, const scan *sc, size_t t, size_t n) {
+  if (sc->lim == 0) return;
+  for (size_t k = 0; k < n; k++) {
+    map_flush(L);
+    map_put(L, t + k, sc->lim - 1, 1);
+  }
+}
+
 /* Text of the current walk position: W_LOAD appends, the other modes only
  * count. */
 static size_t walk_t(const loader *L) { return L->mode == W_LOAD ? L->tlen : L->t; }
@@ -911,6 +936,7 @@ static void match_literal(loader *L, scan *sc, const char *lit, size_t n, size_t
     }
     sc_adv(sc); /* mark-up we were not told about */
   }
+  if (map && i < n) map_lost(L, sc, t + i, n - i);
 }
 
 /* A code span's literal: backslashes and entities are literal there, and
@@ -936,6 +962,7 @@ static void match_code(loader *L, scan *sc, const char *lit, size_t n, size_t t)
       sc_adv(sc);
     }
   }
+  if (map && i < n) map_lost(L, sc, t + i, n - i);
 }
 
 /* Whether the source from a to b is spelt by the literals of the text
@@ -1216,9 +1243,10 @@ static void map_code_lines(loader *L, const char *lit, size_t n, size_t t, int l
 }
 
 /* Whether source line `line` closes a code fence of character f. */
-static int fence_closes(const lines *ln, const char *s, size_t len, int line, char f, int quotes) {
+static int fence_closes(const lines *ln, const char *s, size_t len, int line, char f, int quotes,
+                        int items) {
   if (line < 1 || (size_t)line > ln->n) return 0;
-  scan sc = {s, ln->at[line - 1], lines_eol(ln, s, line, len), quotes};
+  scan sc = {s, ln->at[line - 1], lines_eol(ln, s, line, len), quotes, items};
   size_t p = sc_line_content(&sc, sc.pos), k = 0;
   while (p < sc.lim && s[p] == f) p++, k++;
   while (p < sc.lim && is_ws(s[p])) p++;
@@ -1272,7 +1300,7 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
     p->node = n;
     cmark_node_set_user_data(n, (void *)(uintptr_t)L->pi);
     if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING) {
-      scan sc = {d->src, 0, 0, quotes};
+      scan sc = {d->src, 0, 0, quotes, depth - quotes};
       L->t = p->tstart;
       walk_inlines(L, &sc, n);
     }
@@ -1285,7 +1313,8 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
   p.start = lines_off(L->ln, sl, cmark_node_get_start_column(n), len);
   p.end = lines_off(L->ln, el, ec, len) + 1;
   if (p.end > len) p.end = len;
-  scan sc = {d->src, p.start, lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, len), quotes};
+  scan sc = {d->src, p.start, lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, len), quotes,
+             depth - quotes};
   if (sc.lim < p.start) sc.lim = p.start;
   p.kind = block_kind(n);
   p.depth = (uint8_t)(depth > 255 ? 255 : depth);
@@ -1333,7 +1362,8 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
     int nlines = 0;
     for (size_t i = 0; lit && lit[i]; i++) nlines += lit[i] == '\n';
     int last = first + nlines - 1;
-    if (first > sl && fence_closes(L->ln, d->src, len, last + 1, d->src[p.start], quotes))
+    if (first > sl && fence_closes(L->ln, d->src, len, last + 1, d->src[p.start], quotes,
+                                     depth - quotes))
       last++;
     if (last < sl) last = sl;
     p.end = lines_eol(L->ln, d->src, last, len);
@@ -2198,7 +2228,7 @@ static void keep_refdefs(md_state *m, const lines *ln, int sl, int el) {
   const char *s = m->d->src;
   size_t len = m->d->len;
   for (int line = sl; line <= el && (size_t)line <= ln->n; line++) {
-    scan sc = {s, ln->at[line - 1], lines_eol(ln, s, el, len), 64};
+    scan sc = {s, ln->at[line - 1], lines_eol(ln, s, el, len), 64, 1};
     size_t p = sc_line_content(&sc, sc.pos);
     if (p >= sc.lim || s[p] != '[') continue;
     size_t q = sc_refdef(&sc, p);
@@ -2392,11 +2422,13 @@ static int block_spans(md_state *m, size_t pi, cmark_node *blk, loader *L) {
   L->ln = lines_get(m);
   int sl = cmark_node_get_start_line(blk), el = cmark_node_get_end_line(blk);
   int ec = cmark_node_get_end_column(blk);
-  int quotes = 0;
-  for (cmark_node *a = cmark_node_parent(blk); a; a = cmark_node_parent(a))
+  int quotes = 0, items = 0;
+  for (cmark_node *a = cmark_node_parent(blk); a; a = cmark_node_parent(a)) {
     quotes += cmark_node_get_type(a) == CMARK_NODE_BLOCK_QUOTE;
+    items += cmark_node_get_type(a) == CMARK_NODE_ITEM;
+  }
   scan sc = {d->src, lines_off(L->ln, sl, cmark_node_get_start_column(blk), d->len),
-             lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, d->len), quotes};
+             lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, d->len), quotes, items};
   if (sc.lim < sc.pos) sc.lim = sc.pos;
   sc.pos = content_start(&sc, blk);
   L->t = d->paras[pi].tstart;
@@ -2544,7 +2576,7 @@ static void ref_label_patch(md_state *m, size_t pi, const span *ls, int quotes) 
   abuf out = {NULL, 0, 0};
   const char *s = m->d->src;
   size_t from = ls->a + (cmark_node_get_type(ls->node) == CMARK_NODE_IMAGE ? 2 : 1);
-  scan sc = {s, from, ls->ia, quotes};
+  scan sc = {s, from, ls->ia, quotes, 1};
   ab_putc(m, &out, '[');
   while (sc.pos < sc.lim) {
     if (is_eol(s[sc.pos])) {

@@ -815,3 +815,29 @@ Test(markdown, cli_render) {
   proc_free(&r);
   remove_tmpdir(dir);
 }
+
+/* Inputs the fuzzers found (reported in docs/sandbox.md): every paragraph
+ * and sentence range lies inside the document, in order.  A tab takes the
+ * second '>' of "\t>>" to column 4, where it is text, not a marker. */
+Test(markdown, fuzz_found_ranges) {
+  static const char *const inputs[] = {">h\n\t>>", "\r\n\r\n #\rh", "<!-- c -->\n", "# \n",
+                                       "> a\n>\t> b\n", "- x\n\t> y\n  z"};
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    lede_doc *d = load_md(inputs[i], strlen(inputs[i]));
+    size_t np, ns;
+    cr_assert_eq(lede_doc_counts(eng, d, &np, &ns), LEDE_OK);
+    for (size_t p = 0; p < d->npara; p++)
+      cr_assert(d->paras[p].start <= d->paras[p].end && d->paras[p].end <= d->len,
+                "input %zu paragraph %zu: [%zu, %zu) in %zu bytes", i, p, d->paras[p].start,
+                d->paras[p].end, d->len);
+    for (size_t s = 0; s < d->nsent; s++)
+      cr_assert(d->sents[s].start <= d->sents[s].end && d->sents[s].end <= d->len,
+                "input %zu sentence %zu: [%zu, %zu) in %zu bytes", i, s, d->sents[s].start,
+                d->sents[s].end, d->len);
+    lede_doc_free(d);
+  }
+  char *out = run_md(">h\n\t>>", "local doc = ... local s = doc.sentences[1] "
+                                 "return s.start .. ' ' .. s.stop .. ' ' .. s.text");
+  cr_assert_str_eq(out, "2 6 h >>");
+  lede_free(out);
+}
