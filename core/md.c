@@ -1516,6 +1516,7 @@ typedef struct leaf {
   size_t brk_at; /* offset in buf where the break byte sits, or SIZE_MAX */
   span *sp;      /* W_SPANS extent, for patches */
   int line_first; /* first text of its line after the edits */
+  int atx_last;   /* last text of an ATX heading: a final " #" would close it */
   int raw;        /* inside an autolink: an address, never trimmed */
 } leaf;
 
@@ -1944,7 +1945,13 @@ static void build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_
         leaf_put(m, lf, text + pos, ops[k].a - pos);
         pos = ops[k].a;
       }
+      size_t at = lf->n;
       leaf_put(m, lf, ops[k].s, ops[k].len);
+      /* A line end in new text is a soft line break, which the plain text
+       * reads as a space: it is one in every output (Markdown could not
+       * keep it without the container's prefix on the next line). */
+      for (size_t q = at; q < lf->n; q++)
+        if (is_eol(lf->buf[q])) lf->buf[q] = ' ';
       if (ops[k].b > pos) pos = ops[k].b;
     }
     if (pos < lf->t1) {
@@ -2444,6 +2451,20 @@ static int md_special(char c) {
   return c == '\\' || c == '`' || c == '*' || c == '_';
 }
 
+/* Whether "<" followed by s[0..n) could be the start of raw HTML: a tag
+ * name (optionally after '/') ended by white space, '/', '>' or the end of
+ * the text, or "!" / "?" (comments, declarations, processing). */
+static int tag_start(const char *s, size_t n) {
+  size_t i = 0;
+  if (i < n && (s[i] == '!' || s[i] == '?')) return 1;
+  if (i < n && s[i] == '/') i++;
+  if (i >= n || !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) return 0;
+  while (i < n && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+                   (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+    i++;
+  return i >= n || is_ws(s[i]) || is_eol(s[i]) || s[i] == '/' || s[i] == '>';
+}
+
 /* Source offset of plain-text offset t inside text leaf lf. */
 static size_t leaf_src(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t t) {
   if (t <= lf->t0) return sp->a;
@@ -2474,6 +2495,8 @@ static void hunk_add(md_state *m, hunks *hs, const leaf *lf, size_t x0, size_t x
   while (x1 < on && ((unsigned char)old[x1] & 0xC0) == 0x80 && y1 < lf->n) x1++, y1++;
   while (x1 < on && y1 < lf->n && md_special(old[x1])) x1++, y1++;
   while (x0 > 0 && y0 > 0 && md_special(old[x0 - 1])) x0--, y0--;
+  /* a kept '<' just before new text could open a tag with it ("<" + "b>") */
+  if (x0 > 0 && y0 > 0 && old[x0 - 1] == '<' && tag_start(lf->buf + y0, lf->n - y0)) x0--, y0--;
   if (hs->n && x0 <= hs->h[hs->n - 1].x1) {
     hunk *last = &hs->h[hs->n - 1];
     if (x1 > last->x1) last->x1 = x1;
@@ -2494,12 +2517,24 @@ static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, c
   if (y0 > y1) y0 = y1;
   abuf out = {NULL, 0, 0};
   md_escape(m, &out, lf->buf + y0, y1 - y0, lf->line_first && y0 == 0);
+  if (lf->atx_last && y1 == lf->n && out.n && out.p[out.n - 1] == '#') {
+    /* "# Title #" ends with a closing sequence: escape the run's first '#'
+     * when white space (or nothing) comes before it */
+    size_t r = out.n;
+    while (r > 0 && out.p[r - 1] == '#') r--;
+    if (r == 0 ? y0 == 0 || is_ws(lf->buf[y0 - 1]) : is_ws(out.p[r - 1])) {
+      ab_putc(m, &out, '#');
+      memmove(out.p + r + 1, out.p + r, out.n - r - 1);
+      out.p[r] = '\\';
+    }
+  }
   patch_add(m, pi, a, b, &out);
 }
 
 /* Whether c at the start of a line could open a block. */
 static int block_char(char c) {
-  return c == '#' || c == '-' || c == '+' || c == '=' || c == '>' || c == '~' ||
+  /* '[' too: "[x]: /url" at a paragraph's start would be a definition */
+  return c == '#' || c == '-' || c == '+' || c == '=' || c == '>' || c == '~' || c == '[' ||
          (c >= '0' && c <= '9');
 }
 
@@ -2563,6 +2598,20 @@ static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
       }
     }
     hs.h[w++] = hs.h[k];
+  }
+  /* a heading's new text ending in '#': its end must be in a hunk, where
+   * hunk_patch can escape it */
+  if (lf->atx_last && nn && nw[nn - 1] == '#' && (!w || hs.h[w - 1].y1 < nn)) {
+    size_t run = 0;
+    while (run < nn && run < on && nw[nn - 1 - run] == '#') run++;
+    if (w && hs.h[w - 1].x1 >= on - run) {
+      hs.h[w - 1].x1 = on;
+      hs.h[w - 1].y1 = nn;
+    } else {
+      if (w == hs.cap)
+        hs.h = scratch_grow(m, hs.h, (hs.cap = hs.cap ? hs.cap * 2 : 8) * sizeof *hs.h);
+      hs.h[w++] = (hunk){on - run, on, nn - run, nn};
+    }
   }
   for (size_t k = 0; k < w; k++) hunk_patch(m, pi, lf, sp, &hs.h[k]);
   if (hs.h) md_freeblk(hs.h);
@@ -2632,6 +2681,10 @@ static void autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
       ab_put(m, &out, "](<", 3);
       for (size_t i = 0; i < url.n; i++) {
         char c = url.p[i] == '\n' ? ' ' : url.p[i];
+        if (c == '&') { /* destinations decode entities before escapes */
+          ab_put(m, &out, "&amp;", 5);
+          continue;
+        }
         if (c == '<' || c == '>' || c == '\\') ab_putc(m, &out, '\\');
         ab_putc(m, &out, c);
       }
@@ -2809,8 +2862,14 @@ static void apply_para(md_state *m, size_t pi) {
   }
   /* the text of an ATX heading follows its '#': nothing there opens a
    * block */
-  if (bt == CMARK_NODE_HEADING && d->src[p->start] == '#')
+  if (bt == CMARK_NODE_HEADING && d->src[p->start] == '#') {
     for (size_t i = 0; i < nl; i++) lv[i].line_first = 0;
+    for (size_t i = nl; i > 0; i--)
+      if (lv[i - 1].n) {
+        lv[i - 1].atx_last = 1;
+        break;
+      }
+  }
   /* patches need the pristine block's source extents: take them before
    * the tree changes */
   loader L;
