@@ -118,6 +118,30 @@ size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff) {
   return m->src + m->len < p->end ? m->src + m->len : p->end;
 }
 
+/* Source offset just past plain-text bytes ending at tend in paragraph pi.
+ * A text byte decoded from an escape (\!) or an entity (&amp;) maps to the
+ * first source byte of its spelling; the spelling ends one byte later for
+ * an escape and at the ';' for an entity. */
+size_t doc_text_to_src_end(const lede_doc *d, size_t pi, size_t tend) {
+  if (d->text == d->src) return tend;
+  const doc_para *p = &d->paras[pi];
+  size_t pos = doc_text_to_src(d, pi, tend - 1);
+  size_t end = pos + 1;
+  char t = d->text[tend - 1];
+  if (d->src[pos] == '\\' && t != '\\' && pos + 1 < p->end) {
+    end = pos + 2;
+  } else if (d->src[pos] == '&') {
+    size_t k = pos + 1, lim = pos + 34 < p->end ? pos + 34 : p->end;
+    if (k < lim && d->src[k] == '#') k++;
+    size_t name = k;
+    while (k < lim && (((d->src[k] | 0x20) >= 'a' && (d->src[k] | 0x20) <= 'z') ||
+                       (d->src[k] >= '0' && d->src[k] <= '9')))
+      k++;
+    if (k > name && k < lim && d->src[k] == ';') end = k + 1;
+  }
+  return end < p->end ? end : p->end;
+}
+
 /* ---- segmentation ------------------------------------------------------- */
 
 typedef struct seg_ctx {
@@ -137,7 +161,7 @@ static int add_sentence(void *ud, size_t start, size_t end) {
   s->tstart = c->base + start;
   s->tend = c->base + end;
   s->start = doc_text_to_src(d, c->pi, s->tstart);
-  s->end = doc_text_to_src(d, c->pi, s->tend - 1) + 1;
+  s->end = doc_text_to_src_end(d, c->pi, s->tend);
   s->para = c->pi;
   s->flags = 0;
   s->version = 0;

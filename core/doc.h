@@ -111,6 +111,9 @@ int doc_segment(lede_doc *d, const seg_abbrevs *ab);
 
 /* Source offset for a plain-text offset inside paragraph pi. */
 size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff);
+/* Source offset just past the plain-text range that ends at tend (> the
+ * paragraph's tstart): the exclusive end of its source bytes. */
+size_t doc_text_to_src_end(const lede_doc *d, size_t pi, size_t tend);
 
 /* ---- reading ------------------------------------------------------------ */
 

@@ -539,7 +539,7 @@ static int word_index(lua_State *L) {
     } else if (k[1] == 't' && k[2] == 'a') {
       lua_pushinteger(L, (lua_Integer)doc_text_to_src(d, s->para, s->tstart + w->ws) + 1);
     } else {
-      lua_pushinteger(L, (lua_Integer)doc_text_to_src(d, s->para, s->tstart + w->we - 1) + 1);
+      lua_pushinteger(L, (lua_Integer)doc_text_to_src_end(d, s->para, s->tstart + w->we));
     }
   } else if (strcmp(k, "sentence") == 0) {
     lua_getiuservalue(L, 1, 1);

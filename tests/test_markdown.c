@@ -480,6 +480,30 @@ Test(markdown, sentence_offsets_exact) {
   lede_free(out);
 }
 
+/* A sentence or word that ends on an escaped character or an entity ends
+ * on the last byte of its spelling (the '!' of "\!", the ';' of "&amp;"). */
+Test(markdown, offsets_end_after_escapes_and_entities) {
+  const char *src = "Hello world\\!\n\nTom &amp; Jerry &copy;\n\nAT&T rocks &#33;\n";
+  const char *script =
+      "local doc = ...\n"
+      "local out = {}\n"
+      "for _, s in ipairs(doc.sentences) do\n"
+      "  out[#out + 1] = string.format(\"%d %d |%s|\", s.start, s.stop, doc.source:sub(s.start, s.stop))\n"
+      "  local w = s.words[#s.words]\n"
+      "  out[#out + 1] = string.format(\"  %d %d |%s|\", w.start, w.stop, doc.source:sub(w.start, w.stop))\n"
+      "end\n"
+      "return table.concat(out, \"\\n\") .. \"\\n\"\n";
+  char *out = run_md(src, script);
+  cr_assert_str_eq(out,
+      "1 13 |Hello world\\!|\n"
+      "  7 11 |world|\n"
+      "16 37 |Tom &amp; Jerry &copy;|\n"
+      "  26 30 |Jerry|\n"
+      "40 55 |AT&T rocks &#33;|\n"
+      "  45 49 |rocks|\n");
+  lede_free(out);
+}
+
 /* ---- rendering order, repeated edits -------------------------------------------- */
 
 /* Edits after a render, and renders in any order, give the same output as
