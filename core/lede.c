@@ -296,7 +296,8 @@ lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
   if (!e || !d || !out) return LEDE_EINVAL;
   engine_clear_error(e);
   *out = NULL;
-  int st = doc_segment(d, e->abbrevs);
+  /* Only JSON lists sentences; without segmentation there are no edits. */
+  int st = fmt == LEDE_FORMAT_JSON ? doc_segment(d, e->abbrevs) : 0;
   dbuf b;
   dbuf_init(&b, NULL);
   if (!st) st = doc_render(d, fmt, flags, &b);

@@ -567,7 +567,9 @@ int lede_format_from_name(const char *name) {
 }
 
 void lede_lua_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags) {
-  ensure_segmented(L, d);
+  /* Only JSON lists sentences; an unsegmented document has no edits to
+   * apply, so the other formats need no segmentation. */
+  if (fmt == LEDE_FORMAT_JSON) ensure_segmented(L, d);
   lede_luactx *ctx = lede_lua_ctx(L);
   dbuf *b = scratch(ctx);
   int st = doc_render(d, fmt, flags, b);

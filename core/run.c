@@ -41,9 +41,10 @@ typedef struct run_args {
 
 /* Renders d into the sink without a Lua string copy of the output. */
 static void render_to_sink(lua_State *L, run_args *a, lede_doc *d) {
-  if (!d->segmented && doc_segment(d, a->ctx->abbrevs))
-    luaL_error(L, "script exceeded memory limit");
   lede_format fmt = a->ro->to;
+  /* Only JSON lists sentences: see lede_lua_render. */
+  if (fmt == LEDE_FORMAT_JSON && !d->segmented && doc_segment(d, a->ctx->abbrevs))
+    luaL_error(L, "script exceeded memory limit");
   dbuf *b = a->e->out_fn ? &a->ctx->scratch : &a->sink->buf;
   if (b == &a->ctx->scratch) b->n = 0;
   int st = doc_render(d, fmt, a->ro->render_flags, b);
