@@ -184,7 +184,7 @@ $(FUZZ_B)/obj/%.o: core/%.c $(wildcard core/*.h) include/lede.h | $(FUZZ_B)/obj
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h \
                   $(CORE_SRCS:core/%.c=$(FUZZ_B)/obj/%.o)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(if $(FUZZ_STRICT_MD),-DFUZZ_STRICT_MD) -fsanitize=fuzzer \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(if $(FUZZ_LOOSE_MD),-DFUZZ_LOOSE_MD) -fsanitize=fuzzer \
 	  -o $@ $< $(filter %.o,$^) $(LIBS)
 
 # Installs from a build of its own ($(B)/install), compiled with this PREFIX
