@@ -58,7 +58,7 @@ LIB_SO  := $(B)/liblede.so.$(ABI_MAJOR)
 LEDE    := $(B)/lede
 LUA_MOD := $(B)/lede.so
 
-.PHONY: all test check-examples demo deps deps-test asan tsan valgrind bench install uninstall clean FORCE
+.PHONY: all test check-examples demo deps deps-test asan browser tsan valgrind bench install uninstall clean FORCE
 
 all: $(LIB_A) $(LIB_SO) $(LEDE) $(LUA_MOD)
 
@@ -124,6 +124,12 @@ demo: deps
 	@echo
 	@echo "== lede stats examples/article.txt"
 	@./$(LEDE) stats examples/article.txt
+
+# Every HTML page lede writes, opened in headless Chromium (Debian's
+# chromium, installed by the script when missing): document text stays text.
+browser:
+	@$(MAKE) --no-print-directory all
+	@sh tests/browser.sh $(B)
 
 asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
