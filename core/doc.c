@@ -12,23 +12,6 @@ const char *doc_kind_name(int kind) {
   return kind_names[kind];
 }
 
-lede_doc *doc_new(const char *src, size_t len, lede_format format) {
-  lede_doc *d = calloc(1, sizeof *d);
-  if (!d) return NULL;
-  d->src = malloc(len + 1);
-  if (!d->src) {
-    free(d);
-    return NULL;
-  }
-  if (len) memcpy(d->src, src, len);
-  d->src[len] = '\0';
-  d->len = len;
-  d->text = d->src;
-  d->textlen = len;
-  d->format = format;
-  return d;
-}
-
 lede_doc *doc_new_take(char *src, size_t len, lede_format format) {
   lede_doc *d = calloc(1, sizeof *d);
   if (!d) return NULL;
@@ -38,6 +21,15 @@ lede_doc *doc_new_take(char *src, size_t len, lede_format format) {
   d->text = d->src;
   d->textlen = len;
   d->format = format;
+  return d;
+}
+
+lede_doc *doc_new(const char *src, size_t len, lede_format format) {
+  char *copy = malloc(len + 1);
+  if (!copy) return NULL;
+  if (len) memcpy(copy, src, len);
+  lede_doc *d = doc_new_take(copy, len, format);
+  if (!d) free(copy);
   return d;
 }
 
