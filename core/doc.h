@@ -141,6 +141,11 @@ void doc_para_remove(lede_doc *d, size_t pi);
 int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
 /* Plain-text documents rendered as text: the source with edits applied. */
 int render_text_source(const lede_doc *d, dbuf *out);
+/* A standalone HTML page around rendered content: the head (UTF-8, a small
+ * readable stylesheet, the title HTML-escaped, "Document" when title is
+ * NULL) and the foot. */
+void render_page_head(dbuf *out, const char *title, size_t n);
+void render_page_foot(dbuf *out);
 /* The object model as JSON (see README). */
 int render_json(const lede_doc *d, dbuf *out);
 

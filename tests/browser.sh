@@ -104,6 +104,24 @@ else
   say_fail "control: chromium could not load the unsafe page"
 fi
 
+# A plain-text document is HTML-escaped text from end to end: its title
+# and paragraphs, whatever they contain, and even with --unsafe (text has
+# no mark-up to keep).
+printf '%s\n' '<script>document.title = "PWNED-TXT-TITLE"</script> & notes' '' \
+  '<img src=x onerror="document.title = '"'"'PWNED-TXT'"'"'"> LEDE-TXT-PRESENT' > "$dir/page.txt"
+"$LEDE" render --to html --standalone --unsafe "$dir/page.txt" > "$dir/text.html" ||
+  say_fail "lede render of a text document failed"
+if dump_dom "$dir/text.html" > "$dir/text.dom" && [ -s "$dir/text.dom" ]; then
+  grep -q 'LEDE-TXT-PRESENT' "$dir/text.dom" || say_fail "text page: the text is missing"
+  if grep -qi '<script\|<img\|PWNED-TXT</title>' "$dir/text.dom"; then
+    say_fail "text page: document text became mark-up"
+  fi
+  grep -q '<title>&lt;script&gt;document.title = "PWNED-TXT-TITLE"&lt;/script&gt; &amp; notes</title>' "$dir/text.dom" ||
+    say_fail "text page: title is not the escaped first line: $(grep -o '<title>.*</title>' "$dir/text.dom")"
+else
+  say_fail "chromium could not load the text page"
+fi
+
 if [ "$fail" -eq 0 ]; then
   echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script)"
 else

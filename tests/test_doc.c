@@ -875,3 +875,30 @@ LEAK_TEST(doc, html_render_of_text, teardown) {
   free(out);
   lede_doc_free(d);
 }
+
+/* A standalone page of a text document: the first paragraph, short and on
+ * one line, is the title; everything is escaped; the page frame is the one
+ * Markdown pages use. */
+LEAK_TEST(doc, standalone_html_of_text, teardown) {
+  const char *src = "Fish & <chips>\n\nSaid \"no\".\n";
+  lede_doc *d = load_text(eng, src, LEDE_PARAS_AUTO);
+  char *out = NULL;
+  size_t n = 0;
+  cr_assert_eq(lede_doc_render(eng, d, LEDE_FORMAT_HTML, LEDE_RENDER_STANDALONE, &out, &n), LEDE_OK);
+  const char *head = "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<title>Fish &amp; &lt;chips&gt;</title>\n<style>\n";
+  const char *body = "</style>\n</head>\n<body>\n<p>Fish &amp; &lt;chips&gt;</p>\n"
+                     "<p>Said &quot;no&quot;.</p>\n</body>\n</html>\n";
+  cr_assert(strncmp(out, head, strlen(head)) == 0, "%s", out);
+  cr_assert(n > strlen(body) && strcmp(out + n - strlen(body), body) == 0, "%s", out);
+  lede_free(out);
+  /* A long first paragraph is no title. */
+  lede_doc_free(d);
+  d = load_text(eng, "This first paragraph is far too long to be the title of a page, so the page "
+                     "gets the neutral title that says nothing about the text at all.\n", LEDE_PARAS_AUTO);
+  cr_assert_eq(lede_doc_render(eng, d, LEDE_FORMAT_HTML, LEDE_RENDER_STANDALONE, &out, &n), LEDE_OK);
+  cr_assert(strstr(out, "<title>Document</title>") != NULL, "%s", out);
+  lede_free(out);
+  lede_doc_free(d);
+}
