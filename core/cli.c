@@ -34,7 +34,7 @@ static const char usage_text[] =
     "  --unsafe                keep raw HTML and any link in HTML output\n"
     "  --trusted               full Lua standard library (no sandbox)\n"
     "  --max-memory MB         script memory limit (default 256, 0 = none)\n"
-    "  --max-instructions N    Lua instruction limit (default none)\n"
+    "  --max-instructions N    Lua instruction limit (default 1e9, 0 = none)\n"
     "  --timeout SECONDS       wall-clock limit (default none)\n"
     "  --max-input MB          largest document accepted (default 1024)\n"
     "  --help, --version\n"

@@ -34,6 +34,10 @@ void lede_options_init(lede_options *opt) {
   memset(opt, 0, sizeof *opt);
   opt->sandbox = 1;
   opt->max_memory = (size_t)256 << 20;
+  /* About five seconds of pure Lua here: far more than walking every
+   * sentence of a 100 MB file takes (~30 million), and a runaway loop in
+   * an untrusted script still ends on its own. */
+  opt->max_instructions = 1000000000UL;
   opt->max_input = (size_t)1 << 30;
 }
 

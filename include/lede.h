@@ -132,8 +132,9 @@ typedef struct lede_options {
   size_t max_memory;              /* bytes a script may hold (Lua heap plus
                                      C memory allocated on its behalf);
                                      0 = unlimited; default 256 MiB */
-  unsigned long max_instructions; /* Lua VM instructions per run; 0 =
-                                     unlimited; default 0 */
+  unsigned long max_instructions; /* Lua VM instructions per run (calls
+                                     count as one each); 0 = unlimited;
+                                     default 1,000,000,000 */
   double timeout;                 /* wall-clock seconds per run; 0 = none
                                      (so is more than 1e9); negative or
                                      NaN: LEDE_EINVAL */

@@ -79,6 +79,29 @@ Test(embed, empty_document_from_null_and_zero_length) {
   lede_doc_free(d);
 }
 
+/* The documented defaults: sandboxed, 256 MiB, 1e9 instructions, no
+ * timeout, 1 GiB documents; and a default engine enforces them. */
+Test(embed, option_defaults) {
+  lede_options o;
+  memset(&o, 0xAB, sizeof o);
+  lede_options_init(&o);
+  cr_assert_eq(o.sandbox, 1);
+  cr_assert_eq(o.max_memory, (size_t)256 << 20);
+  cr_assert_eq(o.max_instructions, 1000000000UL);
+  cr_assert_eq(o.timeout, 0.0);
+  cr_assert_eq(o.max_input, (size_t)1 << 30);
+  cr_assert_null(o.script_path);
+  cr_assert_null(o.abbreviations);
+  lede_engine *e;
+  cr_assert_eq(lede_engine_new(NULL, &e), LEDE_OK);
+  char *out = NULL;
+  const char *bomb = "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end";
+  cr_assert_eq(lede_run_string(e, "t", bomb, strlen(bomb), NULL, NULL, &out, NULL), LEDE_ELIMIT);
+  cr_assert(strncmp(lede_errmsg(e), "script exceeded memory limit of 256 MB\n", 39) == 0, "%s",
+            lede_errmsg(e));
+  lede_engine_free(e);
+}
+
 Test(embed, bad_timeouts) {
   lede_options o;
   lede_engine *e = (lede_engine *)&o;
