@@ -5,24 +5,40 @@
  * library functions can spend unbounded time inside one C call without
  * running either:
  *   - Lua patterns backtrack: string.rep("a", 1e6):find(".-.-.-b") is
- *     cubic in the subject length, and a bracket class or a back-reference
- *     multiplies every step by its length;
+ *     cubic in the subject length, and a back-reference or %b multiplies
+ *     every attempt by the length it compares or scans;
  *   - string.find(s, p, 1, true) uses a naive search, O(#s * #p);
  *   - string.rep("", math.maxinteger) copies nothing 2^63 times;
  *   - table.move(t, 1, 1e15, 2) moves nils without allocating anything.
  * Rather than guess a safe subject-length x pattern-complexity product (any
  * threshold is either too tight for a 100 MB document or too loose for a
- * cubic pattern), the matcher below is lstrlib's own algorithm with a step
- * counter: every pattern position tried, every subject byte scanned by a
- * quantifier, %b or a back-reference, and every byte of a bracket class
- * tested costs one step.  Steps are charged to the run's instruction budget
- * and the time limit is polled every STEP_POLL steps (sandbox_charge), so a
- * pathological pattern stops exactly like a Lua loop would.  Plain finds
- * use memmem (glibc's two-way search: linear).  Results are identical to
- * the stock functions; tests/test_sandbox.c compares them with lua5.4.
+ * cubic pattern), string.find/match/gmatch/gsub use our own matcher, which
+ * counts its work.
  *
- * The matcher follows lstrlib.c of Lua 5.4 (Copyright (C) 1994-2022
- * Lua.org, PUC-Rio, MIT licence), with the step counting added. */
+ * The matcher implements the patterns of the Lua 5.4 manual (6.4.1) in two
+ * stages.  compile() turns the pattern into an array of items (byte, any,
+ * set, capture open/position/close, back-reference, %b, %f, '$', end),
+ * each single-byte item with its quantifier; classes and [sets] become
+ * 256-bit maps, so testing a byte against any set is one lookup.  run()
+ * walks the items with an explicit stack of backtrack frames: a frame
+ * remembers a quantifier's remaining choices or a capture to undo.  The
+ * stack is bounded (MAXFRAMES): deeper means "pattern too complex", at the
+ * same point where the stock matcher gives up (its C recursion has one
+ * level per such frame), so no pattern can exhaust the C stack.
+ *
+ * Cost: every item executed and every backtrack costs one step; so does
+ * every subject byte examined by a quantifier, %b or a back-reference, and
+ * every pattern byte compiled.  Steps are charged to the run's instruction
+ * budget and the time limit is polled every STEP_POLL steps
+ * (sandbox_charge), so a pathological pattern stops exactly like a Lua
+ * loop would.  Plain finds use memmem (glibc's two-way search: linear).
+ *
+ * Results and error messages are those of the stock functions, including
+ * where an error shows: a malformed pattern is an error only when the
+ * matcher reaches the malformed part (("abc"):find("x%") is nil in stock
+ * Lua), so compile() stops at the first malformed construct with an error
+ * item that raises when executed.  tests/test_sandbox.c compares both
+ * matchers on fixed cases and on thousands of random patterns. */
 #define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <lauxlib.h>
@@ -31,479 +47,639 @@
 
 #include "sandbox.h"
 
-#define L_ESC '%'
-#define SPECIALS "^$*+?.([%-"
-#define MAXCAPTURES 32  /* LUA_MAXCAPTURES */
-#define MAXMATCHDEPTH 200 /* lstrlib's MAXCCALLS: recursion of match() */
-#define CAP_UNFINISHED (-1)
-#define CAP_POSITION (-2)
+#define MAXCAPTURES 32  /* LUA_MAXCAPTURES: the stock limit, same message */
+#define MAXFRAMES 199   /* backtrack frames before "pattern too complex" */
 #define STEP_POLL 4096  /* matcher steps between budget checks */
+#define CAP_OPEN (-1)   /* capture length while not closed */
+#define CAP_POSITION (-2)
 
-#define uchar(c) ((unsigned char)(c))
+/* ---- compiled patterns --------------------------------------------------- */
 
-typedef struct MatchState {
-  const char *src_init, *src_end, *p_end;
-  lua_State *L;
-  int matchdepth;
-  unsigned char level;
-  unsigned long steps; /* not yet charged */
-  struct {
-    const char *init;
-    ptrdiff_t len;
-  } capture[MAXCAPTURES];
-} MatchState;
+enum op {
+  OP_END,      /* pattern done: a match */
+  OP_CHAR,     /* the byte c */
+  OP_ANY,      /* '.' */
+  OP_SET,      /* a byte in set[arg]: %a, [...] */
+  OP_OPEN,     /* '(': capture arg starts here */
+  OP_POSITION, /* '()': capture arg is this position */
+  OP_CLOSE,    /* ')': capture arg ends here */
+  OP_BACKREF,  /* %1-%9: the text of capture arg again */
+  OP_BALANCE,  /* %bxy with x = c, y = c2 */
+  OP_FRONTIER, /* %f[set]: set[arg] */
+  OP_EOS,      /* '$' ending the pattern */
+  OP_ERROR     /* malformed from here on: raises error c (detail arg) */
+};
 
-/* Counts n steps; charges them (and may raise a limit error) in batches. */
-static void count(MatchState *ms, size_t n) {
-  ms->steps += n;
-  if (ms->steps >= STEP_POLL) {
-    unsigned long s = ms->steps;
-    ms->steps = 0;
-    sandbox_charge(ms->L, s);
+enum err { E_ENDS_ESC, E_NO_BRACKET, E_BALANCE_ARGS, E_FRONTIER, E_CAPTURE_INDEX,
+           E_CLOSE, E_TOO_MANY };
+
+typedef struct {
+  unsigned char op;  /* enum op */
+  unsigned char rep; /* single-byte items: 0 or the quantifier * + - ? */
+  unsigned char c, c2;
+  int arg;
+} Item;
+
+typedef struct {
+  unsigned char bit[32];
+} Set;
+
+typedef struct {
+  Item *item;
+  Set *set;
+} Program;
+
+static int in_set(const Set *s, unsigned char c) { return (s->bit[c >> 3] >> (c & 7)) & 1; }
+static void set_add(Set *s, unsigned char c) { s->bit[c >> 3] |= (unsigned char)(1u << (c & 7)); }
+
+/* The class letters of 6.4.1 ('z', the NUL byte, is deprecated but still
+ * accepted by 5.4); an upper-case letter is the complement. */
+static const char class_letters[] = "acdglpsuwxz";
+
+static int class_has(int letter, int c) {
+  switch (letter) {
+  case 'a': return isalpha(c) != 0;
+  case 'c': return iscntrl(c) != 0;
+  case 'd': return isdigit(c) != 0;
+  case 'g': return isgraph(c) != 0;
+  case 'l': return islower(c) != 0;
+  case 'p': return ispunct(c) != 0;
+  case 's': return isspace(c) != 0;
+  case 'u': return isupper(c) != 0;
+  case 'w': return isalnum(c) != 0;
+  case 'x': return isxdigit(c) != 0;
+  default: return c == 0; /* 'z' */
   }
 }
 
-static const char *match(MatchState *ms, const char *s, const char *p);
+typedef struct {
+  const char *p, *end; /* pattern cursor */
+  Item *item;          /* NULL on the first pass, which only counts */
+  Set *set;
+  size_t nitems, nsets;
+  int ncap;                       /* captures opened so far */
+  signed char cap[MAXCAPTURES];   /* CAP_OPEN, CAP_POSITION or 0 (closed) */
+  Set cls[2][sizeof class_letters - 1]; /* maps built so far, per case */
+  unsigned char have[2][sizeof class_letters - 1];
+} Compiler;
 
-static int check_capture(MatchState *ms, int l) {
-  l -= '1';
-  if (l < 0 || l >= ms->level || ms->capture[l].len == CAP_UNFINISHED)
-    return luaL_error(ms->L, "invalid capture index %%%d", l + 1);
-  return l;
+static void emit(Compiler *cc, unsigned char op, unsigned char c, unsigned char c2, int arg) {
+  if (cc->item) cc->item[cc->nitems] = (Item){op, 0, c, c2, arg};
+  cc->nitems++;
 }
 
-static int capture_to_close(MatchState *ms) {
-  int level = ms->level;
-  for (level--; level >= 0; level--)
-    if (ms->capture[level].len == CAP_UNFINISHED) return level;
-  return luaL_error(ms->L, "invalid pattern capture");
-}
-
-static const char *class_end(MatchState *ms, const char *p) {
-  switch (*p++) {
-  case L_ESC:
-    if (p == ms->p_end) luaL_error(ms->L, "malformed pattern (ends with '%%')");
-    return p + 1;
-  case '[':
-    if (*p == '^') p++;
-    do { /* look for a ']' */
-      if (p == ms->p_end) luaL_error(ms->L, "malformed pattern (missing ']')");
-      if (*(p++) == L_ESC && p < ms->p_end) p++; /* skip escapes (e.g. '%]') */
-    } while (*p != ']');
-    return p + 1;
-  default:
-    return p;
-  }
-}
-
-static int match_class(int c, int cl) {
-  int res;
-  switch (tolower(cl)) {
-  case 'a': res = isalpha(c); break;
-  case 'c': res = iscntrl(c); break;
-  case 'd': res = isdigit(c); break;
-  case 'g': res = isgraph(c); break;
-  case 'l': res = islower(c); break;
-  case 'p': res = ispunct(c); break;
-  case 's': res = isspace(c); break;
-  case 'u': res = isupper(c); break;
-  case 'w': res = isalnum(c); break;
-  case 'x': res = isxdigit(c); break;
-  case 'z': res = (c == 0); break; /* deprecated, still in 5.4 */
-  default: return cl == c;
-  }
-  if (isupper(cl)) res = !res;
-  return res;
-}
-
-/* p points at '[', ec at the closing ']'. */
-static int match_bracket_class(int c, const char *p, const char *ec) {
-  int sig = 1;
-  if (*(p + 1) == '^') {
-    sig = 0;
-    p++;
-  }
-  while (++p < ec) {
-    if (*p == L_ESC) {
-      p++;
-      if (match_class(c, uchar(*p))) return sig;
-    } else if (*(p + 1) == '-' && p + 2 < ec) {
-      p += 2;
-      if (uchar(*(p - 2)) <= c && c <= uchar(*p)) return sig;
-    } else if (uchar(*p) == c) {
-      return sig;
-    }
-  }
-  return !sig;
-}
-
-/* A bracket class is scanned byte by byte: its length is the step's cost. */
-static int single_match(MatchState *ms, const char *s, const char *p,
-                        const char *ep) {
-  if (s >= ms->src_end) return 0;
-  int c = uchar(*s);
-  switch (*p) {
-  case '.': return 1;
-  case L_ESC: return match_class(c, uchar(*(p + 1)));
-  case '[':
-    count(ms, (size_t)(ep - p));
-    return match_bracket_class(c, p, ep - 1);
-  default: return uchar(*p) == c;
-  }
-}
-
-static const char *match_balance(MatchState *ms, const char *s, const char *p) {
-  if (p >= ms->p_end - 1)
-    luaL_error(ms->L, "malformed pattern (missing arguments to '%%b')");
-  if (*s != *p) return NULL;
-  int b = *p, e = *(p + 1), cont = 1;
-  const char *start = s;
-  while (++s < ms->src_end) {
-    if (*s == e) {
-      if (--cont == 0) {
-        count(ms, (size_t)(s - start));
-        return s + 1;
-      }
-    } else if (*s == b) {
-      cont++;
-    }
-  }
-  count(ms, (size_t)(s - start));
-  return NULL;
-}
-
-static const char *max_expand(MatchState *ms, const char *s, const char *p,
-                              const char *ep) {
-  ptrdiff_t i = 0; /* counts maximum expand for item */
-  while (single_match(ms, s + i, p, ep)) i++;
-  count(ms, (size_t)i);
-  /* keeps trying to match with the maximum repetitions */
-  while (i >= 0) {
-    const char *res = match(ms, s + i, ep + 1);
-    if (res) return res;
-    i--; /* else didn't match; reduce 1 repetition to try again */
-  }
-  return NULL;
-}
-
-static const char *min_expand(MatchState *ms, const char *s, const char *p,
-                              const char *ep) {
-  for (;;) {
-    const char *res = match(ms, s, ep + 1);
-    if (res != NULL) return res;
-    if (!single_match(ms, s, p, ep)) return NULL;
-    s++; /* try with one more repetition */
-  }
-}
-
-static const char *start_capture(MatchState *ms, const char *s, const char *p,
-                                 int what) {
-  int level = ms->level;
-  if (level >= MAXCAPTURES) luaL_error(ms->L, "too many captures");
-  ms->capture[level].init = s;
-  ms->capture[level].len = what;
-  ms->level = (unsigned char)(level + 1);
-  const char *res = match(ms, s, p);
-  if (res == NULL) ms->level--; /* undo capture */
-  return res;
-}
-
-static const char *end_capture(MatchState *ms, const char *s, const char *p) {
-  int l = capture_to_close(ms);
-  ms->capture[l].len = s - ms->capture[l].init; /* close capture */
-  const char *res = match(ms, s, p);
-  if (res == NULL) ms->capture[l].len = CAP_UNFINISHED; /* undo capture */
-  return res;
-}
-
-/* A back-reference compares the whole capture: its length is the cost. */
-static const char *match_capture(MatchState *ms, const char *s, int l) {
-  l = check_capture(ms, l);
-  size_t len = (size_t)ms->capture[l].len;
-  count(ms, len);
-  if ((size_t)(ms->src_end - s) >= len && memcmp(ms->capture[l].init, s, len) == 0)
-    return s + len;
-  return NULL;
-}
-
-static const char *match(MatchState *ms, const char *s, const char *p) {
-  if (ms->matchdepth-- == 0) luaL_error(ms->L, "pattern too complex");
-init: /* using goto to optimize tail recursion */
-  count(ms, 1);
-  if (p != ms->p_end) {
-    switch (*p) {
-    case '(': /* start capture */
-      if (*(p + 1) == ')') s = start_capture(ms, s, p + 2, CAP_POSITION);
-      else s = start_capture(ms, s, p + 1, CAP_UNFINISHED);
-      break;
-    case ')': /* end capture */
-      s = end_capture(ms, s, p + 1);
-      break;
-    case '$':
-      if (p + 1 != ms->p_end) goto dflt; /* not the end of the pattern */
-      s = s == ms->src_end ? s : NULL;
-      break;
-    case L_ESC:
-      switch (*(p + 1)) {
-      case 'b': /* balanced string */
-        s = match_balance(ms, s, p + 2);
-        if (s != NULL) {
-          p += 4;
-          goto init;
-        }
-        break;
-      case 'f': { /* frontier */
-        p += 2;
-        if (*p != '[') luaL_error(ms->L, "missing '[' after '%%f' in pattern");
-        const char *ep = class_end(ms, p);
-        char previous = s == ms->src_init ? '\0' : *(s - 1);
-        count(ms, (size_t)(ep - p));
-        if (!match_bracket_class(uchar(previous), p, ep - 1) &&
-            match_bracket_class(uchar(*s), p, ep - 1)) {
-          p = ep;
-          goto init;
-        }
-        s = NULL;
-        break;
-      }
-      case '0': case '1': case '2': case '3': case '4':
-      case '5': case '6': case '7': case '8': case '9':
-        s = match_capture(ms, s, uchar(*(p + 1)));
-        if (s != NULL) {
-          p += 2;
-          goto init;
-        }
-        break;
-      default:
-        goto dflt;
-      }
-      break;
-    default:
-    dflt: {
-      const char *ep = class_end(ms, p);
-      if (!single_match(ms, s, p, ep)) {
-        if (*ep == '*' || *ep == '?' || *ep == '-') { /* accept empty? */
-          p = ep + 1;
-          goto init;
-        }
-        s = NULL;
-      } else { /* matched once */
-        switch (*ep) {
-        case '?': {
-          const char *res = match(ms, s + 1, ep + 1);
-          if (res != NULL) {
-            s = res;
-          } else {
-            p = ep + 1;
-            goto init;
-          }
-          break;
-        }
-        case '+': s = max_expand(ms, s + 1, p, ep); break;
-        case '*': s = max_expand(ms, s, p, ep); break;
-        case '-': s = min_expand(ms, s, p, ep); break;
-        default:
-          s++;
-          p = ep;
-          goto init;
-        }
-      }
-      break;
-    }
-    }
-  }
-  ms->matchdepth++;
+static Set *new_set(Compiler *cc, int *index) {
+  *index = (int)cc->nsets++;
+  if (!cc->set) return NULL;
+  Set *s = &cc->set[*index];
+  memset(s, 0, sizeof *s);
   return s;
 }
 
-/* ---- captures and entry points ------------------------------------------ */
-
-static ptrdiff_t get_onecapture(MatchState *ms, int i, const char *s,
-                                const char *e, const char **cap) {
-  if (i >= ms->level) {
-    if (i != 0) luaL_error(ms->L, "invalid capture index %%%d", i + 1);
-    *cap = s; /* no captures: the whole match */
-    return e - s;
+/* Adds what "%x" stands for: a class (each built once per pattern, so a
+ * long run of %a costs 32 bytes each, not 256 tests) or the byte x. */
+static void add_escape(Compiler *cc, Set *s, unsigned char x) {
+  const char *l = x ? strchr(class_letters, tolower(x)) : NULL;
+  if (!l) {
+    set_add(s, x);
+    return;
   }
-  ptrdiff_t capl = ms->capture[i].len;
-  *cap = ms->capture[i].init;
-  if (capl == CAP_UNFINISHED) luaL_error(ms->L, "unfinished capture");
-  else if (capl == CAP_POSITION)
-    lua_pushinteger(ms->L, (ms->capture[i].init - ms->src_init) + 1); /* [.. pos] */
-  return capl;
+  int up = isupper(x) != 0, k = (int)(l - class_letters);
+  Set *m = &cc->cls[up][k];
+  if (!cc->have[up][k]) {
+    for (int c = 0; c < 256; c++)
+      if (class_has(*l, c) != up) set_add(m, (unsigned char)c);
+    cc->have[up][k] = 1;
+  }
+  for (int i = 0; i < 32; i++) s->bit[i] |= m->bit[i];
 }
 
-static void push_onecapture(MatchState *ms, int i, const char *s, const char *e) {
-  const char *cap;
-  ptrdiff_t l = get_onecapture(ms, i, s, e, &cap);
-  if (l != CAP_POSITION) lua_pushlstring(ms->L, cap, (size_t)l); /* [.. cap] */
-}
-
-static int push_captures(MatchState *ms, const char *s, const char *e) {
-  int nlevels = (ms->level == 0 && s) ? 1 : ms->level;
-  luaL_checkstack(ms->L, nlevels, "too many captures");
-  for (int i = 0; i < nlevels; i++) push_onecapture(ms, i, s, e);
-  return nlevels; /* number of strings pushed */
-}
-
-/* Does the pattern have no special characters (NULs included)? */
-static int nospecials(const char *p, size_t l) {
-  size_t upto = 0;
+/* Parses the set whose '[' is at cc->p: its end is the first ']' after at
+ * least one element, "%]" not counting; inside, "%x" is an escape, "x-y"
+ * a range (unless y is the closing ']'), anything else itself.  Returns 0
+ * (an error item emitted) when the ']' is missing. */
+static int compile_set(Compiler *cc, int *index) {
+  const char *body = cc->p + 1, *q;
+  int negate = body < cc->end && *body == '^';
+  body += negate;
+  q = body;
   do {
-    if (strpbrk(p + upto, SPECIALS)) return 0;
-    upto += strlen(p + upto) + 1; /* may have more after \0 */
-  } while (upto <= l);
+    if (q == cc->end) {
+      emit(cc, OP_ERROR, E_NO_BRACKET, 0, 0);
+      return 0;
+    }
+    if (*q++ == '%' && q < cc->end) q++;
+  } while (q == cc->end || *q != ']');
+  Set *s = new_set(cc, index);
+  cc->p = q + 1;
+  if (!s) return 1;
+  for (const char *r = body; r < q; r++) {
+    if (*r == '%') { /* the escaped byte may be the closing ']' itself */
+      r++;
+      add_escape(cc, s, (unsigned char)*r);
+    } else if (r[1] == '-' && r + 2 < q) {
+      for (int c = (unsigned char)r[0]; c <= (unsigned char)r[2]; c++)
+        set_add(s, (unsigned char)c);
+      r += 2;
+    } else {
+      set_add(s, (unsigned char)*r);
+    }
+  }
+  if (negate)
+    for (int i = 0; i < 32; i++) s->bit[i] = (unsigned char)~s->bit[i];
   return 1;
 }
 
-static void prepstate(MatchState *ms, lua_State *L, const char *s, size_t ls,
-                      const char *p, size_t lp) {
-  ms->L = L;
-  ms->matchdepth = MAXMATCHDEPTH;
-  ms->src_init = s;
-  ms->src_end = s + ls;
-  ms->p_end = p + lp;
-  ms->steps = 0;
+/* One pass over the pattern; stops after the first error item, as nothing
+ * after it can be reached. */
+static void compile_pass(Compiler *cc) {
+  while (cc->p < cc->end) {
+    const char *p = cc->p;
+    unsigned char c = (unsigned char)*p;
+    if (c == '(') {
+      if (cc->ncap >= MAXCAPTURES) {
+        emit(cc, OP_ERROR, E_TOO_MANY, 0, 0);
+        return;
+      }
+      int pos = p + 1 < cc->end && p[1] == ')';
+      cc->cap[cc->ncap] = pos ? CAP_POSITION : CAP_OPEN;
+      emit(cc, pos ? OP_POSITION : OP_OPEN, 0, 0, cc->ncap++);
+      cc->p += 1 + pos;
+      continue;
+    }
+    if (c == ')') { /* closes the innermost capture still open */
+      int l = cc->ncap - 1;
+      while (l >= 0 && cc->cap[l] != CAP_OPEN) l--;
+      if (l < 0) {
+        emit(cc, OP_ERROR, E_CLOSE, 0, 0);
+        return;
+      }
+      cc->cap[l] = 0;
+      emit(cc, OP_CLOSE, 0, 0, l);
+      cc->p++;
+      continue;
+    }
+    if (c == '$' && p + 1 == cc->end) {
+      emit(cc, OP_EOS, 0, 0, 0);
+      cc->p++;
+      continue;
+    }
+    if (c == '%' && p + 1 < cc->end) {
+      unsigned char x = (unsigned char)p[1];
+      if (x == 'b') {
+        if (cc->end - p < 4) {
+          emit(cc, OP_ERROR, E_BALANCE_ARGS, 0, 0);
+          return;
+        }
+        emit(cc, OP_BALANCE, (unsigned char)p[2], (unsigned char)p[3], 0);
+        cc->p += 4;
+        continue;
+      }
+      if (x == 'f') {
+        int set;
+        cc->p += 2;
+        if (cc->p == cc->end || *cc->p != '[') {
+          emit(cc, OP_ERROR, E_FRONTIER, 0, 0);
+          return;
+        }
+        if (!compile_set(cc, &set)) return;
+        emit(cc, OP_FRONTIER, 0, 0, set);
+        continue;
+      }
+      if (isdigit(x)) { /* only a capture closed before can be referred to */
+        int l = x - '1';
+        if (l < 0 || l >= cc->ncap || cc->cap[l] == CAP_OPEN) {
+          emit(cc, OP_ERROR, E_CAPTURE_INDEX, 0, l + 1);
+          return;
+        }
+        emit(cc, OP_BACKREF, 0, 0, l);
+        cc->p += 2;
+        continue;
+      }
+    }
+    /* a single-byte item, maybe quantified */
+    Item it = {OP_CHAR, 0, c, 0, 0};
+    if (c == '%') {
+      if (p + 1 == cc->end) {
+        emit(cc, OP_ERROR, E_ENDS_ESC, 0, 0);
+        return;
+      }
+      Set *s = new_set(cc, &it.arg);
+      if (s) add_escape(cc, s, (unsigned char)p[1]);
+      it.op = OP_SET;
+      cc->p += 2;
+    } else if (c == '[') {
+      if (!compile_set(cc, &it.arg)) return;
+      it.op = OP_SET;
+    } else {
+      if (c == '.') it.op = OP_ANY;
+      cc->p++;
+    }
+    if (cc->p < cc->end && *cc->p && strchr("*+-?", *cc->p)) it.rep = (unsigned char)*cc->p++;
+    if (cc->item) cc->item[cc->nitems] = it;
+    cc->nitems++;
+  }
 }
 
-static void reprepstate(MatchState *ms) { ms->level = 0; }
-
-/* string.sub's rule for a start position. */
-static size_t posrelat(lua_Integer pos, size_t len) {
-  if (pos > 0) return (size_t)pos;
-  if (pos == 0) return 1;
-  if (pos < -(lua_Integer)len) return 1;
-  return len + (size_t)pos + 1;
+/* Compiles p into a new userdata on the stack [.. prog]: a first pass
+ * counts the items and sets, the second fills them.  *cost: the steps the
+ * compilation is worth (each pattern byte and item once). */
+static void compile(lua_State *L, const char *p, size_t lp, Program *pr, unsigned long *cost) {
+  Compiler *cc = lua_newuserdatauv(L, sizeof *cc, 0); /* [.. compiler] */
+  memset(cc, 0, sizeof *cc);
+  cc->p = p;
+  cc->end = p + lp;
+  compile_pass(cc);
+  emit(cc, OP_END, 0, 0, 0);
+  size_t nitems = cc->nitems, nsets = cc->nsets;
+  *cost = (unsigned long)(lp + nitems);
+  char *mem = lua_newuserdatauv(L, nsets * sizeof(Set) + nitems * sizeof(Item), 0);
+  pr->set = (Set *)(void *)mem; /* Sets first: Items need more alignment */
+  pr->item = (Item *)(void *)(mem + nsets * sizeof(Set));
+  cc->p = p;
+  cc->set = pr->set;
+  cc->item = pr->item;
+  cc->nitems = cc->nsets = 0;
+  cc->ncap = 0;
+  compile_pass(cc);
+  emit(cc, OP_END, 0, 0, 0);
+  lua_remove(L, -2); /* [.. prog] */
 }
 
-static int str_find_aux(lua_State *L, int find) {
+/* ---- matching ------------------------------------------------------------ */
+
+enum frame { F_OPEN, F_CLOSE, F_OPT, F_MAX, F_MIN };
+
+/* A backtrack frame.  F_OPEN/F_CLOSE undo a capture (n: its index).
+ * F_OPT: item pc matched the byte at s; the other choice skips it.
+ * F_MAX: item pc matched n bytes from s; fewer are tried one at a time.
+ * F_MIN: the rest was tried after item pc's bytes up to s; one more next. */
+typedef struct {
+  const char *s;
+  size_t n;
+  int pc;
+  unsigned char kind;
+} Frame;
+
+typedef struct {
+  lua_State *L;
+  const char *src, *end; /* the whole subject */
+  Program prog;
+  unsigned long steps; /* not yet charged */
+  int level;           /* captures started */
+  struct {
+    const char *init;
+    ptrdiff_t len; /* or CAP_OPEN, CAP_POSITION */
+  } cap[MAXCAPTURES];
+  Frame stack[MAXFRAMES];
+} Matcher;
+
+/* Counts n steps; charges them (and may raise a limit error) in batches. */
+static void count(Matcher *m, size_t n) {
+  m->steps += n;
+  if (m->steps >= STEP_POLL) {
+    unsigned long s = m->steps;
+    m->steps = 0;
+    sandbox_charge(m->L, s);
+  }
+}
+
+static int single(const Matcher *m, const Item *it, const char *s) {
+  if (s >= m->end) return 0;
+  unsigned char c = (unsigned char)*s;
+  switch (it->op) {
+  case OP_ANY: return 1;
+  case OP_CHAR: return c == it->c;
+  default: return in_set(&m->prog.set[it->arg], c);
+  }
+}
+
+static Frame *push(Matcher *m, int *top, unsigned char kind, int pc, const char *s, size_t n) {
+  if (*top == MAXFRAMES) luaL_error(m->L, "pattern too complex");
+  Frame *f = &m->stack[(*top)++];
+  *f = (Frame){s, n, pc, kind};
+  return f;
+}
+
+static int raise_item(Matcher *m, const Item *it) {
+  switch (it->c) {
+  case E_ENDS_ESC: return luaL_error(m->L, "malformed pattern (ends with '%%')");
+  case E_NO_BRACKET: return luaL_error(m->L, "malformed pattern (missing ']')");
+  case E_BALANCE_ARGS:
+    return luaL_error(m->L, "malformed pattern (missing arguments to '%%b')");
+  case E_FRONTIER: return luaL_error(m->L, "missing '[' after '%%f' in pattern");
+  case E_CAPTURE_INDEX: return luaL_error(m->L, "invalid capture index %%%d", it->arg);
+  case E_CLOSE: return luaL_error(m->L, "invalid pattern capture");
+  default: return luaL_error(m->L, "too many captures");
+  }
+}
+
+/* Tries one item at *s; returns 0 for a mismatch. */
+static int step(Matcher *m, int *top, int *pc, const char **sp) {
+  const Item *it = &m->prog.item[*pc];
+  const char *s = *sp;
+  switch (it->op) {
+  case OP_EOS:
+    if (s != m->end) return 0;
+    break;
+  case OP_ERROR: return raise_item(m, it);
+  case OP_OPEN:
+  case OP_POSITION:
+    m->cap[m->level].init = s;
+    m->cap[m->level].len = it->op == OP_OPEN ? CAP_OPEN : CAP_POSITION;
+    m->level++;
+    push(m, top, F_OPEN, *pc, s, 0);
+    break;
+  case OP_CLOSE:
+    m->cap[it->arg].len = s - m->cap[it->arg].init;
+    push(m, top, F_CLOSE, *pc, s, (size_t)it->arg);
+    break;
+  case OP_BACKREF: {
+    ptrdiff_t len = m->cap[it->arg].len;
+    if (len < 0 || m->end - s < len) return 0; /* a position never matches */
+    count(m, (size_t)len);
+    if (memcmp(m->cap[it->arg].init, s, (size_t)len) != 0) return 0;
+    s += len;
+    break;
+  }
+  case OP_BALANCE: {
+    if (s >= m->end || (unsigned char)*s != it->c) return 0;
+    const char *q = s;
+    int depth = 1; /* the closing byte is checked first: %b"" works */
+    while (++q < m->end) {
+      if ((unsigned char)*q == it->c2) {
+        if (--depth == 0) break;
+      } else if ((unsigned char)*q == it->c) {
+        depth++;
+      }
+    }
+    count(m, (size_t)(q - s));
+    if (q >= m->end) return 0;
+    s = q + 1;
+    break;
+  }
+  case OP_FRONTIER: { /* both string ends count as a NUL byte */
+    const Set *set = &m->prog.set[it->arg];
+    unsigned char prev = s > m->src ? (unsigned char)s[-1] : 0;
+    unsigned char cur = s < m->end ? (unsigned char)*s : 0;
+    if (in_set(set, prev) || !in_set(set, cur)) return 0;
+    break;
+  }
+  default: /* a single-byte item */
+    switch (it->rep) {
+    case '?':
+      if (single(m, it, s)) push(m, top, F_OPT, *pc, s++, 0);
+      break;
+    case '-':
+      if (single(m, it, s)) push(m, top, F_MIN, *pc, s, 0);
+      break;
+    case '*':
+    case '+': {
+      const char *from = s;
+      if (!single(m, it, s)) {
+        if (it->rep == '+') return 0;
+        break; /* zero repetitions: nothing to back off from */
+      }
+      if (it->rep == '+') from++;
+      size_t n = (size_t)(s + 1 - from);
+      while (single(m, it, from + n)) n++;
+      count(m, n);
+      push(m, top, F_MAX, *pc, from, n);
+      s = from + n;
+      break;
+    }
+    default:
+      if (!single(m, it, s)) return 0;
+      s++;
+    }
+  }
+  (*pc)++;
+  *sp = s;
+  return 1;
+}
+
+/* Resumes at the latest choice left; returns 0 when there is none. */
+static int backtrack(Matcher *m, int *top, int *pc, const char **sp) {
+  while (*top > 0) {
+    Frame *f = &m->stack[*top - 1];
+    count(m, 1);
+    switch (f->kind) {
+    case F_OPEN:
+      m->level--;
+      break;
+    case F_CLOSE:
+      m->cap[f->n].len = CAP_OPEN;
+      break;
+    case F_OPT: /* the last choice: it runs without the frame */
+      *sp = f->s;
+      *pc = f->pc + 1;
+      (*top)--;
+      return 1;
+    case F_MAX:
+      if (f->n == 0) break;
+      f->n--;
+      *sp = f->s + f->n;
+      *pc = f->pc + 1;
+      return 1;
+    case F_MIN:
+      if (!single(m, &m->prog.item[f->pc], f->s)) break;
+      *sp = ++f->s;
+      *pc = f->pc + 1;
+      return 1;
+    }
+    (*top)--;
+  }
+  return 0;
+}
+
+/* Matches the whole pattern at s; returns the end of the match or NULL. */
+static const char *run(Matcher *m, const char *s) {
+  int pc = 0, top = 0;
+  m->level = 0;
+  for (;;) {
+    count(m, 1);
+    if (m->prog.item[pc].op == OP_END) return s;
+    if (!step(m, &top, &pc, &s) && !backtrack(m, &top, &pc, &s)) return NULL;
+  }
+}
+
+/* Compiles p and prepares a matcher over the subject: [.. prog]. */
+static void prepare(Matcher *m, lua_State *L, const char *s, size_t ls, const char *p,
+                    size_t lp) {
+  m->L = L;
+  m->src = s;
+  m->end = s + ls;
+  compile(L, p, lp, &m->prog, &m->steps);
+  m->level = 0;
+}
+
+/* ---- captures and entry points ------------------------------------------- */
+
+/* Pushes capture i; with no captures, capture 0 is the whole match s..e. */
+static void push_capture(Matcher *m, int i, const char *s, const char *e) {
+  if (i >= m->level) {
+    if (i != 0) luaL_error(m->L, "invalid capture index %%%d", i + 1);
+    lua_pushlstring(m->L, s, (size_t)(e - s));
+  } else if (m->cap[i].len == CAP_OPEN) {
+    luaL_error(m->L, "unfinished capture");
+  } else if (m->cap[i].len == CAP_POSITION) {
+    lua_pushinteger(m->L, (m->cap[i].init - m->src) + 1);
+  } else {
+    lua_pushlstring(m->L, m->cap[i].init, (size_t)m->cap[i].len);
+  }
+}
+
+/* Pushes every capture, or the whole match if there are none and s is
+ * not NULL; returns how many. */
+static int push_captures(Matcher *m, const char *s, const char *e) {
+  int n = (m->level == 0 && s) ? 1 : m->level;
+  luaL_checkstack(m->L, n, "too many captures");
+  for (int i = 0; i < n; i++) push_capture(m, i, s, e);
+  return n;
+}
+
+/* Does the pattern have none of the magic characters (NULs included)? */
+static int plain_pattern(const char *p, size_t lp) {
+  for (size_t i = 0; i < lp; i++)
+    if (p[i] && strchr("^$*+?.([%-", p[i])) return 0;
+  return 1;
+}
+
+/* The 0-based start position for init (string.sub's rule: negative counts
+ * from the end, 0 and anything before the start mean 1). */
+static size_t start_of(lua_Integer init, size_t len) {
+  if (init > 0) return (size_t)init - 1;
+  if (init == 0 || init < -(lua_Integer)len) return 0;
+  return len - (size_t)-init;
+}
+
+static int find_aux(lua_State *L, int find) {
   size_t ls, lp;
   const char *s = luaL_checklstring(L, 1, &ls);
   const char *p = luaL_checklstring(L, 2, &lp);
-  size_t init = posrelat(luaL_optinteger(L, 3, 1), ls) - 1;
-  if (init > ls) { /* start after string's end? */
+  size_t init = start_of(luaL_optinteger(L, 3, 1), ls);
+  if (init > ls) { /* starts after the end: nothing, not even "" */
     luaL_pushfail(L);
     return 1;
   }
-  if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {
-    /* memmem is linear; lstrlib's lmemfind is O(#s * #p). */
-    const char *s2 = memmem(s + init, ls - init, p, lp);
-    if (s2) {
-      lua_pushinteger(L, (s2 - s) + 1);
-      lua_pushinteger(L, (lua_Integer)((size_t)(s2 - s) + lp));
+  if (find && (lua_toboolean(L, 4) || plain_pattern(p, lp))) {
+    const char *at = memmem(s + init, ls - init, p, lp);
+    if (at) {
+      lua_pushinteger(L, (at - s) + 1);
+      lua_pushinteger(L, (lua_Integer)((size_t)(at - s) + lp));
       return 2;
     }
   } else {
-    MatchState ms;
-    const char *s1 = s + init;
-    int anchor = (*p == '^');
-    if (anchor) {
-      p++;
-      lp--;
-    }
-    prepstate(&ms, L, s, ls, p, lp);
-    do {
-      reprepstate(&ms);
-      const char *res = match(&ms, s1, p);
-      if (res != NULL) {
-        if (find) {
-          lua_pushinteger(L, (s1 - s) + 1); /* start */
-          lua_pushinteger(L, res - s);      /* end */
-          return push_captures(&ms, NULL, 0) + 2;
-        }
-        return push_captures(&ms, s1, res);
+    Matcher m;
+    int anchor = lp > 0 && *p == '^';
+    prepare(&m, L, s, ls, p + anchor, lp - (size_t)anchor); /* [.. prog] */
+    for (const char *from = s + init;; from++) {
+      const char *e = run(&m, from);
+      if (e) {
+        if (!find) return push_captures(&m, from, e);
+        lua_pushinteger(L, (from - s) + 1);
+        lua_pushinteger(L, e - s);
+        return push_captures(&m, NULL, NULL) + 2;
       }
-    } while (s1++ < ms.src_end && !anchor);
+      if (anchor || from == m.end) break;
+    }
   }
   luaL_pushfail(L);
   return 1;
 }
 
-static int str_find(lua_State *L) { return str_find_aux(L, 1); }
-static int str_match(lua_State *L) { return str_find_aux(L, 0); }
+static int str_find(lua_State *L) { return find_aux(L, 1); }
+static int str_match(lua_State *L) { return find_aux(L, 0); }
 
-typedef struct GMatchState {
-  const char *src, *p, *lastmatch;
-  MatchState ms;
-} GMatchState;
+typedef struct {
+  size_t next;    /* where the next search starts */
+  ptrdiff_t last; /* end of the last match, -1 before the first */
+} GmatchState;
 
-/* Upvalues: subject, pattern (anchoring the pointers), state. */
+/* Upvalues: subject, pattern (kept alive), program, state.  As in 5.4, a
+ * leading '^' is an ordinary byte here, and a match may not be empty right
+ * where the previous one ended. */
 static int gmatch_aux(lua_State *L) {
-  GMatchState *gm = lua_touserdata(L, lua_upvalueindex(3));
-  gm->ms.L = L;
-  for (const char *src = gm->src; src <= gm->ms.src_end; src++) {
-    reprepstate(&gm->ms);
-    const char *e = match(&gm->ms, src, gm->p);
-    if (e != NULL && e != gm->lastmatch) {
-      gm->src = gm->lastmatch = e;
-      return push_captures(&gm->ms, src, e);
+  size_t ls;
+  const char *s = lua_tolstring(L, lua_upvalueindex(1), &ls);
+  GmatchState *g = lua_touserdata(L, lua_upvalueindex(4));
+  Matcher m;
+  m.L = L;
+  m.src = s;
+  m.end = s + ls;
+  m.prog = *(Program *)lua_touserdata(L, lua_upvalueindex(3));
+  m.steps = 0;
+  for (size_t at = g->next; at <= ls; at++) {
+    const char *e = run(&m, s + at);
+    if (e && e - s != g->last) {
+      g->next = (size_t)(e - s);
+      g->last = e - s;
+      return push_captures(&m, s + at, e);
     }
   }
-  return 0; /* not found */
+  return 0;
 }
 
 static int str_gmatch(lua_State *L) {
   size_t ls, lp;
-  const char *s = luaL_checklstring(L, 1, &ls);
+  luaL_checklstring(L, 1, &ls);
   const char *p = luaL_checklstring(L, 2, &lp);
-  size_t init = posrelat(luaL_optinteger(L, 3, 1), ls) - 1;
+  size_t init = start_of(luaL_optinteger(L, 3, 1), ls);
   lua_settop(L, 2); /* [s p] */
-  GMatchState *gm = lua_newuserdatauv(L, sizeof *gm, 0); /* [s p state] */
-  if (init > ls) init = ls + 1; /* start after string's end: no match */
-  prepstate(&gm->ms, L, s, ls, p, lp);
-  gm->src = s + init;
-  gm->p = p;
-  gm->lastmatch = NULL;
-  lua_pushcclosure(L, gmatch_aux, 3); /* [iterator] */
+  Program pr;
+  unsigned long cost;
+  compile(L, p, lp, &pr, &cost); /* [s p items] */
+  sandbox_charge(L, cost);
+  Program *keep = lua_newuserdatauv(L, sizeof *keep, 1); /* [s p items prog] */
+  *keep = pr;
+  lua_insert(L, -2); /* [s p prog items] */
+  lua_setiuservalue(L, -2, 1); /* the items live as long as prog: [s p prog] */
+  GmatchState *g = lua_newuserdatauv(L, sizeof *g, 0); /* [s p prog state] */
+  g->next = init > ls ? ls + 1 : init;
+  g->last = -1;
+  lua_pushcclosure(L, gmatch_aux, 4);
   return 1;
 }
 
-static void add_s(MatchState *ms, luaL_Buffer *b, const char *s, const char *e) {
+/* Appends the replacement string for the match s..e: "%0" is the match,
+ * "%1".."%9" a capture, "%%" a '%'. */
+static void add_string(Matcher *m, luaL_Buffer *b, const char *s, const char *e) {
   size_t l;
-  lua_State *L = ms->L;
-  const char *news = lua_tolstring(L, 3, &l);
-  const char *p;
-  while ((p = memchr(news, L_ESC, l)) != NULL) {
-    luaL_addlstring(b, news, (size_t)(p - news));
-    p++; /* skip ESC */
-    if (*p == L_ESC) {
-      luaL_addchar(b, *p);
-    } else if (*p == '0') {
+  const char *r = lua_tolstring(m->L, 3, &l), *end = r + l, *esc;
+  while ((esc = memchr(r, '%', (size_t)(end - r))) != NULL) {
+    luaL_addlstring(b, r, (size_t)(esc - r));
+    unsigned char x = esc + 1 < end ? (unsigned char)esc[1] : 0;
+    if (x == '%') {
+      luaL_addchar(b, '%');
+    } else if (x == '0') {
       luaL_addlstring(b, s, (size_t)(e - s));
-    } else if (isdigit(uchar(*p))) {
-      const char *cap;
-      ptrdiff_t resl = get_onecapture(ms, *p - '1', s, e, &cap);
-      if (resl == CAP_POSITION) luaL_addvalue(b); /* the pushed position */
-      else luaL_addlstring(b, cap, (size_t)resl);
+    } else if (isdigit(x)) {
+      push_capture(m, x - '1', s, e);
+      luaL_addvalue(b); /* a position becomes its digits */
     } else {
-      luaL_error(L, "invalid use of '%c' in replacement string", L_ESC);
+      luaL_error(m->L, "invalid use of '%%' in replacement string");
     }
-    l -= (size_t)(p + 1 - news);
-    news = p + 1;
+    r = esc + 2;
   }
-  luaL_addlstring(b, news, l);
+  luaL_addlstring(b, r, (size_t)(end - r));
 }
 
-/* Adds the replacement value; returns whether the subject changed. */
-static int add_value(MatchState *ms, luaL_Buffer *b, const char *s,
-                     const char *e, int tr) {
-  lua_State *L = ms->L;
-  switch (tr) {
-  case LUA_TFUNCTION: {
-    lua_pushvalue(L, 3); /* [.. f] */
-    int n = push_captures(ms, s, e);
-    lua_call(L, n, 1); /* [.. result] */
-    break;
-  }
-  case LUA_TTABLE:
-    push_onecapture(ms, 0, s, e);
-    lua_gettable(L, 3); /* [.. result] */
-    break;
-  default:
-    add_s(ms, b, s, e);
+/* Appends the replacement for the match s..e; returns whether it differs
+ * from the match (nil or false keep the match). */
+static int add_replacement(Matcher *m, luaL_Buffer *b, const char *s, const char *e, int type) {
+  lua_State *L = m->L;
+  if (type == LUA_TFUNCTION) {
+    lua_pushvalue(L, 3);
+    int n = push_captures(m, s, e);
+    lua_call(L, n, 1);
+  } else if (type == LUA_TTABLE) {
+    push_capture(m, 0, s, e);
+    lua_gettable(L, 3);
+  } else {
+    add_string(m, b, s, e);
     return 1;
   }
-  if (!lua_toboolean(L, -1)) { /* nil or false: keep the original text */
+  if (!lua_toboolean(L, -1)) {
     lua_pop(L, 1);
     luaL_addlstring(b, s, (size_t)(e - s));
     return 0;
@@ -515,43 +691,38 @@ static int add_value(MatchState *ms, luaL_Buffer *b, const char *s,
 }
 
 static int str_gsub(lua_State *L) {
-  size_t srcl, lp;
-  const char *src = luaL_checklstring(L, 1, &srcl);
+  size_t ls, lp;
+  const char *s = luaL_checklstring(L, 1, &ls);
   const char *p = luaL_checklstring(L, 2, &lp);
-  const char *lastmatch = NULL;
-  int tr = lua_type(L, 3);
-  lua_Integer max_s = luaL_optinteger(L, 4, (lua_Integer)srcl + 1);
-  int anchor = (*p == '^');
+  int type = lua_type(L, 3);
+  lua_Integer max = luaL_optinteger(L, 4, (lua_Integer)ls + 1);
+  luaL_argexpected(L, type == LUA_TNUMBER || type == LUA_TSTRING || type == LUA_TFUNCTION ||
+                          type == LUA_TTABLE, 3, "string/function/table");
+  int anchor = lp > 0 && *p == '^';
+  Matcher m;
+  prepare(&m, L, s, ls, p + anchor, lp - (size_t)anchor); /* [.. prog] */
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  const char *at = s, *last = NULL;
   lua_Integer n = 0;
   int changed = 0;
-  MatchState ms;
-  luaL_Buffer b;
-  luaL_argexpected(L, tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION ||
-                          tr == LUA_TTABLE, 3, "string/function/table");
-  luaL_buffinit(L, &b);
-  if (anchor) {
-    p++;
-    lp--;
-  }
-  prepstate(&ms, L, src, srcl, p, lp);
-  while (n < max_s) {
-    reprepstate(&ms);
-    const char *e = match(&ms, src, p);
-    if (e != NULL && e != lastmatch) { /* match? */
+  while (n < max) {
+    const char *e = run(&m, at);
+    if (e && e != last) { /* no empty match right after the previous one */
       n++;
-      changed = add_value(&ms, &b, src, e, tr) | changed;
-      src = lastmatch = e;
-    } else if (src < ms.src_end) {
-      luaL_addchar(&b, *src++);
+      changed |= add_replacement(&m, &b, at, e, type);
+      at = last = e;
+    } else if (at < m.end) {
+      luaL_addchar(&b, *at++);
     } else {
       break;
     }
     if (anchor) break;
   }
   if (!changed) {
-    lua_pushvalue(L, 1); /* return the original string */
+    lua_pushvalue(L, 1);
   } else {
-    luaL_addlstring(&b, src, (size_t)(ms.src_end - src));
+    luaL_addlstring(&b, at, (size_t)(m.end - at));
     luaL_pushresult(&b);
   }
   lua_pushinteger(L, n);
