@@ -6,6 +6,7 @@
  * expected duration, and outcomes are asserted exactly. */
 #include <criterion/criterion.h>
 #include <lauxlib.h>
+#include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,6 +397,274 @@ Test(sandbox, patterns_match_stock_lua) {
   free(out);
   free(want);
   lede_engine_free(e);
+}
+
+/* ---- the matcher against stock Lua, on random patterns ------------------ */
+
+/* Random patterns from a grammar over 6.4.1 (malformed ones included) and
+ * random subjects; each pattern's script runs sandboxed (our matcher) and
+ * in a plain lua_State with luaL_openlibs (lstrlib), and the outputs --
+ * every result and error message of find, match, gmatch and gsub with a
+ * string, table and function replacement -- must be identical. */
+
+static unsigned long long rng = 0x2545F4914F6CDD1DULL; /* fixed seed */
+
+static unsigned rnd(unsigned n) {
+  rng ^= rng >> 12;
+  rng ^= rng << 25;
+  rng ^= rng >> 27;
+  return (unsigned)((rng * 0x2545F4914F6CDD1DULL) >> 33) % n;
+}
+
+typedef struct {
+  char b[2048];
+  size_t n;
+} Buf;
+
+static void put(Buf *s, char c) {
+  if (s->n < sizeof s->b) s->b[s->n++] = c;
+}
+static void puts_(Buf *s, const char *t) {
+  while (*t) put(s, *t++);
+}
+static void pick(Buf *s, const char *from, size_t n) { put(s, from[rnd((unsigned)n)]); }
+#define PICK(s, lit) pick(s, lit, sizeof lit - 1)
+
+static void gen_set(Buf *p) {
+  put(p, '[');
+  if (rnd(3) == 0) put(p, '^');
+  if (rnd(6) == 0) put(p, ']');
+  for (unsigned k = rnd(4); k > 0; k--) {
+    switch (rnd(5)) {
+    case 0: PICK(p, "abc-]^%."); break;
+    case 1: put(p, '%'); PICK(p, "adswpxAS]-%^"); break;
+    case 2: PICK(p, "ab"); put(p, '-'); PICK(p, "cz%]a"); break;
+    default: PICK(p, "abc"); break;
+    }
+  }
+  if (rnd(12)) put(p, ']');
+}
+
+static void gen_items(Buf *p, int depth) {
+  for (unsigned k = rnd(depth ? 4 : 6); k > 0; k--) {
+    switch (rnd(14)) {
+    case 0: case 1: case 2: case 3: case 4: case 5: /* a single-byte item */
+      switch (rnd(6)) {
+      case 0: put(p, '.'); break;
+      case 1: put(p, '%'); PICK(p, "adswlupcgxzADSWLUPCGXZ.%()[]-$^ab\0"); break;
+      case 2: gen_set(p); break;
+      case 3: PICK(p, "$^]*+?-\0\n\xe9 1A"); break;
+      default: PICK(p, "aabbc"); break;
+      }
+      PICK(p, "   *+-?");
+      p->n -= p->b[p->n - 1] == ' ';
+      break;
+    case 6: case 7: /* a capture */
+      put(p, '(');
+      if (rnd(4) == 0) {
+        put(p, ')');
+      } else {
+        if (depth < 3) gen_items(p, depth + 1);
+        if (rnd(10)) put(p, ')');
+      }
+      break;
+    case 8: put(p, '%'); PICK(p, "1112234590"); break;
+    case 9: puts_(p, "%b"); PICK(p, "()ab[]"); PICK(p, "()ab[]"); break;
+    case 10:
+      puts_(p, "%f");
+      if (rnd(8)) gen_set(p);
+      else PICK(p, "a%");
+      break;
+    case 11: PICK(p, ")%$"); break;
+    default: PICK(p, "ab"); break;
+    }
+  }
+}
+
+static void gen_subject(Buf *s, const Buf *p) {
+  unsigned n = rnd(14);
+  for (unsigned i = 0; i < n; i++) {
+    if (p->n && rnd(3) == 0) put(s, p->b[rnd((unsigned)p->n)]);
+    else PICK(s, "aaabbbcc()[]-.%$^ 1A\0\n\xe9");
+  }
+}
+
+/* A Lua string literal with every byte as \ddd: nothing to get wrong. */
+static void lua_literal(Buf *out, const char *s, size_t n) {
+  put(out, '"');
+  for (size_t i = 0; i < n; i++) {
+    char d[8];
+    snprintf(d, sizeof d, "\\%03u", (unsigned char)s[i]);
+    puts_(out, d);
+  }
+  put(out, '"');
+}
+
+/* For a failure message: C escapes of the non-printable bytes. */
+static char *shown(const char *s, size_t n) {
+  char *o = malloc(4 * n + 3), *q = o;
+  *q++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 32 && c < 127 && c != '"' && c != '\\') *q++ = (char)c;
+    else q += sprintf(q, "\\x%02x", c);
+  }
+  *q++ = '"';
+  *q = '\0';
+  return o;
+}
+
+/* Runs the case table given before it; returns one record per call. */
+static const char diff_driver[] =
+    "local function ser(t)\n"
+    "  local o = {}\n"
+    "  for i = 1, t.n do\n"
+    "    local v = t[i]\n"
+    "    o[i] = type(v) == 'string' and ('s' .. #v .. ':' .. v) or (type(v) .. ':' .. tostring(v))\n"
+    "  end\n"
+    "  return table.concat(o, ',')\n"
+    "end\n"
+    "local out = {}\n"
+    "local function rec(...) out[#out + 1] = ser(table.pack(...)) end\n"
+    "local T = {a = 'T1', b = false, [1] = 'p1', [2] = {}, [3] = true, ab = 7, ['('] = 'lp'}\n"
+    "local function F(...)\n"
+    "  local a = ...\n"
+    "  if a == 'b' or a == 2 then return nil end\n"
+    "  if a == 'c' then return {} end\n"
+    "  if a == 3 then return false end\n"
+    "  return select('#', ...) .. '<' .. tostring(a) .. '>'\n"
+    "end\n"
+    "for k, s in ipairs(S) do\n"
+    "  local i = I[k]\n"
+    "  rec(pcall(string.find, s, P, i))\n"
+    "  rec(pcall(string.find, s, P, i, true))\n"
+    "  rec(pcall(string.match, s, P, i))\n"
+    "  rec(pcall(string.gsub, s, P, R, N))\n"
+    "  rec(pcall(string.gsub, s, P, T))\n"
+    "  rec(pcall(string.gsub, s, P, F, N))\n"
+    "  local ok, it = pcall(string.gmatch, s, P, i)\n"
+    "  if not ok then rec(ok, it) else\n"
+    "    rec(pcall(function()\n"
+    "      local o = {}\n"
+    "      for _ = 1, 30 do\n"
+    "        local t = table.pack(it())\n"
+    "        if t.n == 0 then break end\n"
+    "        o[#o + 1] = ser(t)\n"
+    "      end\n"
+    "      return table.concat(o, ';')\n"
+    "    end))\n"
+    "  end\n"
+    "end\n"
+    "return table.concat(out, '\\n')\n";
+
+static const char *const replacements[] = {"<%0>", "%1-%2", "%%", "x", "%3", "%x", "[%1%0]",
+                                           "%", "%9", "", "%%1"};
+static const char *const inits[] = {"nil", "1", "0", "-1", "-3", "2", "4", "20", "-20",
+                                    "math.mininteger", "math.maxinteger"};
+static const char *const counts[] = {"nil", "nil", "0", "1", "2", "-1"};
+
+typedef struct {
+  lede_engine *e;
+  lua_State *stock;
+  int cases;
+} Diff;
+
+/* Runs pattern p against the subjects sub[0..n) in both matchers. */
+static void diff_case(Diff *d, const Buf *p, const Buf *sub, int n) {
+  char *script = malloc(1 << 16);
+  size_t len = 0;
+  Buf lit = {.n = 0};
+  lua_literal(&lit, p->b, p->n);
+  len += (size_t)snprintf(script + len, 4096, "local P = %.*s\nlocal S = {", (int)lit.n, lit.b);
+  for (int i = 0; i < n; i++) {
+    lit.n = 0;
+    lua_literal(&lit, sub[i].b, sub[i].n);
+    len += (size_t)snprintf(script + len, 4096, "%.*s,", (int)lit.n, lit.b);
+  }
+  len += (size_t)snprintf(script + len, 4096, "}\nlocal I = {");
+  for (int i = 0; i < n; i++)
+    len += (size_t)snprintf(script + len, 64, "%s,", inits[rnd(sizeof inits / sizeof *inits)]);
+  const char *r = replacements[rnd(sizeof replacements / sizeof *replacements)];
+  len += (size_t)snprintf(script + len, 4096, "}\nlocal R = '%s'\nlocal N = %s\n%s", r,
+                          counts[rnd(sizeof counts / sizeof *counts)], diff_driver);
+
+  char *ours = NULL;
+  size_t ours_n = 0;
+  lede_status st = lede_run_string(d->e, "diff.lua", script, len, NULL, NULL, &ours, &ours_n);
+  char *ps = shown(p->b, p->n);
+  cr_assert_eq(st, LEDE_OK, "pattern %s: %s", ps, lede_errmsg(d->e));
+  lua_settop(d->stock, 0);
+  cr_assert_eq(luaL_loadbuffer(d->stock, script, len, "=diff.lua"), LUA_OK);
+  cr_assert_eq(lua_pcall(d->stock, 0, 1, 0), LUA_OK, "%s", lua_tostring(d->stock, -1));
+  size_t want_n;
+  const char *want = lua_tolstring(d->stock, -1, &want_n);
+  if (ours_n != want_n || memcmp(ours, want, want_n) != 0) {
+    char *subs = calloc(1, 1);
+    for (int i = 0; i < n; i++) {
+      char *one = shown(sub[i].b, sub[i].n);
+      subs = realloc(subs, strlen(subs) + strlen(one) + 3);
+      strcat(strcat(subs, one), " ");
+      free(one);
+    }
+    char *a = shown(ours, ours_n), *b = shown(want, want_n);
+    cr_assert_fail("pattern %s, subjects %s(replacement '%s')\nours:  %s\nstock: %s\nscript:\n%.*s",
+                   ps, subs, r, a, b, (int)len, script);
+  }
+  d->cases += n;
+  free(ps);
+  free(ours);
+  free(script);
+}
+
+Test(sandbox, matcher_agrees_with_stock_lua_on_random_patterns, .timeout = 300) {
+  Diff d = {engine(0, 0, 0), luaL_newstate(), 0};
+  luaL_openlibs(d.stock);
+  /* fixed cases first: depth and capture limits, quirks of sets */
+  static const char *const fixed[] = {
+      "x%", "[a-%%]", "[a-%]]", "[]]", "[^]]", "[%]", "%f[%w]%w+", "(a*(.)%w(%s*))",
+      "()%1", "(()a)%2", "%bxx", "%b\"\"", "(a)(b)(%2)", "%0", "(a%1)", "((a)%2)", "a$b",
+      "^^a", "%f[%z]", "%f[^%z]", "[%a-z]", "[a-]", "[-a]", "(()", "a)", "%g+%G", "%Z+",
+      "()a*()", ".-$", "^(.-)%s*$", "(%d+)-?",
+  };
+  int nfixed = (int)(sizeof fixed / sizeof *fixed);
+  Buf sub[4];
+  for (int i = 0; i < nfixed + 6; i++) {
+    Buf p = {.n = 0};
+    if (i < nfixed) {
+      puts_(&p, fixed[i]);
+    } else { /* the limits: 199 frames, 200 frames, 32 and 33 captures */
+      const char *unit = i - nfixed < 2 ? "a?" : i - nfixed < 4 ? "()" : "(a)";
+      int times = i - nfixed == 0 ? 199 : i - nfixed == 1 ? 200 : i - nfixed == 2 ? 32 :
+                  i - nfixed == 3 ? 33 : i - nfixed == 4 ? 32 : 33;
+      for (int t = 0; t < times; t++) puts_(&p, unit);
+    }
+    for (int k = 0; k < 4; k++) {
+      sub[k].n = 0;
+      if (k == 3) {
+        for (int t = 0; t < 250; t++) put(&sub[k], 'a');
+      } else {
+        gen_subject(&sub[k], &p);
+      }
+    }
+    diff_case(&d, &p, sub, 4);
+  }
+  for (int i = 0; i < 3000; i++) {
+    Buf p = {.n = 0};
+    if (rnd(5) == 0) put(&p, '^');
+    gen_items(&p, 0);
+    if (rnd(5) == 0) put(&p, '$');
+    if (rnd(10) == 0 && p.n) p.n = rnd((unsigned)p.n); /* cut anywhere */
+    for (int k = 0; k < 4; k++) {
+      sub[k].n = 0;
+      gen_subject(&sub[k], &p);
+    }
+    diff_case(&d, &p, sub, 4);
+  }
+  cr_log_info("%d pattern x subject cases, 7 calls each", d.cases);
+  printf("matcher differential: %d pattern x subject cases\n", d.cases);
+  lua_close(d.stock);
+  next_run_works(d.e);
+  lede_engine_free(d.e);
 }
 
 Test(sandbox, odd_library_calls_are_clean_errors) {
