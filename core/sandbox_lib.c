@@ -17,9 +17,11 @@
  *
  * The matcher implements the patterns of the Lua 5.4 manual (6.4.1) in two
  * stages.  compile() turns the pattern into an array of items (byte, any,
- * set, capture open/position/close, back-reference, %b, %f, '$', end),
- * each single-byte item with its quantifier; classes and [sets] become
- * 256-bit maps, so testing a byte against any set is one lookup.  run()
+ * class, set, capture open/position/close, back-reference, %b, %f, '$',
+ * end), each single-byte item with its quantifier; a [set] becomes a
+ * 256-bit map, so testing a byte against it is one lookup however long the
+ * set is written, and a %class is one ctype test.  Short patterns compile
+ * onto the C stack (string.find in a loop does not allocate).  run()
  * walks the items with an explicit stack of backtrack frames: a frame
  * remembers a quantifier's remaining choices or a capture to undo.  The
  * stack is bounded (MAXFRAMES): deeper means "pattern too complex", at the
@@ -59,7 +61,8 @@ enum op {
   OP_END,      /* pattern done: a match */
   OP_CHAR,     /* the byte c */
   OP_ANY,      /* '.' */
-  OP_SET,      /* a byte in set[arg]: %a, [...] */
+  OP_CLASS,    /* %a ...: a byte of class c, or not (c2) for %A ... */
+  OP_SET,      /* a byte in set[arg]: [...] */
   OP_OPEN,     /* '(': capture arg starts here */
   OP_POSITION, /* '()': capture arg is this position */
   OP_CLOSE,    /* ')': capture arg ends here */
@@ -147,6 +150,7 @@ static void add_escape(Compiler *cc, Set *s, unsigned char x) {
   int up = isupper(x) != 0, k = (int)(l - class_letters);
   Set *m = &cc->cls[up][k];
   if (!cc->have[up][k]) {
+    memset(m, 0, sizeof *m);
     for (int c = 0; c < 256; c++)
       if (class_has(*l, c) != up) set_add(m, (unsigned char)c);
     cc->have[up][k] = 1;
@@ -259,14 +263,18 @@ static void compile_pass(Compiler *cc) {
     }
     /* a single-byte item, maybe quantified */
     Item it = {OP_CHAR, 0, c, 0, 0};
-    if (c == '%') {
+    if (c == '%') { /* a class is tested with ctype: no map to build */
       if (p + 1 == cc->end) {
         emit(cc, OP_ERROR, E_ENDS_ESC, 0, 0);
         return;
       }
-      Set *s = new_set(cc, &it.arg);
-      if (s) add_escape(cc, s, (unsigned char)p[1]);
-      it.op = OP_SET;
+      unsigned char x = (unsigned char)p[1];
+      it.c = x;
+      if (x && strchr(class_letters, tolower(x))) {
+        it.op = OP_CLASS;
+        it.c = (unsigned char)tolower(x);
+        it.c2 = isupper(x) != 0;
+      }
       cc->p += 2;
     } else if (c == '[') {
       if (!compile_set(cc, &it.arg)) return;
@@ -281,14 +289,38 @@ static void compile_pass(Compiler *cc) {
   }
 }
 
-/* Compiles p into a new userdata on the stack [.. prog]: a first pass
- * counts the items and sets, the second fills them.  *cost: the steps the
- * compilation is worth (each pattern byte and item once). */
-static void compile(lua_State *L, const char *p, size_t lp, Program *pr, unsigned long *cost) {
-  Compiler *cc = lua_newuserdatauv(L, sizeof *cc, 0); /* [.. compiler] */
-  memset(cc, 0, sizeof *cc);
+/* A pattern of up to SMALL bytes has at most SMALL + 1 items (with the
+ * end) and SMALL / 2 sets (each takes two bytes or more): it compiles in
+ * one pass into the caller's arrays, as most patterns are short and
+ * string.find in a loop should not allocate. */
+#define SMALL 64
+typedef struct {
+  Item item[SMALL + 1];
+  Set set[SMALL / 2];
+} SmallProgram;
+
+/* Compiles p into *small if given and p is short, else into a new
+ * userdata on the stack [.. prog]: a first pass counts the items and
+ * sets, the second fills them.  *cost: the steps the compilation is worth
+ * (each pattern byte and item once). */
+static void compile(lua_State *L, const char *p, size_t lp, Program *pr, unsigned long *cost,
+                    SmallProgram *small) {
+  Compiler c0, *cc = &c0; /* no memset: the class maps are cleared when built */
   cc->p = p;
   cc->end = p + lp;
+  cc->item = NULL;
+  cc->set = NULL;
+  cc->nitems = cc->nsets = 0;
+  cc->ncap = 0;
+  memset(cc->have, 0, sizeof cc->have);
+  if (small && lp <= SMALL) {
+    pr->item = cc->item = small->item;
+    pr->set = cc->set = small->set;
+    compile_pass(cc);
+    emit(cc, OP_END, 0, 0, 0);
+    *cost = (unsigned long)(lp + cc->nitems);
+    return;
+  }
   compile_pass(cc);
   emit(cc, OP_END, 0, 0, 0);
   size_t nitems = cc->nitems, nsets = cc->nsets;
@@ -303,7 +335,6 @@ static void compile(lua_State *L, const char *p, size_t lp, Program *pr, unsigne
   cc->ncap = 0;
   compile_pass(cc);
   emit(cc, OP_END, 0, 0, 0);
-  lua_remove(L, -2); /* [.. prog] */
 }
 
 /* ---- matching ------------------------------------------------------------ */
@@ -350,6 +381,7 @@ static int single(const Matcher *m, const Item *it, const char *s) {
   switch (it->op) {
   case OP_ANY: return 1;
   case OP_CHAR: return c == it->c;
+  case OP_CLASS: return class_has(it->c, c) != it->c2;
   default: return in_set(&m->prog.set[it->arg], c);
   }
 }
@@ -503,13 +535,13 @@ static const char *run(Matcher *m, const char *s) {
   }
 }
 
-/* Compiles p and prepares a matcher over the subject: [.. prog]. */
+/* Compiles p and prepares a matcher over the subject: [.. prog?]. */
 static void prepare(Matcher *m, lua_State *L, const char *s, size_t ls, const char *p,
-                    size_t lp) {
+                    size_t lp, SmallProgram *small) {
   m->L = L;
   m->src = s;
   m->end = s + ls;
-  compile(L, p, lp, &m->prog, &m->steps);
+  compile(L, p, lp, &m->prog, &m->steps, small);
   m->level = 0;
 }
 
@@ -571,8 +603,9 @@ static int find_aux(lua_State *L, int find) {
     }
   } else {
     Matcher m;
+    SmallProgram small;
     int anchor = lp > 0 && *p == '^';
-    prepare(&m, L, s, ls, p + anchor, lp - (size_t)anchor); /* [.. prog] */
+    prepare(&m, L, s, ls, p + anchor, lp - (size_t)anchor, &small); /* [.. prog?] */
     for (const char *from = s + init;; from++) {
       const char *e = run(&m, from);
       if (e) {
@@ -628,7 +661,7 @@ static int str_gmatch(lua_State *L) {
   lua_settop(L, 2); /* [s p] */
   Program pr;
   unsigned long cost;
-  compile(L, p, lp, &pr, &cost); /* [s p items] */
+  compile(L, p, lp, &pr, &cost, NULL); /* [s p items] */
   sandbox_charge(L, cost);
   Program *keep = lua_newuserdatauv(L, sizeof *keep, 1); /* [s p items prog] */
   *keep = pr;
@@ -700,7 +733,8 @@ static int str_gsub(lua_State *L) {
                           type == LUA_TTABLE, 3, "string/function/table");
   int anchor = lp > 0 && *p == '^';
   Matcher m;
-  prepare(&m, L, s, ls, p + anchor, lp - (size_t)anchor); /* [.. prog] */
+  SmallProgram small;
+  prepare(&m, L, s, ls, p + anchor, lp - (size_t)anchor, &small); /* [.. prog?] */
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   const char *at = s, *last = NULL;
