@@ -6,7 +6,7 @@ B=${1:-build}
 LEDE=$B/lede
 D=$B/bench
 mkdir -p "$D"
-. tests/bench/corpus.sh
+. tests/bench/corpus.inc
 
 time_cmd() { # prints seconds (best of 3) and peak RSS in KiB of "$@"
   best=""; peak=0

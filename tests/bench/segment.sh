@@ -7,7 +7,7 @@ set -eu
 B=${1:-build}
 D=$B/bench
 mkdir -p "$D"
-. tests/bench/corpus.sh
+. tests/bench/corpus.inc
 
 if [ ! -f "$B/liblede.a" ]; then
   echo "segment.sh: $B/liblede.a is missing; run make first" >&2
