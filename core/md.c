@@ -471,30 +471,158 @@ static int lines_of(const lines *ln, size_t off) {
  * spell out (emphasis delimiters, link destinations) is skipped by the
  * node handlers below; anything else that does not match is skipped one
  * byte at a time, so a surprise costs precision, never a crash. */
+/* A container around a text block, outermost first: a block quote or a
+ * list item, with what its continuation lines must show (CommonMark's
+ * rules, as cmark applies them, tabs to 4 columns).  A position inside a
+ * line is a byte and a column, the column running ahead of the byte when
+ * a tab is partially consumed (an item's indentation can end inside one). */
+typedef struct ctr {
+  int item;          /* a list item, else a block quote */
+  int line;          /* its first line */
+  size_t width;      /* item: the columns of indentation it takes */
+  size_t cp, ccol;   /* where its content starts on its first line */
+} ctr;
+
 typedef struct scan {
   const char *s;
   size_t pos, lim; /* cursor, end of the block's last line */
-  int quotes;      /* block quotes around the block: '>' to skip per line */
-  int items;       /* list items around it: indentation may run deep */
+  int quotes;      /* without a chain: block quotes around the block ... */
+  int items;       /* ... and list items (a loose guess of the prefix) */
+  const ctr *chain; /* the containers around the block, if known */
+  int nchain;
 } scan;
 
 static int is_eol(char c) { return c == '\n' || c == '\r'; }
 static int is_ws(char c) { return c == ' ' || c == '\t'; }
+/* cmark_isspace(): also '\v' and '\f' */
+static int is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 static int ascii_punct(unsigned char c) {
   return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
          (c >= 123 && c <= 126);
 }
 
-/* Skips a continuation line's prefix starting at line start p: white
- * space and up to `quotes` '>' markers.  A '>' is a marker only within
- * three columns of the previous one (or of the line start), as in
- * CommonMark: ">h\n\t>>" continues the quote lazily with the text ">>",
- * the tab taking the '>' to column 4.  Inside list items the item's own
- * indentation comes first, so any depth is accepted there.  At most
- * `quotes` are taken, so "> " inside an indented paragraph line of a
- * document without quotes stays content. */
+/* Advances n columns from (*p, *col), as cmark's S_advance_offset does:
+ * a tab wider than what is left is consumed only partly. */
+static void col_adv(const char *s, size_t lim, size_t *p, size_t *col, size_t n) {
+  while (n > 0 && *p < lim && !is_eol(s[*p])) {
+    if (s[*p] == '\t') {
+      size_t w = 4 - *col % 4;
+      if (w > n) {
+        *col += n;
+        return;
+      }
+      *col += w;
+      n -= w;
+    } else {
+      *col += 1;
+      n--;
+    }
+    *p += 1;
+  }
+}
+
+/* The first byte after white space from (p, col), and its column. */
+static size_t col_nonspace(const char *s, size_t lim, size_t p, size_t col, size_t *fcol) {
+  for (; p < lim && is_ws(s[p]); p++) col = s[p] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+  *fcol = col;
+  return p;
+}
+
+/* Matches a continuation line, from its start (*p, *col), against the
+ * containers chain[0..n): moves past the prefixes of those that continue
+ * and returns how many do; the rest of the line is then their content, or
+ * a lazy continuation of a paragraph when fewer than n matched. */
+static int ctr_match(const char *s, size_t lim, const ctr *chain, int n, size_t *p, size_t *col) {
+  int k = 0;
+  for (; k < n; k++) {
+    size_t fcol, fp = col_nonspace(s, lim, *p, *col, &fcol);
+    if (fp >= lim || is_eol(s[fp])) break; /* blank: not a line of ours */
+    if (!chain[k].item) {
+      if (fcol - *col > 3 || s[fp] != '>') break;
+      *p = fp + 1;
+      *col = fcol + 1;
+      if (*p < lim && is_ws(s[*p])) col_adv(s, lim, p, col, 1);
+    } else {
+      if (fcol - *col < chain[k].width) break;
+      col_adv(s, lim, p, col, chain[k].width);
+    }
+  }
+  return k;
+}
+
+/* Fills chain[k] for container c (a block quote or a list item whose
+ * ancestors are chain[0..k)) from its first line, as cmark opens it:
+ * where its content starts and, for an item, the indentation its other
+ * lines need (the marker's offset from the parent's content, the marker,
+ * and 1 to 4 columns of space after it, or 1 if there are more or none). */
+static void ctr_push(const lines *ln, const char *s, size_t len, ctr *chain, int k,
+                     cmark_node *c) {
+  ctr *x = &chain[k];
+  int line = cmark_node_get_start_line(c);
+  size_t at = lines_off(ln, line, cmark_node_get_start_column(c), len);
+  size_t lim = lines_eol(ln, s, line, len);
+  size_t p, col;
+  x->item = cmark_node_get_type(c) == CMARK_NODE_ITEM;
+  x->line = line;
+  x->width = 0;
+  if (k > 0 && chain[k - 1].line == line) {
+    p = chain[k - 1].cp; /* opened on the same line as its parent */
+    col = chain[k - 1].ccol;
+  } else {
+    p = line >= 1 && (size_t)line <= ln->n ? ln->at[line - 1] + (line == 1 ? ln->bom : 0) : at;
+    col = 0;
+    ctr_match(s, lim, chain, k, &p, &col);
+  }
+  size_t pcol = col; /* the parent's content column */
+  if (at > lim) at = lim;
+  while (p < at) { /* white space up to the marker */
+    col = s[p] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    p++;
+  }
+  size_t mcol = col;
+  if (!x->item) {
+    if (p < lim && s[p] == '>') p++, col++;
+    if (p < lim && is_ws(s[p])) col_adv(s, lim, &p, &col, 1);
+  } else {
+    size_t m = 0;
+    while (p + m < lim && m < 9 && s[p + m] >= '0' && s[p + m] <= '9') m++;
+    m = m && p + m < lim && (s[p + m] == '.' || s[p + m] == ')') ? m + 1 : 1;
+    if (p + m > lim) m = lim - p;
+    p += m;
+    col += m;
+    size_t q = p, qcol = col;
+    while (qcol - col <= 5 && q < lim && is_ws(s[q])) col_adv(s, lim, &q, &qcol, 1);
+    size_t i = qcol - col;
+    if (i >= 5 || i < 1 || q >= lim) {
+      x->width = mcol - pcol + m + 1;
+      if (i > 0) col_adv(s, lim, &p, &col, 1);
+    } else {
+      x->width = mcol - pcol + m + i;
+      p = q;
+      col = qcol;
+    }
+  }
+  x->cp = p;
+  x->ccol = col;
+}
+
+/* Skips a continuation line's prefix starting at line start p: its
+ * containers' prefixes and the white space cmark strips from paragraph
+ * lines.  With no chain (a scan over lines whose containers are not at
+ * hand) a loose guess: white space and up to `quotes` '>' markers, each
+ * within three columns of the previous one unless list items may indent
+ * them. */
 static size_t sc_line_content(const scan *sc, size_t p) {
+  if (sc->chain || (!sc->quotes && !sc->items)) {
+    /* cmark strips the white space of a line in the block, but keeps
+     * that of a lazy one for the inline parser, which strips it after a
+     * soft break and not in a code span ("> `a\n   b`" is "a    b") */
+    size_t col = 0;
+    if (ctr_match(sc->s, sc->lim, sc->chain, sc->nchain, &p, &col) == sc->nchain)
+      while (p < sc->lim && is_ws(sc->s[p])) p++;
+    return p;
+  }
   int q = sc->quotes;
   size_t col = 0, mark = 0; /* columns: now, after the last marker */
   for (;;) {
@@ -538,6 +666,7 @@ static void sc_skip_to(scan *sc, char c) {
 static size_t sc_skip_spnl(const scan *sc, size_t p) {
   while (p < sc->lim && is_ws(sc->s[p])) p++;
   if (p < sc->lim && is_eol(sc->s[p])) p = sc_next_line(sc, p);
+  while (p < sc->lim && is_ws(sc->s[p])) p++;
   return p;
 }
 
@@ -545,9 +674,12 @@ static size_t sc_skip_spnl(const scan *sc, size_t p) {
 static size_t sc_link_dest(const scan *sc, size_t p) {
   const char *s = sc->s;
   if (p < sc->lim && s[p] == '<') {
-    for (p++; p < sc->lim && s[p] != '>'; p++) {
+    /* as cmark scans it: a line end or '<' stops it, and a backslash
+     * takes any next byte, a line end too */
+    for (p++; p < sc->lim && s[p] != '>';) {
       if (is_eol(s[p]) || s[p] == '<') return 0;
-      if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) p++;
+      if (s[p] == '\\' && p + 1 < sc->lim && is_eol(s[p + 1])) p = sc_next_line(sc, p + 1);
+      else p += s[p] == '\\' && p + 1 < sc->lim ? 2 : 1;
     }
     return p < sc->lim ? p + 1 : 0;
   }
@@ -564,8 +696,8 @@ static size_t sc_link_dest(const scan *sc, size_t p) {
       if (depth == 0) break;
       depth--;
       p++;
-    } else if (c <= ' ' || c == 0x7F) {
-      break;
+    } else if (is_space((char)c)) {
+      break; /* other control bytes are part of it */
     } else {
       p++;
     }
@@ -632,7 +764,7 @@ static size_t sc_refdef(const scan *sc, size_t p) {
   if (!q || q - p < 3 || q >= sc->lim || sc->s[q] != ':') return 0;
   int blank = 1;
   for (size_t k = p + 1; k + 1 < q; k++)
-    if (!is_ws(sc->s[k]) && !is_eol(sc->s[k])) blank = 0;
+    if (!is_space(sc->s[k])) blank = 0;
   if (blank) return 0;
   q = sc_skip_spnl(sc, q + 1);
   size_t dest = sc_link_dest(sc, q);
@@ -771,6 +903,8 @@ typedef struct loader {
   size_t pi; /* next paragraph index (W_BIND) */
   span *spans;
   size_t nspans, capspans;
+  ctr *chain; /* W_SPANS: the containers around the block */
+  int nchain;
 } loader;
 
 /* Room for extra more bytes (and a NUL) in d->textbuf.  Load-time memory
@@ -934,6 +1068,14 @@ static void match_literal(loader *L, scan *sc, const char *lit, size_t n, size_t
       sc->pos = p + 1;
       continue;
     }
+    if (is_ws(lit[i]) && !is_eol(c)) {
+      /* white space the scan stripped, or a partly consumed tab cmark
+       * turned into spaces: it keeps them at the start of a lazy line
+       * after a backslash break (">>\\\n>\t*b*" has the text "  ") */
+      if (is_ws(c)) sc->pos = p + 1;
+      i++;
+      continue;
+    }
     sc_adv(sc); /* mark-up we were not told about */
   }
   if (map && i < n) map_lost(L, sc, t + i, n - i);
@@ -1055,9 +1197,14 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
     size_t len = lit ? strlen(lit) : 0;
     if (L->mode != W_BIND) {
       int how = LIT_MAP | LIT_ENTITIES | (in_autolink(n) ? 0 : LIT_ESCAPES);
-      /* a span starts at its first byte, not at skipped mark-up */
-      while (len && sc->pos < sc->lim && sc->s[sc->pos] != lit[0] && sc->s[sc->pos] != '\\' &&
-             sc->s[sc->pos] != '&')
+      /* a span starts at its first byte, not at skipped mark-up (or at
+       * its first after white space the scan may have stripped) */
+      size_t f = 0;
+      while (f + 1 < len && is_ws(lit[f])) f++;
+      while (len && !is_ws(lit[f]) && sc->pos < sc->lim && sc->s[sc->pos] != lit[0] &&
+             sc->s[sc->pos] != lit[f] &&
+             sc->s[sc->pos] != '\\' && sc->s[sc->pos] != '&' &&
+             !(is_ws(lit[0]) && is_ws(sc->s[sc->pos])))
         sc_adv(sc);
       *a = sc->pos;
       match_literal(L, sc, lit ? lit : "", len, t, how);
@@ -1093,11 +1240,15 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
   case CMARK_NODE_LINEBREAK: {
     int soft = cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK;
     if (L->mode != W_BIND) {
-      /* a hard break's backslash or trailing spaces, the line end, and
-       * the next line's prefix */
+      /* a hard break's backslash or trailing spaces, the line end, the
+       * next line's prefix and, but after a backslash, its white space
+       * (cmark strips that of a lazy line here, not in the block) */
       *a = sc->pos;
       while (sc->pos < sc->lim && !is_eol(sc->s[sc->pos])) sc->pos++;
+      int bs = !soft && sc->pos > 0 && sc->s[sc->pos - 1] == '\\';
       if (sc->pos < sc->lim) sc->pos = sc_next_line(sc, sc->pos);
+      if (!bs)
+        while (sc->pos < sc->lim && is_ws(sc->s[sc->pos])) sc->pos++;
       if (L->mode == W_SPANS) emit_span(L, n, *a, sc->pos, *a, sc->pos);
     }
     if (L->mode != W_SPANS) leaf_tag(n, t);
@@ -1242,15 +1393,19 @@ static void map_code_lines(loader *L, const char *lit, size_t n, size_t t, int l
   }
 }
 
-/* Whether source line `line` closes a code fence of character f. */
-static int fence_closes(const lines *ln, const char *s, size_t len, int line, char f, int quotes,
-                        int items) {
-  if (line < 1 || (size_t)line > ln->n) return 0;
-  scan sc = {s, ln->at[line - 1], lines_eol(ln, s, line, len), quotes, items};
-  size_t p = sc_line_content(&sc, sc.pos), k = 0;
-  while (p < sc.lim && s[p] == f) p++, k++;
-  while (p < sc.lim && is_ws(s[p])) p++;
-  return k >= 3 && p == sc.lim;
+/* Whether source line `line` continues the containers chain[0..n) (not
+ * lazily) with a run of at least min bytes c indented up to three columns,
+ * then white space: a closing code fence (min 3), a setext underline (1). */
+static int line_is_run(const lines *ln, const char *s, size_t len, int line, char c, size_t min,
+                       const ctr *chain, int n) {
+  if (line < 2 || (size_t)line > ln->n) return 0;
+  size_t p = ln->at[line - 1], col = 0, lim = lines_eol(ln, s, line, len), fcol, k = 0;
+  if (ctr_match(s, lim, chain, n, &p, &col) < n) return 0;
+  size_t q = col_nonspace(s, lim, p, col, &fcol);
+  if (fcol - col > 3) return 0;
+  while (q < lim && s[q] == c) q++, k++;
+  while (q < lim && is_ws(s[q])) q++;
+  return k >= min && q == lim;
 }
 
 /* Kind of a text block from its own type and its parent's. */
@@ -1268,26 +1423,78 @@ static uint8_t block_kind(cmark_node *n) {
   return PK_PARAGRAPH;
 }
 
-/* Where the inline content of a paragraph or heading starts: after an ATX
- * heading's '#'s, after link reference definitions. */
-static size_t content_start(scan *sc, cmark_node *n) {
-  size_t p = sc->pos;
-  const char *s = sc->s;
-  if (cmark_node_get_type(n) == CMARK_NODE_HEADING && p < sc->lim && s[p] == '#') {
-    while (p < sc->lim && s[p] == '#') p++;
-    while (p < sc->lim && is_ws(s[p])) p++;
-    return p;
+/* Whether heading n is an ATX one.  cmark ends an ATX heading on its own
+ * line and a setext heading on the line after its underline (the line
+ * that closed it), or on the underline when that is the input's last. */
+static int heading_atx(cmark_node *n) {
+  return cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+         cmark_node_get_end_line(n) <= cmark_node_get_start_line(n);
+}
+
+/* The content stream of paragraph or heading n (see "scanner"): from its
+ * first content byte -- after an ATX heading's '#'s, after the link
+ * reference definitions cmark counts in a paragraph or setext heading --
+ * to the end of its last content line (never a setext underline).  The
+ * load and the span walk of an edit must scan the same bytes, so both
+ * start here.  *under gets a setext heading's underline line; 0 for other
+ * blocks, and when only the walk can tell: a setext heading cmark ended on
+ * the input's last line, where both that line and the one before look
+ * like underlines ("a\n---\n---" ends on the rule, "> a\n===\n> ===" on
+ * the second underline, the first being lazy text); the scan then runs to
+ * the end of the line before, and scan_underline() decides. */
+static scan text_scan(const lines *ln, const char *s, size_t len, cmark_node *n,
+                      const ctr *chain, int nchain, int *under) {
+  int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+  int ec = cmark_node_get_end_column(n);
+  size_t start = lines_off(ln, sl, cmark_node_get_start_column(n), len);
+  int last = el - (ec < 1); /* a paragraph's last line */
+  *under = 0;
+  if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+    if (heading_atx(n)) {
+      last = sl;
+    } else {
+      char c = cmark_node_get_heading_level(n) == 1 ? '=' : '-';
+      int u = el - 1, inputs_last = lines_of(ln, len ? len - 1 : 0);
+      if (el - 1 <= sl) {
+        u = sl + 1; /* content, then the underline */
+      } else if (el >= inputs_last) {
+        int a = line_is_run(ln, s, len, el, c, 1, chain, nchain);
+        int b = line_is_run(ln, s, len, el - 1, c, 1, chain, nchain);
+        u = a && !b ? el : !a && b ? el - 1 : 0;
+      }
+      *under = u;
+      last = (u ? u : el) - 1;
+    }
   }
-  while (p < sc->lim && s[p] == '[') {
-    size_t q = sc_refdef(sc, p);
-    if (!q) break;
-    p = q;
+  scan sc = {s, start, lines_eol(ln, s, last, len), 0, 0, chain, nchain};
+  if (sc.lim < start) sc.lim = start;
+  size_t p = start;
+  if (heading_atx(n)) {
+    if (p < sc.lim && s[p] == '#') {
+      while (p < sc.lim && s[p] == '#') p++;
+      while (p < sc.lim && is_ws(s[p])) p++;
+    }
+  } else {
+    while (p < sc.lim && s[p] == '[') {
+      size_t q = sc_refdef(&sc, p);
+      if (!q) break;
+      p = q;
+    }
   }
-  return p;
+  sc.pos = p;
+  return sc;
+}
+
+/* After the walk of a setext heading whose underline text_scan() left
+ * open: the line after the last one the content reached. */
+static int scan_underline(const lines *ln, cmark_node *n, const scan *sc, size_t content) {
+  int el = cmark_node_get_end_line(n);
+  int lastc = lines_of(ln, sc->pos > content ? sc->pos - 1 : content);
+  return lastc >= el - 1 ? el : el - 1;
 }
 
 /* One text block: a new paragraph (W_LOAD) or re-tagging (W_BIND). */
-static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
+static void load_block(loader *L, cmark_node *n, const ctr *chain, int depth) {
   lede_doc *d = L->d;
   cmark_node_type ty = cmark_node_get_type(n);
   size_t len = d->len;
@@ -1300,7 +1507,7 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
     p->node = n;
     cmark_node_set_user_data(n, (void *)(uintptr_t)L->pi);
     if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING) {
-      scan sc = {d->src, 0, 0, quotes, depth - quotes};
+      scan sc = {d->src, 0, 0, 0, 0, NULL, 0};
       L->t = p->tstart;
       walk_inlines(L, &sc, n);
     }
@@ -1313,9 +1520,6 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
   p.start = lines_off(L->ln, sl, cmark_node_get_start_column(n), len);
   p.end = lines_off(L->ln, el, ec, len) + 1;
   if (p.end > len) p.end = len;
-  scan sc = {d->src, p.start, lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, len), quotes,
-             depth - quotes};
-  if (sc.lim < p.start) sc.lim = p.start;
   p.kind = block_kind(n);
   p.depth = (uint8_t)(depth > 255 ? 255 : depth);
   if (ty == CMARK_NODE_HEADING) p.level = (uint8_t)cmark_node_get_heading_level(n);
@@ -1324,21 +1528,25 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
   p.tstart = L->tlen;
   p.map_first = d->nmap;
   if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING) {
-    sc.pos = content_start(&sc, n);
+    int under;
+    scan sc = text_scan(L->ln, d->src, len, n, chain, depth, &under);
     /* a paragraph or setext heading starts after its link reference
      * definitions (cmark counts them in) */
-    if (ty == CMARK_NODE_PARAGRAPH || d->src[p.start] != '#') p.start = sc.pos;
+    if (!heading_atx(n)) {
+      p.start = sc.pos; /* (cmark keeps the white space of a lazy line after them) */
+      while (p.start < sc.lim && is_ws(d->src[p.start])) p.start++;
+    }
     walk_inlines(L, &sc, n);
-    /* cmark's ends are unreliable here (a setext heading can "end" in the
-     * next block): a paragraph ends where its content does, an ATX
-     * heading with its line, a setext heading with its underline */
+    /* cmark's ends are unreliable here (a setext heading "ends" on the
+     * line after its underline): a paragraph ends where its content does,
+     * an ATX heading with its line, a setext heading with its underline */
     if (ty == CMARK_NODE_PARAGRAPH) {
       p.end = sc.pos > p.start ? sc.pos : p.start;
+    } else if (heading_atx(n)) {
+      p.end = lines_eol(L->ln, d->src, sl, len);
     } else {
-      int last = lines_of(L->ln, sc.pos > p.start ? sc.pos - 1 : p.start);
-      int setext = d->src[p.start] != '#' || p.start != lines_off(L->ln, sl,
-                                                 cmark_node_get_start_column(n), len);
-      p.end = lines_eol(L->ln, d->src, setext ? last + 1 : sl, len);
+      if (!under) under = scan_underline(L->ln, n, &sc, p.start);
+      p.end = lines_eol(L->ln, d->src, under, len);
     }
   } else {
     const char *lit = cmark_node_get_literal(n);
@@ -1362,8 +1570,7 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
     int nlines = 0;
     for (size_t i = 0; lit && lit[i]; i++) nlines += lit[i] == '\n';
     int last = first + nlines - 1;
-    if (first > sl && fence_closes(L->ln, d->src, len, last + 1, d->src[p.start], quotes,
-                                     depth - quotes))
+    if (first > sl && line_is_run(L->ln, d->src, len, last + 1, d->src[p.start], 3, chain, depth))
       last++;
     if (last < sl) last = sl;
     p.end = lines_eol(L->ln, d->src, last, len);
@@ -1379,23 +1586,29 @@ static void load_block(loader *L, cmark_node *n, int depth, int quotes) {
 }
 
 /* Walks the block tree in document order (iteratively: 10,000 nested
- * block quotes are fine), giving each text block to load_block. */
+ * block quotes are fine), giving each text block to load_block with the
+ * quotes and items around it (a stack in arena memory; their prefixes are
+ * only worked out when loading: a re-bind scans nothing). */
 static void walk_blocks(loader *L, cmark_node *root) {
-  /* depth counts the items and quotes around the current node (a
-   * paragraph's p.depth); quotes only the quotes, which is how many '>'
-   * a continuation line may carry before its content */
-  int depth = 0, quotes = 0;
+  ctr *chain = NULL;
+  int depth = 0, cap = 0;
   cmark_node *cur = cmark_node_first_child(root);
   while (cur) {
     cmark_node_type ty = cmark_node_get_type(cur);
     if (ty == CMARK_NODE_PARAGRAPH || ty == CMARK_NODE_HEADING ||
         ty == CMARK_NODE_CODE_BLOCK || ty == CMARK_NODE_HTML_BLOCK)
-      load_block(L, cur, depth, quotes);
+      load_block(L, cur, chain, depth);
     cmark_node *child = cmark_node_first_child(cur);
     if (child && (ty == CMARK_NODE_BLOCK_QUOTE || ty == CMARK_NODE_LIST ||
                   ty == CMARK_NODE_ITEM)) {
-      depth += ty != CMARK_NODE_LIST;
-      quotes += ty == CMARK_NODE_BLOCK_QUOTE;
+      if (ty != CMARK_NODE_LIST) {
+        if (depth == cap) {
+          cap = cap ? cap * 2 : 16;
+          chain = scratch_grow(L->m, chain, (size_t)cap * sizeof *chain);
+        }
+        if (L->mode == W_LOAD) ctr_push(L->ln, L->d->src, L->d->len, chain, depth, cur);
+        depth++;
+      }
       cur = child;
       continue;
     }
@@ -1411,11 +1624,10 @@ static void walk_blocks(loader *L, cmark_node *root) {
         cur = NULL;
         break;
       }
-      ty = cmark_node_get_type(cur);
-      depth -= ty != CMARK_NODE_LIST;
-      quotes -= ty == CMARK_NODE_BLOCK_QUOTE;
+      depth -= cmark_node_get_type(cur) != CMARK_NODE_LIST;
     }
   }
+  if (chain) md_freeblk(chain);
 }
 
 /* md_load's body, run under md_protected(): parse, then one walk builds
@@ -2235,7 +2447,7 @@ static void keep_refdefs(md_state *m, const lines *ln, int sl, int el) {
   const char *s = m->d->src;
   size_t len = m->d->len;
   for (int line = sl; line <= el && (size_t)line <= ln->n; line++) {
-    scan sc = {s, ln->at[line - 1], lines_eol(ln, s, el, len), 64, 1};
+    scan sc = {s, ln->at[line - 1], lines_eol(ln, s, el, len), 64, 1, NULL, 0};
     size_t p = sc_line_content(&sc, sc.pos);
     if (p >= sc.lim || s[p] != '[') continue;
     size_t q = sc_refdef(&sc, p);
@@ -2419,28 +2631,33 @@ static void remove_para_block(md_state *m, size_t pi, cmark_node *n) {
 }
 
 /* Records the source extent of every inline node of block blk (a walk in
- * W_SPANS mode over the still pristine block). */
-static int block_spans(md_state *m, size_t pi, cmark_node *blk, loader *L) {
+ * W_SPANS mode over the still pristine block), scanning as the load did.
+ * L->chain gets the containers around it (the caller frees it). */
+static void block_spans(md_state *m, size_t pi, cmark_node *blk, loader *L) {
   lede_doc *d = m->d;
   memset(L, 0, sizeof *L);
   L->m = m;
   L->d = d;
   L->mode = W_SPANS;
   L->ln = lines_get(m);
-  int sl = cmark_node_get_start_line(blk), el = cmark_node_get_end_line(blk);
-  int ec = cmark_node_get_end_column(blk);
-  int quotes = 0, items = 0;
-  for (cmark_node *a = cmark_node_parent(blk); a; a = cmark_node_parent(a)) {
-    quotes += cmark_node_get_type(a) == CMARK_NODE_BLOCK_QUOTE;
-    items += cmark_node_get_type(a) == CMARK_NODE_ITEM;
-  }
-  scan sc = {d->src, lines_off(L->ln, sl, cmark_node_get_start_column(blk), d->len),
-             lines_eol(L->ln, d->src, ec >= 1 ? el : el - 1, d->len), quotes, items};
-  if (sc.lim < sc.pos) sc.lim = sc.pos;
-  sc.pos = content_start(&sc, blk);
+  int n = 0;
+  for (cmark_node *a = cmark_node_parent(blk); a; a = cmark_node_parent(a))
+    n += cmark_node_get_type(a) == CMARK_NODE_BLOCK_QUOTE || cmark_node_get_type(a) == CMARK_NODE_ITEM;
+  L->chain = scratch_grow(m, NULL, (size_t)(n ? n : 1) * sizeof *L->chain);
+  L->nchain = n;
+  /* outermost first: note the ancestors from the end, then work out their
+   * prefixes in order */
+  cmark_node **anc = scratch_grow(m, NULL, (size_t)(n ? n : 1) * sizeof *anc);
+  int k = n;
+  for (cmark_node *a = cmark_node_parent(blk); a; a = cmark_node_parent(a))
+    if (cmark_node_get_type(a) == CMARK_NODE_BLOCK_QUOTE || cmark_node_get_type(a) == CMARK_NODE_ITEM)
+      anc[--k] = a;
+  for (k = 0; k < n; k++) ctr_push(L->ln, d->src, d->len, L->chain, k, anc[k]);
+  md_freeblk(anc);
+  int under; /* the load settled the block's end; only its content matters here */
+  scan sc = text_scan(L->ln, d->src, d->len, blk, L->chain, n, &under);
   L->t = d->paras[pi].tstart;
   walk_inlines(L, &sc, blk);
-  return quotes;
 }
 
 /* Characters md_escape always escapes. */
@@ -2621,11 +2838,11 @@ static void text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
 /* A shortcut or collapsed reference link finds its definition through
  * its text: when the text changes, the original text stays on as the
  * label ("[new text][old text]"). */
-static void ref_label_patch(md_state *m, size_t pi, const span *ls, int quotes) {
+static void ref_label_patch(md_state *m, size_t pi, const span *ls, const loader *L) {
   abuf out = {NULL, 0, 0};
   const char *s = m->d->src;
   size_t from = ls->a + (cmark_node_get_type(ls->node) == CMARK_NODE_IMAGE ? 2 : 1);
-  scan sc = {s, from, ls->ia, quotes, 1};
+  scan sc = {s, from, ls->ia, 0, 0, L->chain, L->nchain};
   ab_putc(m, &out, '[');
   while (sc.pos < sc.lim) {
     if (is_eol(s[sc.pos])) {
@@ -2862,7 +3079,7 @@ static void apply_para(md_state *m, size_t pi) {
   }
   /* the text of an ATX heading follows its '#': nothing there opens a
    * block */
-  if (bt == CMARK_NODE_HEADING && d->src[p->start] == '#') {
+  if (heading_atx(blk)) {
     for (size_t i = 0; i < nl; i++) lv[i].line_first = 0;
     for (size_t i = nl; i > 0; i--)
       if (lv[i - 1].n) {
@@ -2874,7 +3091,7 @@ static void apply_para(md_state *m, size_t pi) {
    * the tree changes */
   loader L;
   memset(&L, 0, sizeof L);
-  int quotes = m->have_patches ? block_spans(m, pi, blk, &L) : 0;
+  if (m->have_patches) block_spans(m, pi, blk, &L);
   size_t hint = 0;
   for (size_t i = 0; i < nl && m->have_patches; i++)
     lv[i].sp = find_span_from(L.spans, L.nspans, lv[i].node, &hint);
@@ -2890,7 +3107,7 @@ static void apply_para(md_state *m, size_t pi) {
       touched |= lv[i].changed;
       kept |= lv[i].n > 0;
     }
-    if (touched && kept) ref_label_patch(m, pi, ls, quotes);
+    if (touched && kept) ref_label_patch(m, pi, ls, &L);
   }
   for (size_t c = 0; c < nc; c++)
     if (ec[c].npre || ec[c].npost) apply_hoist(m, pi, &ec[c], &L);
@@ -2898,6 +3115,7 @@ static void apply_para(md_state *m, size_t pi) {
     if (lv[i].changed) apply_leaf(m, pi, blk, &lv[i], &L);
   if (m->have_patches) fix_delims(m, pi, ec, nc, &L);
   if (L.spans) md_freeblk(L.spans);
+  if (L.chain) md_freeblk(L.chain);
   if (!cmark_node_first_child(blk)) remove_para_block(m, pi, blk);
 done:
   for (size_t i = 0; i < nl; i++)

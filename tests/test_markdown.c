@@ -925,3 +925,65 @@ Test(markdown, random_edits_patches_agree) {
   cr_expect_geq(agree * 100, total * 98);
   json_free(ex);
 }
+
+/* Exact ranges (1-based, inclusive: paragraphs, then their sentences with
+ * the text and each word's range) of inputs fuzz_markdown found with the
+ * source range checks on:
+ * - a setext heading whose first line starts with '#' without being an
+ *   ATX heading ("#\_"): the heading spans its content and underline, and
+ *   when cmark ends one on the input's last line, the underline is the
+ *   line that continues the heading's containers (the first "===" of
+ *   "> a\n===\n> ===" is lazy text, the last "---" of "Title\n---\n---" a
+ *   rule);
+ * - container prefixes as cmark matches them, quote by quote and item by
+ *   item: in ">- p\n\t>dp" the tab takes the '>' past the quote's three
+ *   columns, so the line is lazy and its text ">dp";
+ * - a lazy line keeps its white space in a code span and after a
+ *   backslash break, a partly consumed tab as spaces (">>\\\r>\t*H*"
+ *   has the text "\n  H"), also after link reference definitions;
+ * - link destinations take control bytes other than white space
+ *   ("[a](\x1a<)"), a '<' destination takes an escaped line end, and a
+ *   label of white space ("\f" too) defines nothing. */
+Test(markdown, fuzz_found_exact_ranges) {
+  static const struct { const char *src; size_t len; const char *want; } cases[] = {
+#define C(s, w) {s, sizeof s - 1, w}
+      C("#\\_\x01\n_-\n_%r\n-\n\n__",
+        "heading 1-13\n 1-11 [#_\x01 _- _%r] 11-11\nparagraph 16-17\n 16-17 [__] "),
+      C("#5 bolts\nand nuts\n---\n",
+        "heading 1-21\n 1-17 [#5 bolts and nuts] 2-2 4-8 10-12 14-17"),
+      C("> a\n===\n> ===\n", "heading 3-13\n 3-7 [a ===] 3-3"),
+      C("Title\n---\n---\n", "heading 1-9\n 1-5 [Title] 1-5"),
+      C(">- p\n\t>dp", "item 4-9\n 4-9 [p >dp] 4-4 8-9"),
+      C(">\\\n\ty;", "quote 2-6\n 5-6 [y;] 5-5"),
+      C(">>\\\r>\t*H*", "quote 3-9\n 8-8 [H] 8-8"),
+      C("> `a\n   b` c.", "quote 3-13\n 4-13 [a    b c.] 4-4 9-9 12-12"),
+      C(">[e]:u\r\t`\n`t>", "quote 9-13\n 12-13 [t>] 12-12"),
+      C("[a](\x1a<) b", "paragraph 1-9\n 2-9 [a b] 2-2 9-9"),
+      C("[\f]: x\n", "paragraph 1-6\n 1-6 [[\f]: x] 6-6"),
+      C("> [a](<x\\\n> y>) z", "quote 3-17\n 4-17 [a z] 4-4 17-17"),
+#undef C
+  };
+  const char *script =
+      "local doc = ...\n"
+      "local out = {}\n"
+      "for _, p in ipairs(doc.paragraphs) do\n"
+      "  out[#out + 1] = string.format('%s %d-%d', p.kind, p.start, p.stop)\n"
+      "  for _, s in ipairs(p.sentences) do\n"
+      "    local w = {}\n"
+      "    for _, x in ipairs(s.words) do w[#w + 1] = x.start .. '-' .. x.stop end\n"
+      "    out[#out + 1] = string.format(' %d-%d [%s] %s', s.start, s.stop, s.text, table.concat(w, ' '))\n"
+      "  end\n"
+      "end\n"
+      "return table.concat(out, '\\n')";
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    lede_doc *d = load_md(cases[i].src, cases[i].len);
+    char *out = NULL;
+    size_t n = 0;
+    cr_assert_eq(lede_run_string(eng, "t", script, strlen(script), d, NULL, &out, &n), LEDE_OK,
+                 "%s", lede_errmsg(eng));
+    cr_expect_str_eq(out, cases[i].want, "case %zu:\n--- got:\n%s\n--- want:\n%s", i, out,
+                     cases[i].want);
+    lede_free(out);
+    lede_doc_free(d);
+  }
+}

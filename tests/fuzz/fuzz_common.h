@@ -38,8 +38,42 @@ static int fuzz_count_word(void *ud, size_t start, size_t end) {
   return 0;
 }
 
+static int fuzz_alnum(char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* An untouched sentence's or word's source range [a, b) starts and ends on
+ * the bytes that spell its text t[0..n): an ASCII letter or digit at
+ * either end is that byte of the source, or the '&' / ';' of an entity
+ * (no escape spells one). */
+static void fuzz_check_spelling(const lede_doc *d, size_t a, size_t b, const char *t, size_t n) {
+  if (!n) return;
+  FUZZ_CHECK(a < b);
+  if (fuzz_alnum(t[0])) FUZZ_CHECK(d->src[a] == t[0] || d->src[a] == '&');
+  if (fuzz_alnum(t[n - 1])) FUZZ_CHECK(d->src[b - 1] == t[n - 1] || d->src[b - 1] == ';');
+}
+
+typedef struct fuzz_words {
+  const lede_doc *d;
+  const doc_sent *s;
+  size_t n[3]; /* as fuzz_count_word */
+} fuzz_words;
+
+static int fuzz_source_word(void *ud, size_t start, size_t end) {
+  fuzz_words *w = ud;
+  fuzz_count_word(w->n, start, end);
+  const lede_doc *d = w->d;
+  const doc_sent *s = w->s;
+  size_t a = doc_text_to_src(d, s->para, s->tstart + start);
+  size_t b = doc_text_to_src_end(d, s->para, s->tstart + end);
+  FUZZ_CHECK(s->start <= a && a < b && b <= s->end);
+  fuzz_check_spelling(d, a, b, d->text + s->tstart + start, end - start);
+  return 0;
+}
+
 /* Ranges of paragraphs and sentences stay inside the document, in order,
- * each sentence inside its paragraph; the words of every sentence lie
+ * each sentence inside its paragraph, spelt by its first and last bytes
+ * while untouched (and so are its words); the words of every sentence lie
  * inside its current text. */
 static void fuzz_check_doc(lede_doc *d) {
   FUZZ_CHECK(d->textlen == 0 || d->text != NULL);
@@ -58,14 +92,21 @@ static void fuzz_check_doc(lede_doc *d) {
     FUZZ_CHECK(s->para < d->npara);
     const doc_para *p = &d->paras[s->para];
     FUZZ_CHECK(p->tstart <= s->tstart && s->tstart <= s->tend && s->tend <= p->tend);
-    if (SOURCE_RANGES_CHECKED(d)) FUZZ_CHECK(s->start <= s->end && s->end <= d->len);
+    if (SOURCE_RANGES_CHECKED(d))
+      FUZZ_CHECK(p->start <= s->start && s->start <= s->end && s->end <= p->end);
     if (si > 0) FUZZ_CHECK(d->sents[si - 1].tend <= s->tstart);
     b.n = 0;
     doc_sent_text(d, si, &b);
     FUZZ_CHECK(!b.failed);
     FUZZ_CHECK(b.n == doc_sent_textlen(d, si));
-    size_t w[3] = {0, b.n, 0};
-    words_scan(b.p ? b.p : "", b.n, fuzz_count_word, w);
+    if (SOURCE_RANGES_CHECKED(d) && !s->edits && !(s->flags & ITEM_REMOVED)) {
+      fuzz_check_spelling(d, s->start, s->end, d->text + s->tstart, s->tend - s->tstart);
+      fuzz_words fw = {d, s, {0, b.n, 0}};
+      words_scan(b.p ? b.p : "", b.n, fuzz_source_word, &fw);
+    } else {
+      size_t w[3] = {0, b.n, 0};
+      words_scan(b.p ? b.p : "", b.n, fuzz_count_word, w);
+    }
   }
   for (size_t pi = 0; pi < d->npara; pi++) {
     b.n = 0;

@@ -66,6 +66,23 @@ MARKDOWN = [
     b"Term\n: definition?\n\nfootnote[^1].\n\n[^1]: note.\n",
 ]
 
+# Inputs fuzz_markdown found, flags byte included (4: replace bad UTF-8
+# and NUL): a setext heading whose first line starts with '#', container
+# prefixes cmark matches quote by quote and item by item, white space a
+# lazy line keeps, link destinations with control bytes, a label of
+# white space.
+MARKDOWN_FOUND = [
+    b"\x00#\\_\x01\n_-\n_%r\n-\n\n__",
+    b"r>- p\n\t>dp",
+    b"\n>\\\n\ty;",
+    b"\r>`\n\t`P\x00",
+    b"e[](\x1a<)[]()B\x00",
+    b"\x0c[f]:<\rH>",
+    b"t>>\\\r>\t*H*",
+    b"\x0c[\x0c]:\x0f",
+    b">>[e]:\x00\r\t`\n`t>",
+]
+
 
 def edit(md, doc, ops):
     """ops: (op, target, i, j, replacement bytes)."""
@@ -100,5 +117,5 @@ def write(name, items):
 # Text seeds get a mode byte: 0 auto, 1 blank, 2 line; +4 replaces bad UTF-8.
 write("text", [bytes([k % 3 | (4 if k % 4 == 3 else 0) | (8 if k % 2 else 16)]) + t
                for k, t in enumerate(TEXTS)])
-write("markdown", [bytes([k % 16]) + m for k, m in enumerate(MARKDOWN)])
+write("markdown", [bytes([k % 16]) + m for k, m in enumerate(MARKDOWN)] + MARKDOWN_FOUND)
 write("edit", EDITS)
