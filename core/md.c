@@ -721,15 +721,23 @@ static size_t sc_link_title(const scan *sc, size_t p) {
 }
 
 /* An inline link tail "(dest "title")" at p: the offset after ')', or 0. */
+/* Space characters and line ends, as cmark's scan_spacechars() skips them
+ * around an inline link's destination and title ("[a](\v<>)" is a link). */
+static size_t sc_skip_spacechars(const scan *sc, size_t p) {
+  while (p < sc->lim && is_space(sc->s[p]))
+    p = is_eol(sc->s[p]) ? sc_next_line(sc, p) : p + 1;
+  return p;
+}
+
 static size_t sc_link_tail(const scan *sc, size_t p) {
-  p = sc_skip_spnl(sc, p + 1);
+  p = sc_skip_spacechars(sc, p + 1);
   if (p < sc->lim && sc->s[p] == ')') return p + 1;
   p = sc_link_dest(sc, p);
   if (!p) return 0;
-  size_t q = sc_skip_spnl(sc, p);
+  size_t q = sc_skip_spacechars(sc, p);
   if (q > p) {
     size_t t = sc_link_title(sc, q);
-    if (t) q = sc_skip_spnl(sc, t);
+    if (t) q = sc_skip_spacechars(sc, t);
   }
   return q < sc->lim && sc->s[q] == ')' ? q + 1 : 0;
 }

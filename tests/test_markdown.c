@@ -943,7 +943,9 @@ Test(markdown, random_edits_patches_agree) {
  *   has the text "\n  H"), also after link reference definitions;
  * - link destinations take control bytes other than white space
  *   ("[a](\x1a<)"), a '<' destination takes an escaped line end, and a
- *   label of white space ("\f" too) defines nothing. */
+ *   label of white space ("\f" too) defines nothing; an inline link's
+ *   destination and title may be surrounded by any space characters
+ *   ("\v") and line ends. */
 Test(markdown, fuzz_found_exact_ranges) {
   static const struct { const char *src; size_t len; const char *want; } cases[] = {
 #define C(s, w) {s, sizeof s - 1, w}
@@ -961,6 +963,8 @@ Test(markdown, fuzz_found_exact_ranges) {
       C("[a](\x1a<) b", "paragraph 1-9\n 2-9 [a b] 2-2 9-9"),
       C("[\f]: x\n", "paragraph 1-6\n 1-6 [[\f]: x] 6-6"),
       C("> [a](<x\\\n> y>) z", "quote 3-17\n 4-17 [a z] 4-4 17-17"),
+      C("[a](\v<>) b.", "paragraph 1-11\n 2-11 [a b.] 2-2 10-10"),
+      C("> [a](\n> /u\n>  \"t\"\n> ) b.", "quote 3-25\n 4-25 [a b.] 4-4 24-24"),
 #undef C
   };
   const char *script =

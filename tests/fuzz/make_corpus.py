@@ -70,7 +70,7 @@ MARKDOWN = [
 # and NUL): a setext heading whose first line starts with '#', container
 # prefixes cmark matches quote by quote and item by item, white space a
 # lazy line keeps, link destinations with control bytes, a label of
-# white space.
+# white space, '\v' before a destination.
 MARKDOWN_FOUND = [
     b"\x00#\\_\x01\n_-\n_%r\n-\n\n__",
     b"r>- p\n\t>dp",
@@ -81,6 +81,7 @@ MARKDOWN_FOUND = [
     b"t>>\\\r>\t*H*",
     b"\x0c[\x0c]:\x0f",
     b">>[e]:\x00\r\t`\n`t>",
+    b"`[](\x0b<>)[\x03]()pd",
 ]
 
 
