@@ -705,22 +705,34 @@ static size_t sc_link_dest(const scan *sc, size_t p) {
   return p > start && depth == 0 ? p : 0;
 }
 
-/* A link title at p ("...", '...' or (...)): the offset after it, or 0. */
+/* A link title at p ("...", '...' or (...)): the offset after it, or 0.
+ * As cmark's scan_link_title() finds it, a regular expression taking the
+ * longest match: a backslash escapes punctuation or is itself, so a quote
+ * after one may close the title or go on inside it ("'<\\'" is the title
+ * "<\\"), and '(' only goes inside a (...) one escaped. */
 static size_t sc_link_title(const scan *sc, size_t p) {
   const char *s = sc->s;
   if (p >= sc->lim) return 0;
-  char open = s[p], close = open == '(' ? ')' : open;
+  char open = s[p], close = open == '(' ? ')' : open, prev = 0;
   if (open != '"' && open != '\'' && open != '(') return 0;
-  for (p++; p < sc->lim && s[p] != close;) {
-    if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) p += 2;
-    else if (open == '(' && s[p] == '(') return 0;
-    else if (is_eol(s[p])) p = sc_next_line(sc, p);
-    else p++;
+  size_t end = 0; /* after the last quote that could close it */
+  for (p++; p < sc->lim;) {
+    char c = s[p];
+    if (c == close || (open == '(' && c == '(')) {
+      if (prev != '\\') return c == close ? p + 1 : end;
+      if (c == close) end = p + 1;
+    }
+    if (is_eol(c)) {
+      p = sc_next_line(sc, p);
+      prev = '\n';
+    } else {
+      prev = c;
+      p++;
+    }
   }
-  return p < sc->lim ? p + 1 : 0;
+  return end;
 }
 
-/* An inline link tail "(dest "title")" at p: the offset after ')', or 0. */
 /* Space characters and line ends, as cmark's scan_spacechars() skips them
  * around an inline link's destination and title ("[a](\v<>)" is a link). */
 static size_t sc_skip_spacechars(const scan *sc, size_t p) {

@@ -945,7 +945,8 @@ Test(markdown, random_edits_patches_agree) {
  *   ("[a](\x1a<)"), a '<' destination takes an escaped line end, and a
  *   label of white space ("\f" too) defines nothing; an inline link's
  *   destination and title may be surrounded by any space characters
- *   ("\v") and line ends. */
+ *   ("\v") and line ends; a quote after a backslash may close a title
+ *   (cmark's longest match: "'<\\'" is the title "<\\"). */
 Test(markdown, fuzz_found_exact_ranges) {
   static const struct { const char *src; size_t len; const char *want; } cases[] = {
 #define C(s, w) {s, sizeof s - 1, w}
@@ -965,6 +966,8 @@ Test(markdown, fuzz_found_exact_ranges) {
       C("> [a](<x\\\n> y>) z", "quote 3-17\n 4-17 [a z] 4-4 17-17"),
       C("[a](\v<>) b.", "paragraph 1-11\n 2-11 [a b.] 2-2 10-10"),
       C("> [a](\n> /u\n>  \"t\"\n> ) b.", "quote 3-25\n 4-25 [a b.] 4-4 24-24"),
+      C("[a](\\ '<\\') b.", "paragraph 1-14\n 2-14 [a b.] 2-2 13-13"),
+      C("[a](/u (x\\(y)) b.", "paragraph 1-17\n 2-17 [a b.] 2-2 16-16"),
 #undef C
   };
   const char *script =

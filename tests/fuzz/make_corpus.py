@@ -70,7 +70,8 @@ MARKDOWN = [
 # and NUL): a setext heading whose first line starts with '#', container
 # prefixes cmark matches quote by quote and item by item, white space a
 # lazy line keeps, link destinations with control bytes, a label of
-# white space, '\v' before a destination.
+# white space, '\v' before a destination, a title closed by an escaped
+# quote.
 MARKDOWN_FOUND = [
     b"\x00#\\_\x01\n_-\n_%r\n-\n\n__",
     b"r>- p\n\t>dp",
@@ -82,6 +83,7 @@ MARKDOWN_FOUND = [
     b"\x0c[\x0c]:\x0f",
     b">>[e]:\x00\r\t`\n`t>",
     b"`[](\x0b<>)[\x03]()pd",
+    b"][](\\ '<\\')[]()i]",
 ]
 
 
