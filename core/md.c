@@ -754,16 +754,23 @@ static size_t sc_link_tail(const scan *sc, size_t p) {
   return q < sc->lim && sc->s[q] == ')' ? q + 1 : 0;
 }
 
-/* A link label "[...]" at p: the offset after ']', or 0. */
+/* A link label "[...]" at p: the offset after ']', or 0.  At most 1000
+ * bytes of content as cmark counts them (a line end is one, the next
+ * line's prefix none). */
 static size_t sc_label(const scan *sc, size_t p) {
   const char *s = sc->s;
   size_t n = 0;
   if (p >= sc->lim || s[p] != '[') return 0;
-  for (p++; p < sc->lim && s[p] != ']'; n++) {
-    if (s[p] == '[' || n > 999) return 0;
-    if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) p += 2;
-    else if (is_eol(s[p])) p = sc_next_line(sc, p);
-    else p++;
+  for (p++; p < sc->lim && s[p] != ']';) {
+    if (s[p] == '[') return 0;
+    if (s[p] == '\\' && p + 1 < sc->lim && ascii_punct((unsigned char)s[p + 1])) {
+      p += 2;
+      n += 2;
+    } else {
+      p = is_eol(s[p]) ? sc_next_line(sc, p) : p + 1;
+      n++;
+    }
+    if (n > 1000) return 0;
   }
   return p < sc->lim ? p + 1 : 0;
 }
