@@ -3369,16 +3369,6 @@ static void inline_text(cmark_node *n, dbuf *b) {
   }
 }
 
-static const char page_style[] =
-    "body{max-width:42em;margin:2em auto;padding:0 1em;font:1.05em/1.6 Georgia,serif;"
-    "color:#222;background:#fff}\n"
-    "h1,h2,h3,h4,h5,h6{font-family:system-ui,sans-serif;line-height:1.25}\n"
-    "pre,code{font:0.9em ui-monospace,Menlo,Consolas,monospace;background:#f4f4f4}\n"
-    "pre{padding:.75em;overflow-x:auto}\n"
-    "blockquote{margin:1em 0;padding-left:1em;border-left:3px solid #ccc;color:#555}\n"
-    "img{max-width:100%}\n"
-    "a{color:#0645ad}\n";
-
 /* HTML: cmark's renderer on the tree (identical to cmark's own output for
  * an unedited document), optionally wrapped in a complete page. */
 static void render_html(md_state *m, unsigned flags, dbuf *out) {
@@ -3406,21 +3396,14 @@ static void render_html(md_state *m, unsigned flags, dbuf *out) {
         if (cur == m->root) cur = NULL;
       }
     }
-    dbuf_puts(out, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<title>");
-    if (title.n) dbuf_put_html(out, title.p, title.n);
-    else dbuf_puts(out, "Document");
-    dbuf_puts(out, "</title>\n<style>\n");
-    dbuf_puts(out, page_style);
-    dbuf_puts(out, "</style>\n</head>\n<body>\n");
+    render_page_head(out, title.n ? title.p : NULL, title.n);
     if (title.failed) out->failed = title.failed;
     dbuf_free(&title);
   }
   char *html = cmark_render_html(m->root, opts);
   dbuf_puts(out, html);
   md_freeblk(html);
-  if (flags & LEDE_RENDER_STANDALONE) dbuf_puts(out, "</body>\n</html>\n");
+  if (flags & LEDE_RENDER_STANDALONE) render_page_foot(out);
 }
 
 /* ---- plain-text rendering -------------------------------------------------------
