@@ -30,17 +30,27 @@ VERSION   := $(shell sed -n 's/^\#define LEDE_VERSION_STRING "\(.*\)"/\1/p' incl
 ABI_MAJOR := $(shell sed -n 's/^\#define LEDE_ABI_VERSION \([0-9]*\)/\1/p' include/lede.h)
 
 # Packages a fresh Debian machine needs to build and test lede.
-BUILD_PKGS := gcc make pkg-config liblua5.4-dev libcmark-dev libutf8proc-dev
-TEST_PKGS  := $(BUILD_PKGS) libcriterion-dev lua5.4 cmark valgrind
+#   libstemmer-dev  Snowball stemmers for lede.stem (summaries, any language)
+#   libsodium-dev   keyed HMAC-SHA-256 for `lede redact --style hash`
+#   libcjson-dev    JSON Lines records for batch runs (the CLI only)
+#   libedit-dev     line editing and history in `lede repl` (the CLI only)
+BUILD_PKGS := gcc make pkg-config liblua5.4-dev libcmark-dev libutf8proc-dev \
+              libstemmer-dev libsodium-dev libcjson-dev libedit-dev
+TEST_PKGS  := $(BUILD_PKGS) libcriterion-dev lua5.4 cmark valgrind parallel
 
-PKGS     := lua5.4 libcmark libutf8proc
+# The library's packages; libstemmer ships no .pc file, hence -lstemmer.
+PKGS     := lua5.4 libcmark libutf8proc libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer
+# What only the command-line program links.
+CLI_PKGS   := libcjson libedit
+CLI_CFLAGS := $(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS   := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-sign-conversion
 LEDE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -fPIC \
-               -fvisibility=hidden -Iinclude -Icore $(PKG_CFLAGS) \
+               -fvisibility=hidden -Iinclude -Icore $(PKG_CFLAGS) $(CLI_CFLAGS) \
                -DLEDE_SCRIPT_DIR='"$(BUILD_SCRIPT_DIR)"' \
                -DLEDE_INSTALL_SCRIPT_DIR='"$(PREFIX)/share/lede/scripts"' \
                $(CFLAGS)
@@ -84,7 +94,7 @@ $(LIB_SO): $(CORE_OBJS)
 	ln -sf liblede.so.$(ABI_MAJOR) $(B)/liblede.so
 
 $(LEDE): $(B)/obj/cli.o $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LIBS)
 
 # `require "lede"` from a stock lua5.4: the module links the library
 # statically and leaves the Lua symbols to the host interpreter.  The
@@ -93,7 +103,7 @@ $(LEDE): $(B)/obj/cli.o $(LIB_A)
 $(LUA_MOD): $(B)/obj/luaopen_lede.o $(CORE_OBJS)
 	printf '{ global: luaopen_lede; local: *; };\n' > $(B)/lede.so.map
 	$(CC) -shared -Wl,--version-script=$(B)/lede.so.map $(LDFLAGS) -o $@ $^ \
-	  $(shell pkg-config --libs libcmark libutf8proc) -lm
+	  $(shell pkg-config --libs libcmark libutf8proc libsodium) -lstemmer -lm
 
 $(B)/tests/%: tests/%.c tests/*.h $(LIB_A) | $(B)/tests
 	$(CC) $(LEDE_CFLAGS) -Wno-missing-prototypes -Itests -DLEDE_ROOT='"$(CURDIR)"' \

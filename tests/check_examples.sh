@@ -7,7 +7,7 @@ B=${1:-build}
 LEDE=$B/lede
 fail=0
 pass=0
-PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc)"
+PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc libsodium) -lstemmer"
 mkdir -p "$B/examples"
 for src in examples/*.c; do
   [ -f "$src" ] || continue

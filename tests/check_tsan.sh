@@ -7,7 +7,7 @@
 set -eu
 B=${1:-build/tsan}
 mkdir -p "$B/examples"
-PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc)"
+PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc libsodium) -lstemmer"
 ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude -O1 -g \
   -fsanitize=thread -o "$B/examples/threads" examples/threads.c "$B/liblede.a" $PKG -lm -lpthread
 # Lua, cmark and utf8proc are not instrumented; they keep no shared state

@@ -11,7 +11,7 @@ B=${1:-build}
 command -v valgrind >/dev/null 2>&1 || { echo "FAIL: valgrind not found (make deps-test)"; exit 1; }
 VG="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
     --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
-PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc)"
+PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc libsodium) -lstemmer"
 mkdir -p "$B/valgrind"
 root=$(pwd)
 fail=0
