@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "lede.h"
+#include "tools.h"
 
 enum { EXIT_SCRIPT = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3 };
 
@@ -22,6 +23,8 @@ static const char usage_text[] =
     "       lede NAME [options] [FILE|-]          run the bundled script NAME\n"
     "       lede scripts                          list the bundled scripts\n"
     "       lede NAME --help                      options of a script\n"
+    "       lede new NAME [--user]                write a starter script NAME.lua\n"
+
     "\n"
     "options (anywhere on the line):\n"
     "  -o FILE                 write the output to FILE (atomically)\n"
@@ -453,6 +456,8 @@ int main(int argc, char **argv) {
       continue;
     }
     c.command = a;
+    int tool = tool_dispatch(argv[0], a, argc, argv, i); /* new, check, types, repl */
+    if (tool >= 0) return tool;
     break;
   }
   if (!c.command) {

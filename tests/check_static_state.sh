@@ -14,7 +14,7 @@ fail=0
 checked=0
 for o in "$B"/obj/*.o; do
   name=$(basename "$o" .o)
-  [ "$name" = cli ] && continue # the program, not the library
+  case $name in cli|tools|scaffold|check|types|repl) continue ;; esac # the program
   if nm "$o" | grep -q '__asan_\|__tsan_\|__ubsan_\|__sanitizer_cov'; then
     echo "static state: skipped ($B is a sanitizer build)"; exit 0
   fi
