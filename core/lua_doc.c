@@ -13,6 +13,7 @@
 
 #include "doc.h"
 #include "suggest.h"
+#include "words.h"
 
 #define DOC_MT "lede.Document"
 #define PARA_MT "lede.Paragraph"
