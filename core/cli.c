@@ -24,6 +24,8 @@ static const char usage_text[] =
     "       lede scripts                          list the bundled scripts\n"
     "       lede NAME --help                      options of a script\n"
     "       lede new NAME [--user]                write a starter script NAME.lua\n"
+    "       lede check SCRIPT...                  compile and lint scripts, no run\n"
+    "       lede types [DIR]                      editor type hints (LuaLS) in DIR\n"
 
     "\n"
     "options (anywhere on the line):\n"
