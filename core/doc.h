@@ -20,7 +20,7 @@
 #include "budget.h"
 #include "buf.h"
 #include "lede.h"
-#include "segment.h"
+#include "abbrev.h"
 
 enum para_kind { PK_PARAGRAPH, PK_HEADING, PK_ITEM, PK_QUOTE, PK_CODE, PK_HTML };
 
@@ -149,17 +149,6 @@ int render_json(const lede_doc *d, dbuf *out);
  * edit applied to the tree.  Both return 0 or a status. */
 int md_load(lede_doc *d);
 int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
-
-/* ---- words (words.c) ---------------------------------------------------- */
-
-/* Called per word with [start, end) offsets into the scanned text; return
- * non-zero to stop. */
-typedef int (*word_emit_fn)(void *ud, size_t start, size_t end);
-/* Finds the words of s[0..n): runs of Unicode letters, marks and digits,
- * joined by inner apostrophes and hyphens (don't, co-operate), dots and
- * commas between digits (3.5, 1,000) and dotted groups of one or two
- * letters (U.S., Ph.D., a.m.). */
-int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud);
 
 /* Kind names as scripts see them ("paragraph", "heading", ...). STATIC. */
 const char *doc_kind_name(int kind);
