@@ -81,7 +81,7 @@ struct lede_doc {
   lede_budget *budget;   /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
-  void *md;              /* Markdown state (md.c), NULL for plain text */
+  void *md;              /* Markdown state (md_internal.h), NULL for plain text */
   void (*md_free)(struct lede_doc *);
 };
 
@@ -135,21 +135,16 @@ int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
 void doc_sent_remove(lede_doc *d, size_t si);
 void doc_para_remove(lede_doc *d, size_t pi);
 
-/* ---- rendering (render.c, md.c) ----------------------------------------- */
+/* ---- rendering (render.c, md_*.c) ----------------------------------------- */
 
 /* Appends the rendering of d in fmt to out; 0 or a status. */
 int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
 /* Plain-text documents rendered as text: the source with edits applied. */
 int render_text_source(const lede_doc *d, dbuf *out);
-/* A standalone HTML page around rendered content: the head (UTF-8, a small
- * readable stylesheet, the title HTML-escaped, "Document" when title is
- * NULL) and the foot. */
-void render_page_head(dbuf *out, const char *title, size_t n);
-void render_page_foot(dbuf *out);
 /* The object model as JSON (see README). */
 int render_json(const lede_doc *d, dbuf *out);
 
-/* Markdown (md.c).  md_load parses d->src with cmark and fills paragraphs,
+/* Markdown (md_*.c, private header md_internal.h).  md_load parses d->src with cmark and fills paragraphs,
  * plain text and map.  md_render renders markdown/html/text with every
  * edit applied to the tree.  Both return 0 or a status. */
 int md_load(lede_doc *d);
