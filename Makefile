@@ -59,7 +59,7 @@ LIBS := $(PKG_LIBS) -lm -lpthread
 # The library is every core/*.c except the programs and the Lua module entry.
 # The script-author commands (new, check, types, repl) are the program's
 # only: repl links libedit.
-CLI_TOOLS := core/tools.c core/scaffold.c core/types.c core/check.c
+CLI_TOOLS := core/tools.c core/scaffold.c core/types.c core/check.c core/repl.c
 CORE_MAIN := core/cli.c core/luaopen_lede.c $(CLI_TOOLS)
 CORE_SRCS := $(filter-out $(CORE_MAIN),$(wildcard core/*.c))
 CORE_OBJS := $(CORE_SRCS:core/%.c=$(B)/obj/%.o)

@@ -25,6 +25,7 @@ static const char usage_text[] =
     "       lede NAME --help                      options of a script\n"
     "       lede new NAME [--user]                write a starter script NAME.lua\n"
     "       lede check SCRIPT...                  compile and lint scripts, no run\n"
+    "       lede repl [FILE] [options]            interactive Lua prompt with doc\n"
     "       lede types [DIR]                      editor type hints (LuaLS) in DIR\n"
 
     "\n"

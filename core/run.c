@@ -142,19 +142,7 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
   if (out) *out = NULL;
   if (outlen) *outlen = 0;
   e->budget = (lede_budget){0, e->opt.max_memory, sandbox_time_up, e, 0};
-  e->steps_left = e->opt.max_instructions ? e->opt.max_instructions : ULONG_MAX;
-  e->calls = e->allocs = 0;
-  e->hit_ceiling = 0;
-  clock_gettime(CLOCK_MONOTONIC, &e->deadline);
-  if (e->opt.timeout > 0) {
-    double whole = (double)(long)e->opt.timeout;
-    e->deadline.tv_sec += (time_t)whole;
-    e->deadline.tv_nsec += (long)((e->opt.timeout - whole) * 1e9);
-    if (e->deadline.tv_nsec >= 1000000000L) {
-      e->deadline.tv_sec++;
-      e->deadline.tv_nsec -= 1000000000L;
-    }
-  }
+  sandbox_start_limits(e);
   run_sink sink = {e, {0}, 0};
   dbuf_init(&sink.buf, &e->budget);
   lede_luactx ctx;

@@ -87,6 +87,22 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
+void sandbox_start_limits(lede_engine *e) {
+  e->steps_left = e->opt.max_instructions ? e->opt.max_instructions : ULONG_MAX;
+  e->calls = e->allocs = 0;
+  e->hit_ceiling = 0;
+  clock_gettime(CLOCK_MONOTONIC, &e->deadline);
+  if (e->opt.timeout > 0) {
+    double whole = (double)(long)e->opt.timeout;
+    e->deadline.tv_sec += (time_t)whole;
+    e->deadline.tv_nsec += (long)((e->opt.timeout - whole) * 1e9);
+    if (e->deadline.tv_nsec >= 1000000000L) {
+      e->deadline.tv_sec++;
+      e->deadline.tv_nsec -= 1000000000L;
+    }
+  }
+}
+
 int sandbox_time_up(void *ud) {
   lede_engine *e = ud;
   if (e->opt.timeout <= 0) return 0;
@@ -149,8 +165,7 @@ void sandbox_hook(lua_State *L, lua_Debug *ar) {
 
 /* ---- the environment ---------------------------------------------------- */
 
-/* print to stderr: standard output belongs to the document output. */
-static int sb_print(lua_State *L) {
+int sandbox_print_line(lua_State *L) {
   int n = lua_gettop(L);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
@@ -161,6 +176,12 @@ static int sb_print(lua_State *L) {
   }
   luaL_addchar(&b, '\n');
   luaL_pushresult(&b);
+  return 1;
+}
+
+/* print to stderr: standard output belongs to the document output. */
+static int sb_print(lua_State *L) {
+  sandbox_print_line(L);
   size_t len;
   const char *s = lua_tolstring(L, -1, &len);
   fwrite(s, 1, len, stderr);

@@ -19,6 +19,13 @@ void sandbox_charge(lua_State *L, unsigned long n);
  * tables at the given indices, with versions whose C loops are charged
  * through sandbox_charge (sandbox_lib.c). */
 void sandbox_guard_libs(lua_State *L, int string_idx, int table_idx);
+struct lede_engine;
+/* Re-arms the instruction and time limits of e for a run (or one input
+ * of a session): the full instruction budget, the deadline from now. */
+void sandbox_start_limits(struct lede_engine *e);
+/* print()'s arguments as one line, tab-separated, tostring'd, with a
+ * newline: [args.. line].  For print functions that write elsewhere. */
+int sandbox_print_line(lua_State *L);
 /* budget interrupt callback: non-zero once the engine's deadline passed. */
 int sandbox_time_up(void *ud);
 /* Opens the libraries and pushes the script environment: the allow-list

@@ -11,7 +11,7 @@ int tool_dispatch(const char *prog, const char *cmd, int argc, char **argv, int 
     const char *name;
     int (*fn)(const char *, int, char **);
   } tools[] = {{"new", tool_new}, {"types", tool_types},
-               {"check", tool_check}};
+               {"check", tool_check}, {"repl", tool_repl}};
   for (size_t t = 0; t < sizeof tools / sizeof tools[0]; t++) {
     if (strcmp(cmd, tools[t].name) != 0) continue;
     /* The command word goes; options before it stay, in order. */
