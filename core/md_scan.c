@@ -326,11 +326,13 @@ static size_t sc_skip_spacechars(const scan *sc, size_t p) {
   return p;
 }
 
-size_t md_sc_link_tail(const scan *sc, size_t p) {
+size_t md_sc_link_tail(const scan *sc, size_t p, size_t *da, size_t *db) {
   p = sc_skip_spacechars(sc, p + 1);
+  *da = *db = p;
   if (p < sc->lim && sc->s[p] == ')') return p + 1;
   p = sc_link_dest(sc, p);
   if (!p) return 0;
+  *db = p;
   size_t q = sc_skip_spacechars(sc, p);
   if (q > p) {
     size_t t = sc_link_title(sc, q);

@@ -968,6 +968,9 @@ Test(markdown, fuzz_found_exact_ranges) {
       C("> [a](\n> /u\n>  \"t\"\n> ) b.", "quote 3-25\n 4-25 [a b.] 4-4 24-24"),
       C("[a](\\ '<\\') b.", "paragraph 1-14\n 2-14 [a b.] 2-2 13-13"),
       C("[a](/u (x\\(y)) b.", "paragraph 1-17\n 2-17 [a b.] 2-2 16-16"),
+      /* the text after a link may spell its own tail again */
+      C("[](\x1a<)(\x1a<)[]()[]()B.", "paragraph 1-20\n 7-20 [(\x1a<)B.] 19-19"),
+      C("[a](/u)(/u) b.", "paragraph 1-14\n 2-14 [a(/u) b.] 2-2 10-10 13-13"),
 #undef C
   };
   const char *script =
