@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "lua_doc.h"
+#include "lua_redact.h"
 #include "utf8.h"
 
 /* lede.load(text [, {format=, paragraphs=, replace_invalid=}]) -> doc, or
@@ -579,6 +580,8 @@ int lede_lua_module(lua_State *L) {
   static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
   luaL_newlib(L, abbrev);
   lua_setfield(L, -2, "abbreviations");
+  lede_lua_redact(L); /* [.. lede redact] */
+  lua_setfield(L, -2, "redact");
   lede_luactx *ctx = lede_lua_ctx(L);
   lua_newtable(L); /* [.. lede host] */
   if (ctx->engine)

@@ -165,6 +165,7 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
   ctx.write = sink_write;
   ctx.write_ud = &sink;
   ctx.engine = e;
+  ctx.run = ro;
   dbuf_init(&ctx.scratch, &e->budget);
   if (!ctx.abbrevs) return engine_error(e, LEDE_ENOMEM, "out of memory");
 
