@@ -7,7 +7,7 @@
 
 #include "budget.h"
 #include "lede.h"
-#include "segment.h"
+#include "abbrev.h"
 
 typedef struct load_request {
   const char *src;   /* the bytes, len of them */

@@ -12,6 +12,7 @@
 #include "lua_doc.h"
 #include "lua_lede.h"
 #include "utf8.h"
+#include "words.h"
 
 /* Edit distance of two short keys (Levenshtein, one row), capped: only
  * "is it a likely typo" matters. */

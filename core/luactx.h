@@ -9,7 +9,7 @@
 
 #include "budget.h"
 #include "buf.h"
-#include "segment.h"
+#include "abbrev.h"
 
 /* One per Lua state, reachable from the registry; it must outlive the
  * state. */
