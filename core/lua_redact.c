@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "lua_doc.h"
+#include "luactx.h"
 #include "lua_redact.h"
 #include "redact.h"
 
@@ -173,16 +173,36 @@ static void run_custom(lua_State *L, int spec, int tidx, rx_list *l, int tag) {
   lua_settop(L, pat - 1);
 }
 
+/* The findings of one scan, with the memory charged for them. */
+typedef struct held_list {
+  rx_list l;
+  size_t charged;
+  run_budget *budget;
+} held_list;
+
 /* Frees the list in a to-be-closed slot, so an error in a custom
- * recognizer leaks nothing. */
+ * recognizer leaks nothing; idempotent (__close, then __gc). */
 static int list_gc(lua_State *L) {
-  rx_list_free(lua_touserdata(L, 1));
+  held_list *h = lua_touserdata(L, 1);
+  budget_credit(h->budget, h->charged);
+  h->charged = 0;
+  rx_list_free(&h->l);
   return 0;
 }
 
-static rx_list *push_list(lua_State *L) {
-  rx_list *l = lua_newuserdatauv(L, sizeof *l, 0); /* [.. list] */
+/* Charges the list's current capacity to the run's memory budget. */
+static void charge_list(lua_State *L, held_list *h) {
+  size_t now = h->l.cap * sizeof *h->l.v;
+  if (now <= h->charged) return;
+  if (budget_charge(h->budget, now - h->charged))
+    luactx_raise_limit(L, LIMIT_MEMORY, 1);
+  h->charged = now;
+}
+
+static held_list *push_list(lua_State *L) {
+  held_list *l = lua_newuserdatauv(L, sizeof *l, 0); /* [.. list] */
   memset(l, 0, sizeof *l);
+  l->budget = luactx_get(L)->budget;
   if (luaL_newmetatable(L, "lede.redact.list")) { /* [.. list mt] */
     lua_pushcfunction(L, list_gc);
     lua_setfield(L, -2, "__gc");
@@ -208,9 +228,12 @@ static int l_scan(lua_State *L) {
     lua_pop(L, 3);
   }
   lua_settop(L, 2);
-  rx_list *l = push_list(L); /* [text opts list] */
+  held_list *h = push_list(L); /* [text opts list] */
   lua_toclose(L, 3);
+  rx_list *l = &h->l;
+  luactx_charge(L, h->budget, BYTES_COST(n));
   if (redact_scan(s, n, mask & ~(1u << RX_CUSTOM), l)) return luaL_error(L, "not enough memory");
+  charge_list(L, h);
   if (custom && (mask & (1u << RX_CUSTOM))) {
     lua_Integer nc = luaL_len(L, CUSTOM_IDX);
     for (lua_Integer c = 1; c <= nc; c++) {
@@ -219,7 +242,9 @@ static int l_scan(lua_State *L) {
       lua_pop(L, 1);
     }
   }
+  charge_list(L, h);
   if (!overlaps && redact_resolve(l)) return luaL_error(L, "not enough memory");
+  luactx_charge(L, h->budget, l->n * COST_ITEM);
   lua_createtable(L, (int)l->n, 0); /* [.. list out] */
   for (size_t k = 0; k < l->n; k++) {
     rx_find *f = &l->v[k];
@@ -351,7 +376,7 @@ static int l_hmac(lua_State *L) {
  * of an option of this run; outside a run (require "lede") or with
  * --trusted, the host already has full file access. */
 static void check_granted(lua_State *L, const char *fn, const char *path) {
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   if (!ctx || !ctx->engine || !ctx->engine->opt.sandbox) return;
   if (ctx->run)
     for (size_t i = 0; i < ctx->run->nargs; i++)
