@@ -1,5 +1,6 @@
 /* doc.c -- paragraphs, sentences and edits as byte ranges over one source. */
 #include "doc.h"
+#include "segment.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,10 +5,10 @@
 
 #include <time.h>
 
+#include "abbrev.h"
 #include "budget.h"
 #include "buf.h"
 #include "lede.h"
-#include "segment.h"
 
 typedef struct host_fn {
   char *name;

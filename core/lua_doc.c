@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "words.h"
 
 #define DOC_MT "lede.Document"
 #define PARA_MT "lede.Paragraph"

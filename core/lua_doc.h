@@ -7,10 +7,10 @@
 
 #include <lua.h>
 
+#include "abbrev.h"
 #include "budget.h"
 #include "buf.h"
 #include "lede.h"
-#include "segment.h"
 
 /* What the bindings need from whoever opened them.  One per Lua state,
  * reachable from the registry; it must outlive the state. */

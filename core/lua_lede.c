@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "lua_doc.h"
 #include "utf8.h"
+#include "words.h"
 
 /* lede.load(text [, {format=, paragraphs=, replace_invalid=}]) -> doc, or
  * nil and a message for text that is not valid UTF-8. */
