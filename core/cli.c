@@ -220,16 +220,14 @@ static int parse_global(cli *c, const char *a, const char *v) {
   double x;
   if (strcmp(a, "-o") == 0) c->output = v;
   else if (strcmp(a, "--from") == 0) {
-    if (strcmp(v, "text") == 0) c->load.format = LEDE_FORMAT_TEXT;
-    else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) c->load.format = LEDE_FORMAT_MARKDOWN;
-    else return usage_error("--from must be text or markdown, not '%s'", v);
+    /* lede.h's one table of format names; only two of them load */
+    if (lede_format_parse(v, &c->load.format) != LEDE_OK ||
+        (c->load.format != LEDE_FORMAT_TEXT && c->load.format != LEDE_FORMAT_MARKDOWN))
+      return usage_error("--from must be text or markdown, not '%s'", v);
   } else if (strcmp(a, "--to") == 0) {
-    if (strcmp(v, "text") == 0) c->run.to = LEDE_FORMAT_TEXT;
-    else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) c->run.to = LEDE_FORMAT_MARKDOWN;
-    else if (strcmp(v, "html") == 0) c->run.to = LEDE_FORMAT_HTML;
-    else if (strcmp(v, "json") == 0) c->run.to = LEDE_FORMAT_JSON;
-    else return usage_error("--to must be text, markdown, html or json, not '%s'", v);
-    return add_arg(c, "to", v);
+    if (lede_format_parse(v, &c->run.to) != LEDE_OK)
+      return usage_error("--to must be text, markdown, html or json, not '%s'", v);
+    return add_arg(c, "to", lede_format_name(c->run.to));
   } else if (strcmp(a, "-D") == 0) return add_define(c, v);
   else if (strcmp(a, "--paragraphs") == 0) {
     if (strcmp(v, "auto") == 0) c->load.paragraphs = LEDE_PARAS_AUTO;
