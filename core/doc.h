@@ -63,6 +63,15 @@ typedef struct doc_map {
   size_t text, src, len;
 } doc_map;
 
+/* How a document is cut into sentences.  Fixed when the document is
+ * loaded (doc_load copies the loader's settings) and never changed by
+ * whoever reads it first: a script's lede.abbreviations.add cannot move
+ * the sentences of the host's document.  Further options (quote
+ * handling, language) are added here and copied by doc_seg_copy(). */
+typedef struct seg_options {
+  seg_abbrevs *abbrevs; /* OWNED by the document; NULL: the built-in list */
+} seg_options;
+
 struct lede_doc {
   char *src;             /* OWNED, NUL-terminated */
   size_t len;
@@ -78,7 +87,8 @@ struct lede_doc {
   doc_map *map;
   size_t nmap, capmap;
   size_t nremoved_paras, nremoved_sents, nedited;
-  lede_budget *budget;   /* charged for memory allocated now; may be NULL */
+  seg_options seg;       /* see seg_options */
+  run_budget *budget;    /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
   void *md;              /* Markdown state (md_internal.h), NULL for plain text */
@@ -104,10 +114,14 @@ int text_load(lede_doc *d, lede_para_mode mode);
 /* The mode AUTO resolves to for src (exposed for tests). */
 lede_para_mode text_detect_mode(const char *src, size_t len);
 
-/* Segments every text paragraph into sentences with the given
- * abbreviations, once.  0, LEDE_ENOMEM, or LEDE_ELIMIT when the budget
- * stopped it. */
-int doc_segment(lede_doc *d, const seg_abbrevs *ab);
+/* Sets d's segmentation options to a copy of abbrevs (NULL: the built-in
+ * list), replacing any before.  0 or LEDE_ENOMEM. */
+int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs);
+/* Segments every text paragraph into sentences with d->seg, once.  0,
+ * LEDE_ENOMEM, or LEDE_ELIMIT when the budget stopped it.  Not safe to
+ * call on one document from two threads at once: lede_doc_prepare()
+ * exists so a host can segment before sharing. */
+int doc_segment(lede_doc *d);
 
 /* Source offset for a plain-text offset inside paragraph pi. */
 size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff);

@@ -29,7 +29,7 @@ _Noreturn void md_mem_fail(int st) {
 
 /* The budget of the run using the document now: documents point at one
  * only while a run uses them (NULL at load time: not charged). */
-static lede_budget *m_budget(const md_state *m) { return m->d->budget; }
+static run_budget *m_budget(const md_state *m) { return m->d->budget; }
 
 /* Size classes: 16-byte steps to 256, 64-byte steps to 1024, 128-byte
  * steps to 2048. */

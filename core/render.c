@@ -80,7 +80,13 @@ int render_json(const lede_doc *d, dbuf *out) {
 
 int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
   if (fmt == LEDE_FORMAT_AUTO) fmt = d->format;
-  if (fmt == LEDE_FORMAT_JSON) return render_json(d, out);
+  if (fmt == LEDE_FORMAT_JSON) {
+    /* Only JSON lists sentences, so only it needs them found; the other
+     * formats need no segmentation (an unsegmented document has no
+     * edits).  Done here, once, for every caller. */
+    int st = doc_segment(d);
+    return st ? st : render_json(d, out);
+  }
   if (d->format == LEDE_FORMAT_MARKDOWN) return md_render(d, fmt, flags, out);
   if (fmt == LEDE_FORMAT_TEXT || fmt == LEDE_FORMAT_MARKDOWN)
     /* Plain text is already valid Markdown only if escaped; we keep the

@@ -9,6 +9,7 @@
 #include "session.h"
 
 #include <lauxlib.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "lua_doc.h"
+#include "lua_lede.h"
 #include "sandbox.h"
 
 struct session {
@@ -25,9 +27,7 @@ struct session {
   int env_ref;         /* registry refs: the environment, */
   int docud_ref;       /* the handle of doc, */
   int show_ref;        /* and the display function */
-  lede_luactx ctx;
-  volatile sig_atomic_t *flag;
-  int interrupted;     /* flag was seen set during this input */
+  luactx ctx;
   int write_failed;
 };
 
@@ -157,31 +157,36 @@ static int l_print(lua_State *L) {
   return 0;
 }
 
-/* The budget's interrupt: Ctrl-C, then the time limit. */
-static int session_poll(void *ud) {
+/* The budget's on_stop: the hook fires at the next instruction of
+ * whatever Lua code runs, so a pcall in the input cannot catch the stop. */
+static void stop_input(void *ud) {
   session *s = ud;
-  if (s->flag && *s->flag) {
-    s->interrupted = 1;
-    return 1;
-  }
-  return sandbox_time_up(s->e);
+  sandbox_stop(s->L);
 }
 
-/* Each input gets the instruction and time limits afresh; the memory
- * already held stays charged. */
+/* Each input gets the instruction and time limits afresh; the memory the
+ * session holds stays charged.  The interrupt flag is left alone: see
+ * session_clear_interrupt(). */
 static void reset_limits(session *s) {
   lede_engine *e = s->e;
-  e->budget.hit = 0;
-  e->budget.interrupt = session_poll;
+  size_t used = e->budget.used;
+  e->run_max_memory = e->opt.max_memory;
+  e->run_max_instructions = e->opt.max_instructions;
+  e->run_timeout = e->opt.timeout;
+  budget_start(&e->budget, e->run_max_memory, e->run_max_instructions, e->run_timeout,
+               &e->interrupt);
+  e->budget.used = used;
+  e->budget.on_stop = stop_input;
   e->budget.ud = s;
-  sandbox_start_limits(e);
-  s->interrupted = 0; /* *s->flag is the caller's to clear: see session.h */
-  sandbox_arm(s->L); /* undoes the sticky hook of a stopped input */
+  e->last_limit = LIMIT_NONE;
+  e->calls = e->allocs = 0;
+  e->hit_ceiling = 0;
+  if (s->L) sandbox_arm(s->L); /* undoes the sticky hook of a stopped input */
 }
 
 /* Sets env.doc (and the registry's handle) to a new handle for d. */
 static void push_session_doc(lua_State *L, session *s, lede_doc *d) {
-  lede_lua_pushdoc(L, d, 0); /* [.. doc]: the session frees d, not Lua */
+  ldoc_pushdoc(L, d, 0); /* [.. doc]: the session frees d, not Lua */
   lua_pushvalue(L, -1);
   lua_rawseti(L, LUA_REGISTRYINDEX, s->docud_ref);
   lua_rawgeti(L, LUA_REGISTRYINDEX, s->env_ref); /* [.. doc env] */
@@ -193,7 +198,7 @@ static void push_session_doc(lua_State *L, session *s, lede_doc *d) {
 static int setup_main(lua_State *L) {
   session *s = lua_touserdata(L, 1);
   lua_settop(L, 0);
-  lede_lua_setctx(L, &s->ctx);
+  luactx_set(L, &s->ctx);
   sandbox_env(L, s->e->opt.sandbox); /* [env] */
   lua_pushlightuserdata(L, s);
   lua_pushcclosure(L, l_print, 1);
@@ -221,15 +226,23 @@ static lede_status failed(session *s, int st) {
   lua_State *L = s->L;
   const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
   lede_status r;
-  if (s->interrupted) r = engine_error(e, LEDE_ELIMIT, "interrupted");
-  else if (e->budget.hit == 'i')
-    r = engine_error(e, LEDE_ELIMIT, "stopped: instruction limit of %lu reached", e->opt.max_instructions);
-  else if (e->budget.hit == 't')
+  switch (e->budget.hit) {
+  case LIMIT_INTERRUPT: r = engine_error(e, LEDE_EINTERRUPT, "interrupted"); break;
+  case LIMIT_INSTRUCTIONS:
+    r = engine_error(e, LEDE_ELIMIT, "stopped: instruction limit of %lu reached",
+                     e->opt.max_instructions);
+    break;
+  case LIMIT_TIME:
     r = engine_error(e, LEDE_ELIMIT, "stopped: time limit of %g seconds reached", e->opt.timeout);
-  else if (e->budget.hit || st == LUA_ERRMEM)
+    break;
+  case LIMIT_MEMORY:
     r = engine_error(e, LEDE_ELIMIT, "stopped: memory limit of %zu MB reached (free some globals)",
                      e->opt.max_memory >> 20);
-  else r = engine_error(e, LEDE_ESCRIPT, "%s", msg ? msg : "error (not a string)");
+    break;
+  default:
+    if (st == LUA_ERRMEM) r = engine_error(e, LEDE_ENOMEM, "out of memory");
+    else r = engine_error(e, LEDE_ESCRIPT, "%s", msg ? msg : "error (not a string)");
+  }
   lua_settop(L, 0);
   return r;
 }
@@ -249,22 +262,23 @@ lede_status session_new(lede_engine *e, lede_doc *doc, session **out) {
   }
   s->e = e;
   s->doc = doc;
-  s->ctx.abbrevs = abbrevs_clone(e->abbrevs);
+  s->ctx.base_abbrevs = e->abbrevs; /* copied by the first add */
   s->ctx.budget = &e->budget;
   s->ctx.max_input = e->opt.max_input;
   s->ctx.write = session_write;
   s->ctx.write_ud = s;
   s->ctx.engine = e;
   dbuf_init(&s->ctx.scratch, &e->budget);
-  e->budget = (lede_budget){0, e->opt.max_memory, session_poll, s, 0};
+  e->budget.used = 0;
+  reset_limits(s);
   doc->budget = &e->budget;
-  s->L = s->ctx.abbrevs ? lua_newstate(sandbox_alloc, e) : NULL;
+  s->L = lua_newstate(sandbox_alloc, e);
   if (!s->L) {
     session_free(s);
     return engine_error(e, LEDE_ENOMEM, "cannot create a Lua state: out of memory");
   }
   e->L = s->L;
-  reset_limits(s);
+  sandbox_arm(s->L);
   lua_pushcfunction(s->L, setup_main);
   lua_pushlightuserdata(s->L, s);
   int st = lua_pcall(s->L, 1, 0, 0);
@@ -287,7 +301,9 @@ void session_free(session *s) {
   free(s);
 }
 
-void session_set_interrupt(session *s, volatile sig_atomic_t *flag) { s->flag = flag; }
+void session_interrupt(session *s) { atomic_store(&s->e->interrupt, 1); }
+
+void session_clear_interrupt(session *s) { atomic_store(&s->e->interrupt, 0); }
 
 typedef struct eval_args {
   session *s;
@@ -356,7 +372,7 @@ session_result session_eval(session *s, const char *code, size_t len) {
     return SESSION_ERROR;
   }
   lua_settop(s->L, 0);
-  if (e->budget.hit) { /* stopped in C code that returned normally */
+  if (e->budget.hit != LIMIT_NONE) { /* stopped in C code that returned normally */
     lua_pushnil(s->L);
     failed(s, LUA_ERRRUN);
     return SESSION_ERROR;
@@ -374,7 +390,7 @@ static int set_doc_main(lua_State *L) {
   doc_args *a = lua_touserdata(L, 1);
   session *s = a->s;
   lua_rawgeti(L, LUA_REGISTRYINDEX, s->docud_ref);
-  lede_lua_detach(L, -1); /* old handles now say "closed document" */
+  ldoc_detach(L, -1); /* old handles now say "closed document" */
   lua_pop(L, 1);
   doc_free(s->doc);
   s->doc = a->doc;
@@ -397,14 +413,14 @@ lede_status session_set_doc(session *s, lede_doc *d) {
 
 static int render_main(lua_State *L) {
   doc_args *a = lua_touserdata(L, 1);
-  int f = lede_format_from_name(a->fmt);
-  if (f < 0)
+  lede_format f;
+  if (lede_format_parse(a->fmt, &f) != LEDE_OK)
     return luaL_error(L, "format must be text, markdown, html or json, not '%s'", a->fmt);
   lua_rawgeti(L, LUA_REGISTRYINDEX, a->s->env_ref);
   lua_getfield(L, -1, "doc"); /* [.. env doc]: whatever `doc` is now */
-  lede_doc *d = lede_lua_todoc(L, -1);
+  lede_doc *d = ldoc_todoc(L, -1);
   if (!d) return luaL_error(L, "doc is not an open document");
-  lede_lua_render(L, d, (lede_format)f, 0); /* [.. s] */
+  ldoc_render(L, d, f, 0); /* [.. s] */
   size_t n;
   const char *p = lua_tolstring(L, -1, &n);
   session_write(a->s, p, n);

@@ -5,7 +5,6 @@
 #ifndef LEDE_SESSION_H
 #define LEDE_SESSION_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "lede.h"
@@ -28,12 +27,13 @@ lede_status session_new(lede_engine *e, lede_doc *doc, session **out);
 /* Closes the Lua state and frees the document (NULL-safe). */
 void session_free(session *s);
 
-/* When *flag becomes non-zero (a SIGINT handler sets it), the input being
- * run stops with "interrupted" at its next limit check.  The caller clears
- * it before reading an input, not the session before running one: a
- * Ctrl-C typed between the two must still stop what runs.  flag may be
- * NULL. */
-void session_set_interrupt(session *s, volatile sig_atomic_t *flag);
+/* Stops the input being run with "interrupted" at its next limit check.
+ * Async-signal-safe (one atomic store): for a SIGINT handler. */
+void session_interrupt(session *s);
+/* Forgets an interrupt.  The caller clears it before reading an input,
+ * not the session before running one: a Ctrl-C typed between the two must
+ * still stop what runs. */
+void session_clear_interrupt(session *s);
 
 /* Runs one input: as an expression first ("1 + 1" shows 2, no `return`
  * needed), else as statements.  Globals persist between inputs; locals do

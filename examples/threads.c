@@ -68,7 +68,7 @@ static void *worker(void *arg) {
   char n[16];
   snprintf(n, sizeof n, "%d", j->id + 1);
   lede_arg args[] = {{"n", n}};
-  lede_run_options ro = {args, 1, LEDE_FORMAT_AUTO, 0};
+  lede_run_options ro = {.args = args, .nargs = 1};
   if (lede_engine_new(NULL, &e) != LEDE_OK) return NULL;
   if (lede_register(e, "thread", host_thread, j) != LEDE_OK) goto done;
   for (int round = 0; round < ROUNDS; round++) {

@@ -8,9 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "abbrev.h"
 #include "helpers.h"
 #include "lua_doc.h"
+#include "lua_lede.h"
+#include "luactx.h"
 
 #define TYPES_FILE "scripts/types/lede.lua"
 
@@ -102,17 +103,29 @@ static void add_keys(lua_State *L, const char *cls) {
   }
 }
 
+/* Every table-valued field of `lede` but host (the embedder's) is a
+ * class of its own: lede.abbreviations, lede.redact, ... */
+static char subtables[16][48];
+static int nsub;
+
 static void read_bindings(void) {
   lua_State *L = luaL_newstate();
-  lede_luactx ctx;
+  luactx ctx;
   memset(&ctx, 0, sizeof ctx);
-  ctx.abbrevs = abbrevs_new();
-  lede_lua_setctx(L, &ctx);
-  lede_lua_openlib(L); /* [lede] */
+  luactx_set(L, &ctx);
+  lmod_open(L); /* [lede] */
   add_keys(L, "lede");
-  lua_getfield(L, -1, "abbreviations");
-  add_keys(L, "lede.abbreviations");
-  lua_pop(L, 2);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) { /* [lede key value] */
+    if (lua_istable(L, -1) && lua_type(L, -2) == LUA_TSTRING &&
+        strcmp(lua_tostring(L, -2), "host") != 0 && nsub < 16) {
+      snprintf(subtables[nsub], 48, "lede.%s", lua_tostring(L, -2));
+      add_keys(L, subtables[nsub]);
+      nsub++;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
   static const char *const classes[] = {"Document", "Paragraph", "Sentence", "Word"};
   for (size_t c = 0; c < 4; c++) {
     char cls[48], mt[48];
@@ -132,9 +145,15 @@ static void read_bindings(void) {
   dbuf_free(&ctx.scratch);
 }
 
+static int is_subtable(const char *cls) {
+  for (int i = 0; i < nsub; i++)
+    if (strcmp(subtables[i], cls) == 0) return 1;
+  return 0;
+}
+
 static const char *where_registered(const char *cls) {
   if (strcmp(cls, "lede") == 0) return "the `lede` module table (core/lua_lede.c or a file it calls)";
-  if (strcmp(cls, "lede.abbreviations") == 0) return "lede.abbreviations (core/lua_lede.c)";
+  if (is_subtable(cls)) return "a table of the `lede` module (core/lua_lede.c or the file that fills it)";
   return "core/lua_doc.c (its *_FIELDS mask or its methods table)";
 }
 
@@ -149,7 +168,7 @@ Test(types, annotations_match_the_bindings) {
     const member *m = &reg[i];
     if (annotated(m->cls, m->name)) continue;
     const char *tbl = strcmp(m->cls, "lede") == 0 ? "lede" : strrchr(m->cls, '.') + 1;
-    int is_module = strcmp(m->cls, "lede") == 0 || strcmp(m->cls, "lede.abbreviations") == 0;
+    int is_module = strcmp(m->cls, "lede") == 0 || is_subtable(m->cls);
     if (m->is_function)
       SAY("\n- %s%s%s is registered by %s but not annotated.\n"
           "  Add to " TYPES_FILE ", after `%s%s = {}` in the `---@class %s` section:\n"
@@ -166,7 +185,7 @@ Test(types, annotations_match_the_bindings) {
   }
   for (int i = 0; i < nann; i++) {
     const member *a = &ann[i];
-    int known = strcmp(a->cls, "lede") == 0 || strcmp(a->cls, "lede.abbreviations") == 0 ||
+    int known = strcmp(a->cls, "lede") == 0 || is_subtable(a->cls) ||
                 strcmp(a->cls, "lede.Document") == 0 || strcmp(a->cls, "lede.Paragraph") == 0 ||
                 strcmp(a->cls, "lede.Sentence") == 0 || strcmp(a->cls, "lede.Word") == 0;
     if (!known || a->module_only) continue; /* Args, options: plain Lua tables */

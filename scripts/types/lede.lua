@@ -110,10 +110,94 @@ function abbreviations.add(word, ...) end
 ---@return boolean
 function abbreviations.has(word) end
 
+---A match found by `lede.redact.scan`.
+---@class lede.RedactMatch
+---@field type string # "EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "IP_ADDRESS", "URL", "US_SSN", "DATE" or a custom type
+---@field start integer # first byte in the text (1-based, inclusive)
+---@field stop integer # last byte in the text (inclusive)
+---@field text string
+---@field validated boolean # a validator (Luhn, IBAN checksum, ...) accepted it
+
+---Options of `lede.redact.scan`.
+---@class lede.RedactScanOptions
+---@field types? string|string[] # "email,phone" or {"EMAIL", "PHONE"} (default: all)
+---@field custom? boolean # include the recognizers added with `lede.redact.add` (default true)
+---@field overlaps? boolean # keep overlapping matches (default false: one policy picks one)
+
+---A custom recognizer for `lede.redact.add`: a pattern or a list of words.
+---@class lede.RedactRecognizer
+---@field type? string # upper-case name, 1 to 32 bytes (default "CUSTOM")
+---@field pattern? string|function|table # a Lua pattern, a function(text, init) -> start, stop, or an LPeg pattern
+---@field words? string[] # exact words or phrases instead of a pattern
+---@field validator? string|fun(text: string): boolean # a built-in validator's name or a function
+
+---Finding personal data (the engine of `lede redact`): recognizers in C with
+---validators, custom recognizers, keyed hashing and the few files redaction needs.
+---@class lede.redact
+---@field validators table<string, fun(text: string): boolean> # the built-in validators by name
+---@field types string[] # the names of the built-in types
+---@field card fun(text: string): boolean # whole text is a credit card number (Luhn-valid)
+---@field credit_card fun(text: string): boolean # same as `card`
+---@field ssn fun(text: string): boolean # whole text is a US social security number
+---@field us_ssn fun(text: string): boolean # same as `ssn`
+---@field email fun(text: string): boolean # whole text is an e-mail address
+---@field url fun(text: string): boolean # whole text is a URL
+---@field ip fun(text: string): boolean # whole text is an IPv4 or IPv6 address
+---@field ip_address fun(text: string): boolean # same as `ip`
+---@field phone fun(text: string): boolean # whole text is a phone number
+---@field date fun(text: string): boolean # whole text is a date
+local redact = {}
+
+---The personal data in `text`, in order.
+---@param text string
+---@param opts? lede.RedactScanOptions
+---@return lede.RedactMatch[]
+function redact.scan(text, opts) end
+
+---Adds a custom recognizer for this run (`scan` uses it unless `custom = false`).
+---@param recognizer lede.RedactRecognizer
+function redact.add(recognizer) end
+
+---Forgets the custom recognizers.
+function redact.clear() end
+
+---Whether the digits of `text` (spaces and '-' allowed) pass the Luhn check.
+---@param text string
+---@return boolean
+function redact.luhn(text) end
+
+---Whether `text` is an IBAN with a valid checksum.
+---@param text string
+---@return boolean
+function redact.iban(text) end
+
+---HMAC-SHA-256 of `message` under `key`, as 64 hex digits.
+---@param key string
+---@param message string
+---@return string
+function redact.hmac(key, message) end
+
+---The contents of the file at `path`, or nil and a message.  A sandboxed
+---script may only read a file named as an option value on the command line.
+---@param path string
+---@return string? contents
+---@return string? err
+function redact.read(path) end
+
+---Writes `data` to `path` atomically (mode default 0644); true, or nil and a
+---message.  Sandboxed: only a file named as an option value on the command line.
+---@param path string
+---@param data string
+---@param mode? integer
+---@return boolean? ok
+---@return string? err
+function redact.write(path, data, mode) end
+
 ---The `lede` module: a global in scripts, `require "lede"` elsewhere.
 ---@class lede
 ---@field version string # the library version, e.g. "0.1.0"
 ---@field abbreviations lede.abbreviations
+---@field redact lede.redact
 ---@field host table<string, fun(...: any): string?> # functions the embedding program registered (nil when not registered)
 lede = {}
 

@@ -1,10 +1,10 @@
-/* tools.c -- dispatch of the script-author commands (new, check, types,
+/* cli_tools.c -- dispatch of the script-author commands (new, check, types,
  * repl), kept out of cli.c so the two can change apart. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools.h"
+#include "cli_tools.h"
 
 int tool_dispatch(const char *prog, const char *cmd, int argc, char **argv, int at) {
   static const struct {

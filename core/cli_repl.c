@@ -1,4 +1,4 @@
-/* repl.c -- `lede repl [FILE]`: an interactive Lua prompt with `doc`
+/* cli_repl.c -- `lede repl [FILE]`: an interactive Lua prompt with `doc`
  * loaded, line editing and history from libedit when standard input is a
  * terminal, plain lines otherwise (so it also runs from a pipe).  The Lua
  * side is session.c; this file is the terminal. */
@@ -15,11 +15,13 @@
 
 #include "lede.h"
 #include "session.h"
-#include "tools.h"
+#include "cli_tools.h"
 
 /* Set by SIGINT.  The handler has no other way to reach the session; the
  * program (not the library) may keep such state. */
 static volatile sig_atomic_t got_sigint;
+/* The session the handler stops (set once, before the handler). */
+static session *live_session;
 /* The line just read was ended by Ctrl-C (see prompt_getc), as libedit's
  * character source cannot say so through readline() itself. */
 static int line_aborted;
@@ -27,6 +29,7 @@ static int line_aborted;
 static void on_sigint(int sig) {
   (void)sig;
   got_sigint = 1;
+  if (live_session) session_interrupt(live_session); /* one atomic store */
 }
 
 /* libedit's character source at the prompt.  A Ctrl-C there must give a
@@ -235,6 +238,7 @@ static int command(repl *r, char *line) {
 /* One line of input, without its newline: OWNED (free), NULL at the end. */
 static char *next_line(repl *r, int continued) {
   got_sigint = 0; /* a Ctrl-C from now on stops the input read here */
+  session_clear_interrupt(r->s);
   line_aborted = 0;
   if (r->interactive) return readline(continued ? ">> " : "> ");
   char *line = NULL;
@@ -332,7 +336,7 @@ int tool_repl(const char *prog, int nargs, char **args) {
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old);
-  session_set_interrupt(r.s, &got_sigint);
+  live_session = r.s;
   char hist[4096];
   int have_hist = 0;
   if (r.interactive) {
@@ -351,6 +355,7 @@ int tool_repl(const char *prog, int nargs, char **args) {
     write_history(hist);
   }
   sigaction(SIGINT, &old, NULL);
+  live_session = NULL;
   session_free(r.s);
   lede_engine_free(e);
   return r.errors && !r.interactive ? 1 : 0;

@@ -1,9 +1,9 @@
-/* tools.h -- the script-author commands of the `lede` program: new,
+/* cli_tools.h -- the script-author commands of the `lede` program: new,
  * check, types and repl.  Each takes the command line after its own name
  * (args[0..nargs)) and the name the program was run as (for the hints it
  * prints), and returns the exit status: 0 ok, 1 failure, 2 usage. */
-#ifndef LEDE_TOOLS_H
-#define LEDE_TOOLS_H
+#ifndef LEDE_CLI_TOOLS_H
+#define LEDE_CLI_TOOLS_H
 
 #include <stddef.h>
 

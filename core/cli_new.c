@@ -1,4 +1,4 @@
-/* scaffold.c -- `lede new NAME [--user]`: a commented starter script that
+/* cli_new.c -- `lede new NAME [--user]`: a commented starter script that
  * runs as it is, so a first script starts from something that works. */
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "lede.h"
-#include "tools.h"
+#include "cli_tools.h"
 #include "userdir.h"
 
 /* %1$s is the script's name.  The header block is what `lede scripts`

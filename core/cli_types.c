@@ -1,4 +1,4 @@
-/* types.c -- `lede types [DIR]`: the LuaLS annotations of the lede API,
+/* cli_types.c -- `lede types [DIR]`: the LuaLS annotations of the lede API,
  * copied where an editor finds them, with a .luarc.json pointing at them. */
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "lede.h"
-#include "tools.h"
+#include "cli_tools.h"
 
 #define TYPES_SUBDIR ".lede/types"
 

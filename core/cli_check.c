@@ -1,4 +1,4 @@
-/* check.c -- `lede check SCRIPT...`: compile without running and lint.
+/* cli_check.c -- `lede check SCRIPT...`: compile without running and lint.
  *
  * The checks are Lua (scripts/lib/lede_check.lua), run in the sandbox like
  * any script, with the script's text as the document and the LuaLS
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lede.h"
-#include "tools.h"
+#include "cli_tools.h"
 
 static const char driver[] =
     "local doc, args = ...\n"
@@ -84,7 +84,7 @@ int tool_check(const char *prog, int nargs, char **args) {
       continue;
     }
     lede_arg a[2] = {{"file", file}, {"types", types ? types : ""}};
-    lede_run_options ro = {a, 2, LEDE_FORMAT_AUTO, 0};
+    lede_run_options ro = {.args = a, .nargs = 2};
     char *out = NULL;
     size_t outlen;
     lede_status st = lede_run_string(e, "lede-check", driver, sizeof driver - 1, doc, &ro,
