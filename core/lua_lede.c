@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "load.h"
+#include "lua_bulk.h"
 #include "lua_doc.h"
 #include "lua_lede.h"
 #include "utf8.h"
@@ -574,6 +575,7 @@ int lmod_open(lua_State *L) {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      {"write_sentences", lbulk_write_sentences},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);
