@@ -64,6 +64,11 @@ typedef struct cli {
   declared decl[MAX_DECLARED];
   int ndecl;
   int strict; /* the script declared options: others are errors */
+  /* "-- second input: KEY" in a script's header: a second FILE argument
+   * is read and its text passed as args.KEY (lede rouge REF SUMMARY). */
+  char second_key[64];
+  const char *second;  /* that file's path */
+  char *second_text;   /* its contents, OWNED */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -120,6 +125,15 @@ static void parse_declared(cli *c, const char *header) {
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *q = p + 2;
     while (q < p + len && (*q == ' ' || *q == '\t')) q++;
+    static const char second[] = "second input:";
+    if ((size_t)(p + len - q) > sizeof second && strncmp(q, second, sizeof second - 1) == 0) {
+      q += sizeof second - 1;
+      while (q < p + len && *q == ' ') q++;
+      size_t k = 0;
+      while (q < p + len && *q != ' ' && *q != '\r' && k + 1 < sizeof c->second_key)
+        c->second_key[k++] = *q++;
+      c->second_key[k] = '\0';
+    }
     if (q + 2 < p + len && q[0] == '-' && q[1] == '-' && q[2] != '-' && q[2] != ' ' &&
         c->ndecl < MAX_DECLARED) {
       declared *d = &c->decl[c->ndecl];
@@ -339,6 +353,36 @@ static FILE *open_temp(const char *path, char **tmp) {
   return fdopen(fd, "wb");
 }
 
+/* Reads the second FILE of a script that declared one into args. */
+static int read_second(cli *c) {
+  FILE *f = fopen(c->second, "rb");
+  size_t n = 0, cap = 0;
+  char *buf = NULL;
+  if (f) {
+    for (;;) {
+      if (cap - n < 4096) {
+        char *nb = realloc(buf, cap = cap * 2 + 8192);
+        if (!nb) break;
+        buf = nb;
+      }
+      size_t got = fread(buf + n, 1, cap - n - 1, f);
+      n += got;
+      if (got == 0) break;
+    }
+  }
+  if (!f || ferror(f) || !buf || memchr(buf, '\0', n)) {
+    fprintf(stderr, "lede: cannot read '%s': %s\n", c->second,
+            !f || ferror(f) ? strerror(errno) : buf ? "contains a NUL byte" : "out of memory");
+    if (f) fclose(f);
+    free(buf);
+    return EXIT_SCRIPT;
+  }
+  fclose(f);
+  buf[n] = '\0';
+  c->second_text = buf;
+  return add_arg(c, c->second_key, buf) ? EXIT_USAGE : 0;
+}
+
 static int run_cli(cli *c) {
   lede_engine *e;
   lede_status st = lede_engine_new(&c->opt, &e);
@@ -384,6 +428,7 @@ static int run_cli(cli *c) {
       goto done;
     }
   }
+  if (c->second && (rc = read_second(c)) != 0) goto done;
   lede_set_output(e, write_file, out ? out : stdout);
   c->run.args = c->args;
   c->run.nargs = c->nargs;
@@ -392,9 +437,17 @@ static int run_cli(cli *c) {
   if (st == LEDE_OK && !out && fflush(stdout) != 0) st = LEDE_EIO;
   if (st != LEDE_OK) {
     const char *msg = lede_errmsg(e);
-    if (st == LEDE_ESCRIPT) fprintf(stderr, "%s\n", msg);
-    else fprintf(stderr, "lede: %s\n", *msg ? msg : lede_strerror(st));
-    rc = exit_for(st);
+    /* A script reports bad options with error("usage: ...", 0): exit 2,
+     * the message without the traceback, and the usual hint. */
+    if (st == LEDE_ESCRIPT && strncmp(msg, "usage: ", 7) == 0) {
+      fprintf(stderr, "lede: %.*s\nTry 'lede %s --help'.\n", (int)strcspn(msg + 7, "\n"),
+              msg + 7, c->command);
+      rc = EXIT_USAGE;
+    } else {
+      if (st == LEDE_ESCRIPT) fprintf(stderr, "%s\n", msg);
+      else fprintf(stderr, "lede: %s\n", *msg ? msg : lede_strerror(st));
+      rc = exit_for(st);
+    }
   }
   if (out) {
     int closed = fclose(out);
@@ -413,6 +466,7 @@ done:
   if (out) fclose(out);
   free(tmp);
   free(found);
+  free(c->second_text);
   lede_doc_free(doc);
   lede_engine_free(e);
   return rc;
@@ -537,6 +591,14 @@ int main(int argc, char **argv) {
     c.input = pos[1];
   } else if (is_scripts) {
     if (npos > 0) { free(script_path); return usage_error("unexpected argument '%s'", pos[0]); }
+  } else if (c.second_key[0]) {
+    if (npos != 2) {
+      free(script_path);
+      return usage_error("%s needs exactly two files", c.command);
+    }
+    c.input = pos[0];
+    c.second = pos[1];
+    c.script = script_path;
   } else {
     if (npos > 1) { free(script_path); return usage_error("unexpected argument '%s'", pos[1]); }
     c.input = pos[0];

@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "lua_doc.h"
+#include "textlib.h"
 #include "utf8.h"
 
 /* lede.load(text [, {format=, paragraphs=, replace_invalid=}]) -> doc, or
@@ -572,6 +573,9 @@ int lede_lua_module(lua_State *L) {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      /* summaries and scoring (textlib.c) */
+      {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
+      {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);
