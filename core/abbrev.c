@@ -4,7 +4,7 @@
  * open-addressing hash table (linear probing) over keys folded to ASCII
  * lower case, whose bytes live in one arena so that cloning a set for a new
  * script run is two memcpy calls.  Nothing here is mutable and global. */
-#include "segment.h"
+#include "abbrev.h"
 
 #include <stdint.h>
 #include <stdlib.h>

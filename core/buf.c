@@ -7,7 +7,7 @@
 
 #include "lede.h"
 
-void dbuf_init(dbuf *b, lede_budget *budget) {
+void dbuf_init(dbuf *b, run_budget *budget) {
   b->p = NULL;
   b->n = b->cap = 0;
   b->budget = budget;

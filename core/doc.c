@@ -1,5 +1,6 @@
 /* doc.c -- paragraphs, sentences and edits as byte ranges over one source. */
 #include "doc.h"
+#include "segment.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,12 @@ void doc_free(lede_doc *d) {
   free(d->map);
   free(d->textbuf);
   free(d->src);
+  abbrevs_free(d->seg.abbrevs);
   free(d);
 }
 
 /* Doubling growth for the item arrays; sizes are in elements. */
-static int grow(lede_budget *b, void **arr, size_t *cap, size_t need,
+static int grow(run_budget *b, void **arr, size_t *cap, size_t need,
                 size_t elem) {
   if (need <= *cap) return 0;
   size_t ncap = *cap ? *cap * 2 : 64;
@@ -140,12 +142,13 @@ typedef struct seg_ctx {
   lede_doc *d;
   size_t pi;
   size_t base; /* text offset of the paragraph */
-  size_t since_poll;
 } seg_ctx;
 
 static int add_sentence(void *ud, size_t start, size_t end) {
   seg_ctx *c = ud;
   lede_doc *d = c->d;
+  /* Charged per sentence, so one huge paragraph is stopped too. */
+  if (budget_spend(d->budget, COST_ITEM + BYTES_COST(end - start))) return LEDE_ELIMIT;
   if (grow(d->budget, (void **)&d->sents, &d->capsent, d->nsent + 1,
            sizeof *d->sents))
     return d->budget && d->budget->hit ? LEDE_ELIMIT : LEDE_ENOMEM;
@@ -161,9 +164,21 @@ static int add_sentence(void *ud, size_t start, size_t end) {
   return 0;
 }
 
-int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
+int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs) {
+  seg_abbrevs *copy = abbrevs ? abbrevs_clone(abbrevs) : NULL;
+  if (abbrevs && !copy) return LEDE_ENOMEM;
+  abbrevs_free(d->seg.abbrevs);
+  d->seg.abbrevs = copy;
+  return 0;
+}
+
+int doc_segment(lede_doc *d) {
   if (d->segmented) return 0;
-  seg_ctx c = {d, 0, 0, 0};
+  const seg_abbrevs *ab = d->seg.abbrevs;
+  /* A run stopped half-way (a limit) left some sentences: start over.
+   * They hold no edits yet, so nothing else needs freeing. */
+  d->nsent = 0;
+  seg_ctx c = {d, 0, 0};
   for (size_t pi = 0; pi < d->npara; pi++) {
     doc_para *p = &d->paras[pi];
     p->first_sent = d->nsent;
@@ -176,12 +191,7 @@ int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
                      add_sentence, &c);
     if (st) return st;
     p->nsent = d->nsent - p->first_sent;
-    /* A timeout must also stop a run stuck in one huge C call. */
-    c.since_poll += p->tend - p->tstart;
-    if (c.since_poll > (1u << 20)) {
-      c.since_poll = 0;
-      if (budget_interrupted(d->budget)) return LEDE_ELIMIT;
-    }
+    if (budget_spend(d->budget, COST_ITEM)) return LEDE_ELIMIT;
   }
   /* Removed paragraphs carry their sentences with them, counted like any
    * other removal: lists trust nremoved_sents to know whether to filter. */

@@ -20,7 +20,7 @@
 #include "budget.h"
 #include "buf.h"
 #include "lede.h"
-#include "segment.h"
+#include "abbrev.h"
 
 enum para_kind { PK_PARAGRAPH, PK_HEADING, PK_ITEM, PK_QUOTE, PK_CODE, PK_HTML };
 
@@ -63,6 +63,15 @@ typedef struct doc_map {
   size_t text, src, len;
 } doc_map;
 
+/* How a document is cut into sentences.  Fixed when the document is
+ * loaded (doc_load copies the loader's settings) and never changed by
+ * whoever reads it first: a script's lede.abbreviations.add cannot move
+ * the sentences of the host's document.  Further options (quote
+ * handling, language) are added here and copied by doc_seg_copy(). */
+typedef struct seg_options {
+  seg_abbrevs *abbrevs; /* OWNED by the document; NULL: the built-in list */
+} seg_options;
+
 struct lede_doc {
   char *src;             /* OWNED, NUL-terminated */
   size_t len;
@@ -78,10 +87,11 @@ struct lede_doc {
   doc_map *map;
   size_t nmap, capmap;
   size_t nremoved_paras, nremoved_sents, nedited;
-  lede_budget *budget;   /* charged for memory allocated now; may be NULL */
+  seg_options seg;       /* see seg_options */
+  run_budget *budget;    /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
-  void *md;              /* Markdown state (md.c), NULL for plain text */
+  void *md;              /* Markdown state (md_internal.h), NULL for plain text */
   void (*md_free)(struct lede_doc *);
 };
 
@@ -104,10 +114,14 @@ int text_load(lede_doc *d, lede_para_mode mode);
 /* The mode AUTO resolves to for src (exposed for tests). */
 lede_para_mode text_detect_mode(const char *src, size_t len);
 
-/* Segments every text paragraph into sentences with the given
- * abbreviations, once.  0, LEDE_ENOMEM, or LEDE_ELIMIT when the budget
- * stopped it. */
-int doc_segment(lede_doc *d, const seg_abbrevs *ab);
+/* Sets d's segmentation options to a copy of abbrevs (NULL: the built-in
+ * list), replacing any before.  0 or LEDE_ENOMEM. */
+int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs);
+/* Segments every text paragraph into sentences with d->seg, once.  0,
+ * LEDE_ENOMEM, or LEDE_ELIMIT when the budget stopped it.  Not safe to
+ * call on one document from two threads at once: lede_doc_prepare()
+ * exists so a host can segment before sharing. */
+int doc_segment(lede_doc *d);
 
 /* Source offset for a plain-text offset inside paragraph pi. */
 size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff);
@@ -135,36 +149,20 @@ int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
 void doc_sent_remove(lede_doc *d, size_t si);
 void doc_para_remove(lede_doc *d, size_t pi);
 
-/* ---- rendering (render.c, md.c) ----------------------------------------- */
+/* ---- rendering (render.c, md_*.c) ----------------------------------------- */
 
 /* Appends the rendering of d in fmt to out; 0 or a status. */
 int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
 /* Plain-text documents rendered as text: the source with edits applied. */
 int render_text_source(const lede_doc *d, dbuf *out);
-/* A standalone HTML page around rendered content: the head (UTF-8, a small
- * readable stylesheet, the title HTML-escaped, "Document" when title is
- * NULL) and the foot. */
-void render_page_head(dbuf *out, const char *title, size_t n);
-void render_page_foot(dbuf *out);
 /* The object model as JSON (see README). */
 int render_json(const lede_doc *d, dbuf *out);
 
-/* Markdown (md.c).  md_load parses d->src with cmark and fills paragraphs,
+/* Markdown (md_*.c, private header md_internal.h).  md_load parses d->src with cmark and fills paragraphs,
  * plain text and map.  md_render renders markdown/html/text with every
  * edit applied to the tree.  Both return 0 or a status. */
 int md_load(lede_doc *d);
 int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
-
-/* ---- words (words.c) ---------------------------------------------------- */
-
-/* Called per word with [start, end) offsets into the scanned text; return
- * non-zero to stop. */
-typedef int (*word_emit_fn)(void *ud, size_t start, size_t end);
-/* Finds the words of s[0..n): runs of Unicode letters, marks and digits,
- * joined by inner apostrophes and hyphens (don't, co-operate), dots and
- * commas between digits (3.5, 1,000) and dotted groups of one or two
- * letters (U.S., Ph.D., a.m.). */
-int words_scan(const char *s, size_t n, word_emit_fn emit, void *ud);
 
 /* Kind names as scripts see them ("paragraph", "heading", ...). STATIC. */
 const char *doc_kind_name(int kind);

@@ -10,7 +10,7 @@
 
 #include "doc.h"
 #include "engine.h"
-#include "utf8.h"
+#include "load.h"
 
 int lede_version(void) { return LEDE_VERSION_NUM; }
 
@@ -29,6 +29,37 @@ const char *lede_strerror(int st) {
 }
 
 void lede_free(void *p) { free(p); }
+
+/* ---- format names ------------------------------------------------------- */
+
+/* The one table of format names; the first name of each format is its
+ * canonical one.  The CLI, lede.load and doc:render all parse through it,
+ * so a spelling accepted in one place is accepted everywhere. */
+static const struct {
+  const char *name;
+  lede_format fmt;
+} format_names[] = {
+    {"text", LEDE_FORMAT_TEXT}, {"txt", LEDE_FORMAT_TEXT},
+    {"markdown", LEDE_FORMAT_MARKDOWN}, {"md", LEDE_FORMAT_MARKDOWN},
+    {"html", LEDE_FORMAT_HTML}, {"json", LEDE_FORMAT_JSON},
+};
+
+lede_status lede_format_parse(const char *name, lede_format *out) {
+  if (!name || !out) return LEDE_EINVAL;
+  for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+    if (strcmp(name, format_names[i].name) == 0) {
+      *out = format_names[i].fmt;
+      return LEDE_OK;
+    }
+  return LEDE_EINVAL;
+}
+
+const char *lede_format_name(lede_format fmt) {
+  if (fmt == LEDE_FORMAT_AUTO) return "auto";
+  for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+    if (format_names[i].fmt == fmt) return format_names[i].name;
+  return NULL;
+}
 
 void lede_options_init(lede_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -87,14 +118,16 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
   if (!e) return LEDE_ENOMEM;
   if (opt) e->opt = *opt;
   else lede_options_init(&e->opt);
-  e->abbrevs = abbrevs_new();
-  if (!e->abbrevs) goto oom;
   if (e->opt.script_path) {
     e->script_path = strdup(e->opt.script_path);
     if (!e->script_path) goto oom;
   }
   e->opt.script_path = e->script_path;
-  if (e->opt.abbreviations) {
+  /* Without extra abbreviations the set stays NULL (the built-in list):
+   * documents then carry no copy of their own. */
+  if (e->opt.abbreviations && *e->opt.abbreviations) {
+    e->abbrevs = abbrevs_new();
+    if (!e->abbrevs) goto oom;
     for (const char *const *a = e->opt.abbreviations; *a; a++)
       if (abbrevs_add(e->abbrevs, *a, strlen(*a))) {
         lede_engine_free(e);
@@ -134,67 +167,29 @@ void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
 
 /* ---- documents ---------------------------------------------------------- */
 
-/* Loads src[0..len); with owned, src is malloc'd with room for a NUL and
- * the document takes it over (freed here on error). */
-static lede_status load_named(lede_engine *e, const char *name, char *src,
-                              size_t len, int owned,
-                              const lede_load_options *opt, lede_doc **out) {
-  lede_load_options none = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
-  if (!opt) opt = &none;
-  lede_status st = LEDE_OK;
-  if (e->opt.max_input && len > e->opt.max_input) {
-    st = engine_error(e, LEDE_ELIMIT,
-                      "%s: document is %zu bytes, larger than the limit of %zu bytes",
-                      name, len, e->opt.max_input);
-    goto fail;
-  }
-  int is_nul;
-  size_t bad = utf8_check(src, len, &is_nul);
-  if (bad != UTF8_OK) {
-    if (!(opt->flags & LEDE_LOAD_REPLACE_INVALID)) {
-      char what[128];
-      utf8_describe(src, bad, is_nul, what, sizeof what);
-      st = engine_error(e, LEDE_EUTF8, "%s:%s", name, what);
-      goto fail;
-    }
-    size_t fixed_len;
-    char *fixed = utf8_repair(src, len, &fixed_len);
-    if (!fixed) {
-      st = engine_error(e, LEDE_ENOMEM, "out of memory");
-      goto fail;
-    }
-    if (owned) free(src);
-    src = fixed;
-    len = fixed_len;
-    owned = 1;
-  }
-  lede_format fmt = opt->format == LEDE_FORMAT_MARKDOWN ? LEDE_FORMAT_MARKDOWN
-                                                         : LEDE_FORMAT_TEXT;
-  lede_doc *d = owned ? doc_new_take(src, len, fmt) : doc_new(src, len, fmt);
-  if (!d) {
-    st = engine_error(e, LEDE_ENOMEM, "out of memory");
-    goto fail;
-  }
-  owned = 0; /* the document has it now */
-  int rc = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
-  if (rc) {
-    doc_free(d);
-    if (rc == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
-    return engine_error(e, (lede_status)rc, "%s: %s", name, lede_strerror(rc));
-  }
-  *out = d;
+/* Loads src[0..len) through the one load path; take is src itself when
+ * the document may own it (freed by doc_load on error). */
+static lede_status load_named(lede_engine *e, const char *name, const char *src,
+                              size_t len, char *take, const lede_load_options *opt,
+                              lede_doc **out) {
+  load_request r = {.src = src, .len = len, .take = take, .opt = opt,
+                    .abbrevs = e->abbrevs, .max_input = e->opt.max_input};
+  char why[160];
+  int st = doc_load(&r, out, why, sizeof why);
+  if (st == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  if (st == LEDE_EUTF8) return engine_error(e, LEDE_EUTF8, "%s:%s", name, why);
+  if (st) return engine_error(e, (lede_status)st, "%s: %s", name, why[0] ? why : lede_strerror(st));
   return LEDE_OK;
-fail:
-  if (owned) free(src);
-  return st;
 }
 
 lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
                           const lede_load_options *opt, lede_doc **out) {
-  if (!e || !out || (!src && len)) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
-  return load_named(e, "<input>", (char *)(src ? src : ""), len, 0, opt, out);
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_load: out is NULL");
+  if (!src && len) return engine_error(e, LEDE_EINVAL, "lede_doc_load: src is NULL but len is %zu", len);
+  return load_named(e, "<input>", src ? src : "", len, NULL, opt, out);
 }
 
 static int has_suffix(const char *s, const char *suffix) {
@@ -277,7 +272,7 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
       (has_suffix(path, ".md") || has_suffix(path, ".markdown")))
     o.format = LEDE_FORMAT_MARKDOWN;
-  return load_named(e, is_stdin ? "<stdin>" : path, src, len, 1, &o, out);
+  return load_named(e, is_stdin ? "<stdin>" : path, src, len, src, &o, out);
 }
 
 void lede_doc_free(lede_doc *d) { doc_free(d); }
@@ -288,7 +283,7 @@ lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
                             size_t *sentences) {
   if (!e || !d) return LEDE_EINVAL;
   engine_clear_error(e);
-  int st = doc_segment(d, e->abbrevs);
+  int st = doc_segment(d);
   if (st) return engine_error(e, (lede_status)st, "%s", lede_strerror(st));
   if (paragraphs) *paragraphs = d->npara;
   if (sentences) *sentences = d->nsent;
@@ -300,11 +295,9 @@ lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
   if (!e || !d || !out) return LEDE_EINVAL;
   engine_clear_error(e);
   *out = NULL;
-  /* Only JSON lists sentences; without segmentation there are no edits. */
-  int st = fmt == LEDE_FORMAT_JSON ? doc_segment(d, e->abbrevs) : 0;
   dbuf b;
   dbuf_init(&b, NULL);
-  if (!st) st = doc_render(d, fmt, flags, &b);
+  int st = doc_render(d, fmt, flags, &b);
   if (!st) st = b.failed;
   if (st) {
     dbuf_free(&b);

@@ -10,17 +10,18 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "doc.h"
-#include "engine.h"
-#include "lua_doc.h"
+#include "budget.h"
+#include "lede.h"
+#include "luactx.h"
 #include "textlib.h"
+#include "words.h"
 
 /* ---- tokens -------------------------------------------------------------- */
 
 typedef struct tok_ctx {
   lua_State *L;
+  luactx *ctx;
   const char *s;
-  luaL_Buffer *b;
   lua_Integer n;
 } tok_ctx;
 
@@ -53,14 +54,17 @@ static int push_token(void *ud, size_t start, size_t end) {
   }
   luaL_pushresult(&b);         /* [.. t token] */
   lua_rawseti(L, -2, ++c->n);  /* [.. t] */
+  if ((c->n & 1023) == 0) luactx_charge(L, c->ctx->budget, 1024 * COST_ITEM);
   return 0;
 }
 
 int textlib_tokens(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  luactx *ctx = luactx_get(L);
+  luactx_charge(L, ctx->budget, BYTES_COST(len));
   lua_newtable(L); /* [.. t] */
-  tok_ctx c = {L, s, NULL, 0};
+  tok_ctx c = {L, ctx, s, 0};
   words_scan(s, len, push_token, &c);
   return 1;
 }
@@ -138,14 +142,18 @@ static void push_stem(lua_State *L, struct sb_stemmer *st, int idx) {
 int textlib_stem(lua_State *L) {
   char lang[64];
   lang_name(L, 2, lang, sizeof lang);
+  luactx *ctx = luactx_get(L);
   struct sb_stemmer *st = get_stemmer(L, lang);
   if (!lua_istable(L, 1)) {
-    luaL_checkstring(L, 1);
+    size_t n;
+    luaL_checklstring(L, 1, &n);
+    luactx_charge(L, ctx->budget, BYTES_COST(n) + COST_ITEM);
     push_stem(L, st, 1);
     return 1;
   }
   /* An array in, an array out: one call for a whole sentence. */
   lua_Integer n = luaL_len(L, 1);
+  luactx_charge(L, ctx->budget, (size_t)(n > 0 ? n : 0) * 2 * COST_ITEM + 1);
   lua_createtable(L, n > 0 && n < 1 << 24 ? (int)n : 0, 0); /* [.. out] */
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, 1, i); /* [.. out w] */
@@ -234,7 +242,7 @@ int textlib_stopwords(lua_State *L) {
   /* Other languages: stopwords/LANG.txt in the script directories, the
    * first one found.  The list is copied into a Lua string before any
    * call that may raise, so no malloc'd memory is held across one. */
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   char *dirs = NULL;
   if (ctx && ctx->engine && lede_script_dirs(ctx->engine, &dirs) != LEDE_OK) dirs = NULL;
   const char *env = getenv("LEDE_PATH");
@@ -274,7 +282,7 @@ typedef struct edge {
 } edge;
 
 typedef struct graph {
-  lede_budget *budget;
+  run_budget *budget;
   size_t nb, nt, ne, cape;
   bag *bags;
   lua_Integer *term;
@@ -322,6 +330,7 @@ static void read_bags(lua_State *L, graph *g, int idx) {
     total += (size_t)luaL_len(L, -1);
     lua_pop(L, 1);
   }
+  luactx_charge(L, g->budget, (g->nb + total) * COST_ITEM + 1);
   g->term = graph_alloc(L, g, total, sizeof *g->term);
   g->cnt = graph_alloc(L, g, total, sizeof *g->cnt);
   lua_Integer maxid = 0;
@@ -435,7 +444,7 @@ static void pagerank(lua_State *L, graph *g, double damping) {
       g->s[i] = v;
     }
     if (diff < 1e-9) break;
-    if ((it & 7) == 7 && budget_interrupted(g->budget)) luaL_error(L, "time limit exceeded");
+    luactx_charge(L, g->budget, (g->ne + n) / 16 + 1);
   }
 }
 
@@ -464,7 +473,7 @@ int textlib_centrality(lua_State *L) {
   double damping = opt_number(L, 3, "damping", 0.85);
   if (!(window >= 1)) luaL_error(L, "lede.centrality: window must be at least 1");
   if (!(damping >= 0 && damping < 1)) luaL_error(L, "lede.centrality: damping must be in [0, 1)");
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   graph *g = lua_newuserdatauv(L, sizeof *g, 0); /* [.. g]: frees on error */
   memset(g, 0, sizeof *g);
   lua_newtable(L);
@@ -509,8 +518,8 @@ int textlib_centrality(lua_State *L) {
           add_edge(L, g, i, j, sim);
         }
       }
-      if ((i & 1023) == 1023 && budget_interrupted(g->budget))
-        luaL_error(L, "time limit exceeded");
+      /* A similarity is a merge of two short lists: about one unit. */
+      if ((i & 63) == 63) luactx_charge(L, g->budget, 64 * w / 4 + 1);
     }
     if (n) pagerank(L, g, damping);
   }

@@ -4,8 +4,8 @@
  * utf8proc. */
 #include <utf8proc.h>
 
-#include "doc.h"
 #include "utf8.h"
+#include "words.h"
 
 enum { C_OTHER = 0, C_LETTER = 1, C_DIGIT = 2, C_MARK = 3 };
 

@@ -78,7 +78,8 @@ extern "C" {
   X(LEDE_ESCRIPT, -5, "script error")                                       \
   X(LEDE_ELIMIT, -6, "resource limit exceeded")                             \
   X(LEDE_ENOTFOUND, -7, "not found")                                        \
-  X(LEDE_EFORMAT, -8, "malformed input")
+  X(LEDE_EFORMAT, -8, "malformed input")                                   \
+  X(LEDE_EINTERRUPT, -9, "interrupted by the host")
 
 /* What every fallible call returns: LEDE_OK, or a code from the table. */
 typedef enum {
@@ -105,6 +106,17 @@ typedef enum {
   LEDE_FORMAT_HTML = 3, /* render only */
   LEDE_FORMAT_JSON = 4  /* render only: the object model, see README */
 } lede_format;
+
+/* The format names every part of lede accepts -- the CLI's --from/--to,
+ * lede.load{format=} and doc:render() in Lua -- from one table: "text"
+ * (also "txt"), "markdown" (also "md"), "html" and "json", exactly so
+ * (case matters).  On LEDE_OK *out is the format; LEDE_EINVAL for NULL
+ * arguments or any other name (*out unchanged).  Which formats an
+ * operation takes is its own business: loading takes text and markdown. */
+LEDE_API lede_status lede_format_parse(const char *name, lede_format *out);
+/* STATIC: the canonical name of fmt ("text", "markdown", "html", "json";
+ * "auto" for LEDE_FORMAT_AUTO), or NULL when fmt is not a lede_format. */
+LEDE_API const char *lede_format_name(lede_format fmt);
 
 /* How a plain-text document is cut into paragraphs. */
 typedef enum {
@@ -162,13 +174,34 @@ typedef struct lede_arg {
   const char *value; /* NUL-terminated; NULL means the flag "true" */
 } lede_arg;
 
+/* Receives script output in pieces instead of a buffer, in order, on the
+ * thread running the script: data[0..len) (not NUL-terminated) is BORROWED
+ * for the duration of the call.  Return 0 to go on, non-zero to stop the
+ * script: the run then fails with LEDE_EIO.  One lede.write(a, b, c) call
+ * arrives as one piece.  See "Re-entrancy" above. */
+typedef int (*lede_output_fn)(void *ud, const char *data, size_t len);
+
 /* Per-run options.  Zero-initialised means: no arguments, output in the
- * document's own format, safe HTML.  BORROWED for the call only. */
+ * document's own format, safe HTML, the engine's output callback and
+ * limits.  BORROWED for the call only.  Fields are only ever added at
+ * the end; initialise with designated fields (`{.args = a, .nargs = 1}`)
+ * or `{0}`, which -Wmissing-field-initializers accepts as it grows. */
 typedef struct lede_run_options {
   const lede_arg *args; /* nargs entries, may be NULL when nargs == 0 */
   size_t nargs;
   lede_format to;       /* rendering when the script returns no string */
   unsigned render_flags; /* LEDE_RENDER_* bits */
+  /* Output of this run only: when output is not NULL it replaces the
+   * engine's callback (lede_set_output) and *out is set to NULL. */
+  lede_output_fn output;
+  void *output_ud;
+  /* Limits of this run; 0 means the engine's (lede_options).  A value
+   * replaces the engine's, higher or lower; SIZE_MAX, ULONG_MAX or a
+   * timeout above 1e9 seconds mean none.  A negative or NaN timeout is
+   * LEDE_EINVAL. */
+  size_t max_memory;
+  unsigned long max_instructions;
+  double timeout;
 } lede_run_options;
 
 /* ---- versions and errors ------------------------------------------------ */
@@ -248,12 +281,6 @@ LEDE_API lede_status lede_doc_render(lede_engine *e, lede_doc *d,
                                      char **out, size_t *outlen);
 
 /* ---- scripts ------------------------------------------------------------ */
-
-/* Receives script output in pieces instead of a buffer, in order, on the
- * thread running the script: data[0..len) (not NUL-terminated) is BORROWED
- * for the duration of the call.  Return 0 to go on, non-zero to stop the
- * script: the run then fails with LEDE_EIO.  See "Re-entrancy" above. */
-typedef int (*lede_output_fn)(void *ud, const char *data, size_t len);
 
 /* Sends the output of later runs on e to fn instead of the *out buffer
  * (fn NULL restores buffers); *out is then set to NULL and *outlen to 0.

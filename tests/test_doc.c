@@ -11,6 +11,7 @@
 
 #include "doc.h"
 #include "helpers.h"
+#include "words.h"
 
 static lede_engine *eng;
 static void setup(void) { cr_assert_eq(lede_engine_new(NULL, &eng), LEDE_OK); }

@@ -604,7 +604,7 @@ Test(markdown, load_under_every_budget) {
   for (size_t limit = 0; limit < ((size_t)4 << 20) && !ok_at; limit += 4096) {
     lede_doc *d = doc_new(LIMIT_DOC, sizeof LIMIT_DOC - 1, LEDE_FORMAT_MARKDOWN);
     cr_assert_not_null(d);
-    lede_budget b = {0, limit, NULL, NULL, 0};
+    run_budget b = {.limit = limit};
     d->budget = limit ? &b : NULL;
     int st = md_load(d);
     if (st == 0) ok_at = limit ? limit : 1;
@@ -633,7 +633,7 @@ Test(markdown, render_under_every_budget) {
   for (size_t limit = 1; limit < ((size_t)4 << 20); limit += 8192) {
     lede_doc *d = doc_new(src, n, LEDE_FORMAT_MARKDOWN);
     cr_assert_eq(md_load(d), 0);
-    lede_budget b = {0, limit, NULL, NULL, 0};
+    run_budget b = {.limit = limit};
     d->budget = &b;
     dbuf out;
     dbuf_init(&out, NULL);
@@ -656,16 +656,13 @@ Test(markdown, render_under_every_budget) {
   free(src);
 }
 
-static int always_interrupt(void *ud) {
-  (void)ud;
-  return 1;
-}
-
-/* A time limit (the budget's interrupt) stops a render inside cmark. */
+/* A time limit or the host's interrupt (here: raised before the render
+ * starts) stops a render inside cmark. */
 Test(markdown, render_interrupted) {
   lede_doc *d = doc_new(LIMIT_DOC, sizeof LIMIT_DOC - 1, LEDE_FORMAT_MARKDOWN);
   cr_assert_eq(md_load(d), 0);
-  lede_budget b = {0, 0, always_interrupt, NULL, 0};
+  atomic_int stop = 1;
+  run_budget b = {.interrupt = &stop};
   d->budget = &b;
   dbuf out;
   dbuf_init(&out, NULL);
@@ -907,7 +904,7 @@ Test(markdown, random_edits_patches_agree) {
       char sv[32];
       snprintf(sv, sizeof sv, "%d", seed * 1000 + (int)json_get(&ex->items[i], "example")->number);
       lede_arg args[] = {{"seed", sv}};
-      lede_run_options ro = {args, 1, LEDE_FORMAT_AUTO, 0};
+      lede_run_options ro = {.args = args, .nargs = 1};
       char *out = NULL;
       size_t n = 0;
       cr_assert_eq(lede_run_string(eng, "rnd", script, strlen(script), d, &ro, &out, &n), LEDE_OK,
