@@ -12,6 +12,8 @@
 #include "lua_bulk.h"
 #include "lua_doc.h"
 #include "lua_lede.h"
+#include "lua_redact.h"
+#include "textlib.h"
 #include "utf8.h"
 #include "words.h"
 
@@ -575,7 +577,11 @@ int lmod_open(lua_State *L) {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      /* whole-document output (lua_bulk.c) */
       {"write_sentences", lbulk_write_sentences},
+      /* summaries and scoring (textlib.c) */
+      {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
+      {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);
@@ -583,6 +589,8 @@ int lmod_open(lua_State *L) {
   static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
   luaL_newlib(L, abbrev);
   lua_setfield(L, -2, "abbreviations");
+  lede_lua_redact(L); /* [.. lede redact] */
+  lua_setfield(L, -2, "redact");
   luactx *ctx = luactx_get(L);
   lua_newtable(L); /* [.. lede host] */
   if (ctx->engine)

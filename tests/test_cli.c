@@ -389,8 +389,9 @@ Test(cli, user_scripts_on_lede_path) {
   proc_result r = run_lede_env(ARGV("scripts"), NULL, 0, envs, NULL);
   cr_assert_eq(r.status, 0);
   /* User scripts follow the bundled ones; a bundled name shadows the user's. */
-  const char *tail = "\n  stats        Paragraphs, sentences, words, reading time and Flesch "
-                     "reading ease.\n  plain\n  shout        Every sentence in capitals.\n";
+  const char *tail = "\n  unredact     Put the original values back for the pseudonyms of "
+                     "`lede redact --style pseudonym --mapping FILE`.\n  plain\n"
+                     "  shout        Every sentence in capitals.\n";
   cr_assert(r.outlen > strlen(tail) && strcmp(r.out + r.outlen - strlen(tail), tail) == 0, "%s",
             r.out);
   cr_assert_null(strstr(r.out, "mine"), "%s", r.out);
