@@ -57,7 +57,10 @@ LEDE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -fPIC \
 LIBS := $(PKG_LIBS) -lm -lpthread
 
 # The library is every core/*.c except the programs and the Lua module entry.
-CORE_MAIN := core/cli.c core/luaopen_lede.c
+# The `lede` program is core/cli.c plus its own core/cli_*.c files.
+CLI_SRCS  := $(wildcard core/cli*.c)
+CLI_OBJS  := $(CLI_SRCS:core/%.c=$(B)/obj/%.o)
+CORE_MAIN := $(CLI_SRCS) core/luaopen_lede.c
 CORE_SRCS := $(filter-out $(CORE_MAIN),$(wildcard core/*.c))
 CORE_OBJS := $(CORE_SRCS:core/%.c=$(B)/obj/%.o)
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -93,7 +96,7 @@ $(LIB_SO): $(CORE_OBJS)
 	$(CC) -shared -Wl,-soname,liblede.so.$(ABI_MAJOR) $(LDFLAGS) -o $@ $^ $(LIBS)
 	ln -sf liblede.so.$(ABI_MAJOR) $(B)/liblede.so
 
-$(LEDE): $(B)/obj/cli.o $(LIB_A)
+$(LEDE): $(CLI_OBJS) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LIBS)
 
 # `require "lede"` from a stock lua5.4: the module links the library

@@ -11,6 +11,7 @@
 #include "load.h"
 #include "lua_doc.h"
 #include "lua_lede.h"
+#include "lua_redact.h"
 #include "utf8.h"
 #include "words.h"
 
@@ -637,6 +638,8 @@ int lmod_open(lua_State *L) {
   static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
   luaL_newlib(L, abbrev);
   lua_setfield(L, -2, "abbreviations");
+  lede_lua_redact(L); /* [.. lede redact] */
+  lua_setfield(L, -2, "redact");
   luactx *ctx = luactx_get(L);
   lua_newtable(L); /* [.. lede host] */
   if (ctx->engine)

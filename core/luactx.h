@@ -28,6 +28,8 @@ typedef struct luactx {
   void *write_ud;
   int wrote;             /* lede.write was called */
   struct lede_engine *engine; /* host functions; NULL outside runs */
+  const struct lede_run_options *run; /* this run's options: lede.redact
+                                         checks file names against them */
   dbuf scratch;          /* reused for texts pushed to Lua: owned here, so
                             a Lua error between fill and push leaks nothing */
 } luactx;

@@ -213,6 +213,7 @@ lede_status run_code_on(lede_engine *e, const run_code *code, lede_doc *doc,
   ctx.write = sink_write;
   ctx.write_ud = &sink;
   ctx.engine = e;
+  ctx.run = ro;
   dbuf_init(&ctx.scratch, &e->budget);
 
   lua_State *L = lua_newstate(sandbox_alloc, e);

@@ -1,5 +1,6 @@
 -- sentences: One sentence per line, or a JSON array with byte offsets.
 -- usage: lede sentences [--json] [FILE]
+-- output: .txt, .json with --json
 --   --json   print [{"paragraph", "index", "start", "end", "text"}, ...] where
 --            start/end are 0-based, end-exclusive byte offsets into the file
 local doc, args = ...
