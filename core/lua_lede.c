@@ -12,6 +12,7 @@
 #include "lua_doc.h"
 #include "lua_lede.h"
 #include "lua_redact.h"
+#include "textlib.h"
 #include "utf8.h"
 #include "words.h"
 
@@ -575,6 +576,9 @@ int lmod_open(lua_State *L) {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      /* summaries and scoring (textlib.c) */
+      {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
+      {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);

@@ -298,7 +298,9 @@ size_t md_sc_line_content(const scan *sc, size_t p);
 size_t md_sc_next_line(const scan *sc, size_t p);
 void md_sc_adv(scan *sc);
 void md_sc_skip_to(scan *sc, char c);
-size_t md_sc_link_tail(const scan *sc, size_t p);
+/* An inline link's "(destination title)" at p: the offset after it, or 0;
+ * [*da, *db) gets the destination as written. */
+size_t md_sc_link_tail(const scan *sc, size_t p, size_t *da, size_t *db);
 size_t md_sc_label(const scan *sc, size_t p);
 size_t md_sc_refdef(const scan *sc, size_t p);
 size_t md_entity_len(const char *s, size_t p, size_t lim);

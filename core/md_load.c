@@ -241,7 +241,16 @@ static void link_tail(scan *sc, cmark_node *link) {
   size_t p = sc->pos, e = 0;
   cmark_node *next = cmark_node_next(link);
   if (p >= sc->lim) return;
-  if (sc->s[p] == '(') e = md_sc_link_tail(sc, p);
+  int url_matches = 0;
+  if (sc->s[p] == '(') {
+    size_t da, db;
+    e = md_sc_link_tail(sc, p, &da, &db);
+    /* a destination spelt exactly as the link's URL is its own, even if
+     * the text after the link happens to repeat it ("[](x)(x)") */
+    if (e && db - da >= 2 && sc->s[da] == '<') da++, db--;
+    const char *url = cmark_node_get_url(link);
+    url_matches = e && url && strlen(url) == db - da && memcmp(url, sc->s + da, db - da) == 0;
+  }
   if (!e && sc->s[p] == '[') {
     e = md_sc_label(sc, p);
     /* "[foo][bar](/u)": [bar] may be the next link, not foo's label */
@@ -252,7 +261,7 @@ static void link_tail(scan *sc, cmark_node *link) {
         e = 0;
     }
   }
-  if (e && !src_is_text(sc, p, e, next)) sc->pos = e;
+  if (e && (url_matches || !src_is_text(sc, p, e, next))) sc->pos = e;
 }
 
 /* Records node n's source extent (W_SPANS). */

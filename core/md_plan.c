@@ -169,6 +169,45 @@ static size_t word_bounds(const char *s, size_t n, size_t *b) {
   return k;
 }
 
+/* Whether the k words of a (boundaries wa, see word_bounds) and of b have
+ * the same number of characters each: a redaction masking every letter
+ * ("Ann Lee" -> "\u2588\u2588\u2588 \u2588\u2588\u2588"), not new
+ * words that would merely inherit the old ones' formatting. */
+static int same_shape(const char *a, const size_t *wa, const char *b, const size_t *wb,
+                      size_t k) {
+  for (size_t w = 0; w < k; w++) {
+    size_t ca = 0, cb = 0;
+    for (size_t i = wa[2 * w + 1]; i < wa[2 * w + 2]; i++) ca += ((unsigned char)a[i] & 0xC0) != 0x80;
+    for (size_t i = wb[2 * w + 1]; i < wb[2 * w + 2]; i++) cb += ((unsigned char)b[i] & 0xC0) != 0x80;
+    if (ca != cb) return 0;
+  }
+  return 1;
+}
+
+/* The bytes of the old middle o[pre..pre+on) that the diff keeps in runs
+ * that carry meaning: three bytes or more in a row, or a whole word.  Any
+ * two English texts share scattered letters ("Some em text" and
+ * "Completely different words here" share an 'o', 'm', 'e', 't' ...), and
+ * a diff made of those would scatter the old mark-up over unrelated words
+ * ("Complet*ely*"). */
+static size_t kept_runs(const char *o, size_t n, size_t pre, size_t on, const size_t *mx) {
+  size_t total = 0;
+  for (size_t i = 0; i < on;) {
+    if (mx[i] == SIZE_MAX) {
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < on && mx[j] == mx[j - 1] + 1) j++;
+    size_t a = pre + i, b = pre + j;
+    int word = (a == 0 || is_ws(o[a - 1]) || is_eol(o[a - 1])) &&
+               (b == n || is_ws(o[b]) || is_eol(o[b]));
+    if (j - i >= 3 || word) total += j - i;
+    i = j;
+  }
+  return total;
+}
+
 /* Maps old offsets x_j (0 < x_j < n, increasing) of old text o[0..n) to
  * offsets in new text r[0..rm), in place.  Bytes both texts keep (the
  * common prefix and suffix, the diff's matches, or every byte when the
@@ -182,8 +221,10 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
   size_t on = n - pre - suf, rn = rm - pre - suf;
   size_t *mx = md_scratch_grow(m, NULL, (on + 1) * sizeof *mx);
   /* How the changed middles correspond: byte for byte when their lengths
-   * agree (s:upper()); through the diff when it keeps at least half;
-   * word by word when both have as many words (a redaction); else it is a
+   * agree (s:upper()); through the diff when it only inserts or only
+   * deletes, or keeps at least half of the shorter in runs (kept_runs);
+   * word by word when both have as many words of as many characters each
+   * (a redaction, same_shape); else it is a
    * rewrite, which like typing over a selection takes the formatting of
    * the place where it starts (the mark-up inside the old middle goes). */
   enum { BYTES, DIFF, WORDS, REWRITE } how = BYTES;
@@ -195,13 +236,16 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
     how = DIFF;
   } else {
     size_t kept = md_myers(m, o + pre, on, r + pre, rn, mx);
-    if (kept && (kept - 1) * 2 >= (on < rn ? on : rn)) {
+    /* an edit that only inserts (every vowel doubled) or only deletes
+     * keeps all of one side: nothing is scattered, whatever its runs */
+    if (kept && (kept - 1 == on || kept - 1 == rn ||
+                 kept_runs(o, n, pre, on, mx) * 2 >= (on < rn ? on : rn))) {
       how = DIFF;
     } else {
       wo = md_scratch_grow(m, NULL, (on + 2) * sizeof *wo);
       wn = md_scratch_grow(m, NULL, (rn + 2) * sizeof *wn);
       size_t ko = word_bounds(o + pre, on, wo), kn = word_bounds(r + pre, rn, wn);
-      how = ko == kn && ko ? WORDS : REWRITE;
+      how = ko == kn && ko && same_shape(o + pre, wo, r + pre, wn, ko) ? WORDS : REWRITE;
       nw = ko;
     }
   }

@@ -112,8 +112,16 @@ size_t md_col_nonspace(const char *s, size_t lim, size_t p, size_t col, size_t *
  * a lazy continuation of a paragraph when fewer than n matched. */
 int md_ctr_match(const char *s, size_t lim, const ctr *chain, int n, size_t *p, size_t *col) {
   int k = 0;
+  /* The line's first non-space byte and its column stay the same while
+   * the cursor moves through the white space before it (tab stops are
+   * absolute columns), so it is found again only past a '>': with it found
+   * once per level instead, a list nested 5,000 deep cost depth x indent
+   * per line, cubic in all. */
+  size_t fcol = 0, fp = 0;
+  int known = 0;
   for (; k < n; k++) {
-    size_t fcol, fp = md_col_nonspace(s, lim, *p, *col, &fcol);
+    if (!known || *p > fp) fp = md_col_nonspace(s, lim, *p, *col, &fcol);
+    known = 1;
     if (fp >= lim || is_eol(s[fp])) break; /* blank: not a line of ours */
     if (!chain[k].item) {
       if (fcol - *col > 3 || s[fp] != '>') break;
@@ -318,11 +326,13 @@ static size_t sc_skip_spacechars(const scan *sc, size_t p) {
   return p;
 }
 
-size_t md_sc_link_tail(const scan *sc, size_t p) {
+size_t md_sc_link_tail(const scan *sc, size_t p, size_t *da, size_t *db) {
   p = sc_skip_spacechars(sc, p + 1);
+  *da = *db = p;
   if (p < sc->lim && sc->s[p] == ')') return p + 1;
   p = sc_link_dest(sc, p);
   if (!p) return 0;
+  *db = p;
   size_t q = sc_skip_spacechars(sc, p);
   if (q > p) {
     size_t t = sc_link_title(sc, q);
