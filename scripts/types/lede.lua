@@ -241,6 +241,52 @@ function lede.json(value) end
 ---@param ... string|number
 function lede.write(...) end
 
+---Writes every sentence of `doc` in C, byte for byte what the Lua loop
+---would: "lines" is `lede.squish(s.text) .. "\n"` each (the default),
+---"json" the array of `lede sentences --json`.
+---@param doc lede.Document
+---@param format? "lines"|"json"
+function lede.write_sentences(doc, format) end
+
+---Lower-cased word tokens of `text`: the words of `lede.words`, Unicode case-folded.
+---@param text string
+---@return string[]
+function lede.tokens(text) end
+
+---The Snowball stem of `word` (default language "english"); an array of
+---words gives an array of stems.
+---@param word string|string[]
+---@param language? string # a Snowball name ("french") or ISO code ("fr")
+---@return string|string[]
+function lede.stem(word, language) end
+
+---The Snowball algorithms available (every language libstemmer ships).
+---@return string[]
+function lede.stemmers() end
+
+---A set `{word = true}` of stop words: English built in (NLTK's list), other
+---languages from `stopwords/LANGUAGE.txt` on the script path; nil and a
+---message when there is none.
+---@param language? string
+---@return table<string, boolean>? set
+---@return string? err
+function lede.stopwords(language) end
+
+---Options of `lede.centrality`.
+---@class lede.CentralityOptions
+---@field window? integer # sentences each one is compared with, after it (default 50)
+---@field threshold? number # lexrank: the least similarity that makes an edge (default 0.1)
+---@field damping? number # PageRank damping (default 0.85)
+
+---Sentence scores from arrays of integer term ids (one array per sentence):
+---"textrank" and "lexrank" (PageRank; the scores sum to 1) or "centroid"
+---(idf-cosine to the rest of the document).
+---@param sets integer[][]
+---@param method "textrank"|"lexrank"|"centroid"
+---@param opts? lede.CentralityOptions
+---@return number[]
+function lede.centrality(sets, method, opts) end
+
 -- module-only: `require "lede"` from a stock Lua 5.4 adds this one.
 ---Runs a script (a path, or the name of a bundled or user script) on `doc`
 ---in a fresh sandboxed engine; its edits stay in `doc`.  Only in
