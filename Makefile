@@ -170,6 +170,8 @@ valgrind: deps-test
 eval-redact:
 	@$(MAKE) --no-print-directory all
 	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/cases.txt
+	@echo; echo "== held-out set (tests/data/redact/heldout.txt)"
+	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/heldout.txt
 
 bench:
 	@sh .ci/deps $(BUILD_PKGS) time python3 cmark
