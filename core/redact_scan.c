@@ -483,6 +483,16 @@ static size_t m_phone_intl(const char *s, size_t n, size_t i) {
   int total = 0, groups = 0;
   unsigned last_sep = 0;
   if (j >= n || !isdig(B(j)) || B(j) == '0') return 0;
+  if (i > 0 && B(i - 1) == '(') { /* "(+44) 20 7946 0958" */
+    int v;
+    size_t l = digits(s, n, j, 3, &v);
+    if (l > 3 || j + l + 1 >= n || B(j + l) != ')') return 0;
+    total = (int)l;
+    groups = 1;
+    j += l + 1;
+    end = j;
+    if (B(j) == ' ' || B(j) == '-') j++;
+  }
   while (j < n && groups < 9) {
     if (B(j) == '(' && groups > 0) {
       int v;
@@ -773,7 +783,7 @@ static size_t at_word(scan *x, size_t i) {
   int colon_soon = next == ':' && we - i <= 4;
   if (isdig(c)) {
     /* "10.0.0.1-10.0.0.254": a range's second address */
-    int left = num_left(s, i), range = !left && B(i - 1) == '-' && isdig(B(i - 2));
+    int left = num_left(s, i), range = !left && i >= 2 && B(i - 1) == '-' && isdig(B(i - 2));
     if (!left && !range) return we;
     if (range) {
       if (m & (1u << RX_IP_ADDRESS)) add(x, i, m_ipv4(s, n, i), RX_IP_ADDRESS);
@@ -840,7 +850,9 @@ int redact_scan(const char *s, size_t n, unsigned mask, rx_list *out) {
     } else if ((c == '+' || c == '(') && (mask & (1u << RX_PHONE)) &&
                (i == 0 || (!isaln(B(i - 1)) && B(i - 1) != '*'))) {
       size_t e = c == '+' ? m_phone_intl(s, n, i)
-                          : longest(m_phone_nanp(s, n, i), m_phone_national(s, n, i));
+                 : i + 1 < n && B(i + 1) == '+'
+                     ? m_phone_intl(s, n, i + 1)
+                     : longest(m_phone_nanp(s, n, i), m_phone_national(s, n, i));
       if (e) {
         if (rx_push(out, i, e, RX_PHONE, 0, 0)) return -1;
         i = e;
