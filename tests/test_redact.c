@@ -62,6 +62,10 @@ Test(redact, phone) {
   FOUND("(030) 901820", "PHONE:(030) 901820");
   FOUND("call me on 5550109999", "PHONE:5550109999");
   FOUND("(+44) 20 7946 0958", "PHONE:(+44) 20 7946 0958");
+  FOUND("555-010-9999x123 or (555)010-9999 ext. 42",
+        "PHONE:555-010-9999x123|PHONE:(555)010-9999 ext. 42");
+  FOUND("001-555-010-9999, 123-456-7890", "PHONE:001-555-010-9999|PHONE:123-456-7890");
+  FOUND("+44(0)1632 960123", "PHONE:+44(0)1632 960123");
   FOUND("電話：+81 3-1234-5678。", "PHONE:+81 3-1234-5678");
   NONE("GUID 123e4567-e89b-12d3-a456-426614174000");
   NONE("id 550e8400-e29b-41d4-a716-446655440000 done");
@@ -116,7 +120,8 @@ Test(redact, ip_address) {
   NONE("upgraded to v1.2.3.4");
   NONE("256.1.1.1 and 1.2.3 and 1.2.3.4.5");
   NONE("at 10:30:00 and MAC 00:1a:2b:3c:4d:5e");
-  NONE("std::vector and Foo::Bar and ::");
+  NONE("std::vector and Foo::Bar and :: and dead::beef");
+  FOUND("a7c3:ba::d4e1", "IP_ADDRESS:a7c3:ba::d4e1");
   NONE("section 4.2.1.3 says");
   NONE("netmask 255.255.255.0 and a bare :: in prose");
 }
