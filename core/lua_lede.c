@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "host.h"
 #include "load.h"
+#include "lua_bulk.h"
 #include "lua_doc.h"
 #include "lua_lede.h"
 #include "lua_redact.h"
@@ -557,6 +558,8 @@ int lmod_open(lua_State *L) {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      /* whole-document output (lua_bulk.c) */
+      {"write_sentences", lbulk_write_sentences},
       /* summaries and scoring (textlib.c) */
       {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
       {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
