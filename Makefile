@@ -125,6 +125,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t --jobs=2; done
 	@$(MAKE) --no-print-directory check-examples
+	@lua5.4 tests/check_readme.lua $(B)
 	@sh tests/check_exports.sh $(B)
 	@sh tests/check_static_state.sh $(B)
 	@sh tests/check_lua_module.sh $(B)

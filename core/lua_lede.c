@@ -573,6 +573,12 @@ int lmod_open(lua_State *L) {
   lede_lua_redact(L); /* [.. lede redact] */
   lua_setfield(L, -2, "redact");
   host_push_table(L, luactx_get(L)->engine); /* [.. lede host] */
+  /* lede.host stays lenient: `if lede.host.f then` is how a script asks
+   * whether its host registered f. */
   lua_setfield(L, -2, "host");
+  lua_getfield(L, -1, "abbreviations");
+  luadoc_strict_table(L, -1, "lede.abbreviations");
+  lua_pop(L, 1);
+  luadoc_strict_table(L, -1, "lede");
   return 1;
 }
