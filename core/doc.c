@@ -1,5 +1,6 @@
 /* doc.c -- paragraphs, sentences and edits as byte ranges over one source. */
 #include "doc.h"
+#include "seg_lang.h"
 #include "segment.h"
 
 #include <stdlib.h>
@@ -162,9 +163,21 @@ static int add_sentence(void *ud, size_t start, size_t end) {
   return 0;
 }
 
+int doc_set_segmentation(lede_doc *d, const char *language, lede_quotes quotes) {
+  int lang = language ? seg_lang_find(language, strlen(language)) : SEG_LANG_EN;
+  if (lang < 0 || (unsigned)quotes > LEDE_QUOTES_KEEP) return LEDE_EINVAL;
+  d->seg_language = lang;
+  d->seg_quotes = quotes;
+  return 0;
+}
+
 int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
   if (d->segmented) return 0;
   seg_ctx c = {d, 0, 0, 0};
+  seg_options opt = {ab, d->seg_language,
+                     d->seg_quotes == LEDE_QUOTES_KEEP    ? SEG_QUOTES_KEEP
+                     : d->seg_quotes == LEDE_QUOTES_SPLIT ? SEG_QUOTES_SPLIT
+                                                          : SEG_QUOTES_DEFAULT};
   for (size_t pi = 0; pi < d->npara; pi++) {
     doc_para *p = &d->paras[pi];
     p->first_sent = d->nsent;
@@ -173,7 +186,7 @@ int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
     if (p->kind == PK_CODE || p->kind == PK_HTML) continue;
     c.pi = pi;
     c.base = p->tstart;
-    int st = segment(ab, d->text + p->tstart, p->tend - p->tstart,
+    int st = segment(&opt, d->text + p->tstart, p->tend - p->tstart,
                      add_sentence, &c);
     if (st) return st;
     p->nsent = d->nsent - p->first_sent;

@@ -81,6 +81,8 @@ struct lede_doc {
   lede_budget *budget;   /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
+  int seg_language;      /* how it is segmented, set at load: a */
+  lede_quotes seg_quotes; /* seg_language and a lede_quotes */
   void *md;              /* Markdown state (md.c), NULL for plain text */
   void (*md_free)(struct lede_doc *);
 };
@@ -104,6 +106,10 @@ int text_load(lede_doc *d, lede_para_mode mode);
 /* The mode AUTO resolves to for src (exposed for tests). */
 lede_para_mode text_detect_mode(const char *src, size_t len);
 
+/* Sets how d will be segmented from lede_load_options' language and quotes
+ * (language NULL: English).  0, or LEDE_EINVAL for a language lede has no
+ * rules for or a quotes value out of range. */
+int doc_set_segmentation(lede_doc *d, const char *language, lede_quotes quotes);
 /* Segments every text paragraph into sentences with the given
  * abbreviations, once.  0, LEDE_ENOMEM, or LEDE_ELIMIT when the budget
  * stopped it. */

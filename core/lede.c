@@ -139,9 +139,18 @@ void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
 static lede_status load_named(lede_engine *e, const char *name, char *src,
                               size_t len, int owned,
                               const lede_load_options *opt, lede_doc **out) {
-  lede_load_options none = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
+  lede_load_options none = {.format = LEDE_FORMAT_AUTO, .paragraphs = LEDE_PARAS_AUTO};
   if (!opt) opt = &none;
   lede_status st = LEDE_OK;
+  if (opt->language && !lede_language(opt->language)) {
+    st = engine_error(e, LEDE_EINVAL, "%s: no sentence rules for the language '%s' (known: %s)",
+                      name, opt->language, lede_language(NULL));
+    goto fail;
+  }
+  if ((unsigned)opt->quotes > LEDE_QUOTES_KEEP) {
+    st = engine_error(e, LEDE_EINVAL, "%s: bad quotes option %d", name, (int)opt->quotes);
+    goto fail;
+  }
   if (e->opt.max_input && len > e->opt.max_input) {
     st = engine_error(e, LEDE_ELIMIT,
                       "%s: document is %zu bytes, larger than the limit of %zu bytes",
@@ -176,6 +185,7 @@ static lede_status load_named(lede_engine *e, const char *name, char *src,
     goto fail;
   }
   owned = 0; /* the document has it now */
+  doc_set_segmentation(d, opt->language, opt->quotes); /* checked above */
   int rc = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
   if (rc) {
     doc_free(d);
@@ -272,7 +282,7 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
     return engine_error(e, LEDE_ELIMIT, "%s: document is larger than the limit of %zu bytes",
                         is_stdin ? "<stdin>" : path, e->opt.max_input);
   }
-  lede_load_options o = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_AUTO, .paragraphs = LEDE_PARAS_AUTO};
   if (opt) o = *opt;
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
       (has_suffix(path, ".md") || has_suffix(path, ".markdown")))

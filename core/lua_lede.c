@@ -12,14 +12,34 @@
 #include "utf8.h"
 #include "words.h"
 
-/* lede.load(text [, {format=, paragraphs=, replace_invalid=}]) -> doc, or
- * nil and a message for text that is not valid UTF-8. */
+/* The language= and quotes= fields of an options table at idx: how a
+ * document is segmented.  Raises on a bad value. */
+static void seg_fields(lua_State *L, int idx, lede_load_options *o) {
+  if (lua_getfield(L, idx, "language") != LUA_TNIL) {
+    o->language = lede_language(luaL_checkstring(L, -1));  /* STATIC */
+    if (!o->language)
+      luaL_error(L, "bad language '%s' (expected one of %s)", lua_tostring(L, -1),
+                 lede_language(NULL));
+  }
+  if (lua_getfield(L, idx, "quotes") != LUA_TNIL) {
+    const char *q = luaL_checkstring(L, -1);
+    if (strcmp(q, "split") == 0) o->quotes = LEDE_QUOTES_SPLIT;
+    else if (strcmp(q, "keep") == 0) o->quotes = LEDE_QUOTES_KEEP;
+    else luaL_error(L, "bad quotes '%s' (expected \"split\" or \"keep\")", q);
+  }
+  lua_pop(L, 2);
+}
+
+/* lede.load(text [, {format=, paragraphs=, replace_invalid=, language=,
+ * quotes=}]) -> doc, or nil and a message for text that is not valid
+ * UTF-8. */
 static int l_load(lua_State *L) {
   size_t len;
   const char *src = luaL_checklstring(L, 1, &len);
-  lede_load_options o = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO};
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
+    seg_fields(L, 2, &o);
     if (lua_getfield(L, 2, "format") != LUA_TNIL) {
       const char *f = luaL_checkstring(L, -1);
       if (strcmp(f, "text") == 0) o.format = LEDE_FORMAT_TEXT;
@@ -68,6 +88,7 @@ static int l_load(lua_State *L) {
   }
   lede_doc *d = doc_new(src, len, o.format);
   free(fixed);
+  if (d) doc_set_segmentation(d, o.language, o.quotes); /* checked above */
   int st = d ? (o.format == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, o.paragraphs))
              : LEDE_ENOMEM;
   budget_credit(ctx->budget, len);
@@ -103,11 +124,17 @@ static int push_range(void *ud, size_t start, size_t end) {
   return 0;
 }
 
-/* lede.sentences(text) -> array of sentence strings (text split into
- * paragraphs first, as a plain-text document would be). */
+/* lede.sentences(text [, {language=, quotes=}]) -> array of sentence
+ * strings (text split into paragraphs first, as a plain-text document
+ * would be). */
 static int l_sentences(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO};
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    seg_fields(L, 2, &o);
+  }
   lede_luactx *ctx = lede_lua_ctx(L);
   int is_nul;
   size_t bad = utf8_check(s, len, &is_nul);
@@ -122,6 +149,7 @@ static int l_sentences(lua_State *L) {
   if (!d) return luaL_error(L, "not enough memory");
   *(lede_doc **)lua_touserdata(L, -1) = d;
   d->budget = ctx->budget;
+  doc_set_segmentation(d, o.language, o.quotes);
   if (text_load(d, LEDE_PARAS_AUTO) || doc_segment(d, ctx->abbrevs))
     return luaL_error(L, "not enough memory");
   lua_pushvalue(L, -2); /* [.. t holder t] */
