@@ -4,6 +4,8 @@
 #   make demo       sentences and statistics of the bundled example article
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make bench      throughput and peak memory next to reference tools
+#   make eval       summary algorithms scored (ROUGE) on the dev sets in SUMM_DATA
+#   make weights    refit the default summarizer's settings on SUMM_DATA
 #   make tsan       examples/threads.c under ThreadSanitizer
 #   make valgrind   the embedding examples and every error path under valgrind
 #   make install / uninstall   PREFIX, DESTDIR (also LUA_CMOD_DIR, MANDIR)
@@ -57,7 +59,10 @@ LEDE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -fPIC \
 LIBS := $(PKG_LIBS) -lm -lpthread
 
 # The library is every core/*.c except the programs and the Lua module entry.
-CORE_MAIN := core/cli.c core/luaopen_lede.c
+# The `lede` program is core/cli.c plus its own core/cli_*.c files.
+CLI_SRCS  := $(wildcard core/cli*.c)
+CLI_OBJS  := $(CLI_SRCS:core/%.c=$(B)/obj/%.o)
+CORE_MAIN := $(CLI_SRCS) core/luaopen_lede.c
 CORE_SRCS := $(filter-out $(CORE_MAIN),$(wildcard core/*.c))
 CORE_OBJS := $(CORE_SRCS:core/%.c=$(B)/obj/%.o)
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -68,7 +73,8 @@ LIB_SO  := $(B)/liblede.so.$(ABI_MAJOR)
 LEDE    := $(B)/lede
 LUA_MOD := $(B)/lede.so
 
-.PHONY: all test check-examples demo deps deps-test asan browser tsan valgrind bench install uninstall clean FORCE
+.PHONY: eval-redact
+.PHONY: all test check-examples demo deps deps-test asan browser tsan valgrind bench install uninstall clean FORCE eval weights
 
 all: $(LIB_A) $(LIB_SO) $(LEDE) $(LUA_MOD)
 
@@ -93,7 +99,7 @@ $(LIB_SO): $(CORE_OBJS)
 	$(CC) -shared -Wl,-soname,liblede.so.$(ABI_MAJOR) $(LDFLAGS) -o $@ $^ $(LIBS)
 	ln -sf liblede.so.$(ABI_MAJOR) $(B)/liblede.so
 
-$(LEDE): $(B)/obj/cli.o $(LIB_A)
+$(LEDE): $(CLI_OBJS) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LIBS)
 
 # `require "lede"` from a stock lua5.4: the module links the library
@@ -123,6 +129,7 @@ test: deps-test
 	@sh tests/check_static_state.sh $(B)
 	@sh tests/check_lua_module.sh $(B)
 	@sh tests/check_install.sh $(B)
+	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/cases.txt > $(B)/eval-redact.txt && tail -n 1 $(B)/eval-redact.txt
 
 check-examples: all
 	@sh tests/check_examples.sh $(B)
@@ -158,10 +165,32 @@ valgrind: deps-test
 	@$(MAKE) --no-print-directory all
 	@sh tests/check_valgrind.sh $(B)
 
+# Precision, recall and F1 per type of the redaction recognizers on the
+# hand-labelled set (exact span and overlap); fails below 0.98.
+eval-redact:
+	@$(MAKE) --no-print-directory all
+	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/cases.txt
+
 bench:
 	@sh .ci/deps $(BUILD_PKGS) time python3 cmark
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench.sh $(B)
+
+# Summaries scored on the dev sets (opt-in, never part of `make test`).
+# The articles belong to their publishers: they are read from SUMM_DATA,
+# never copied here.  ../shared from a checkout, ../../shared from a
+# worktree under it.
+SUMM_DATA ?= $(firstword $(wildcard ../shared/data/summarization ../../shared/data/summarization) \
+                         ../shared/data/summarization)
+EVAL_LUA = LUA_PATH='$(CURDIR)/scripts/lib/?.lua;$(CURDIR)/tests/eval/?.lua' \
+           LUA_CPATH='$(CURDIR)/$(B)/?.so' lua5.4
+eval:
+	@$(MAKE) --no-print-directory all
+	@$(EVAL_LUA) tests/eval/eval.lua $(SUMM_DATA)
+
+weights:
+	@$(MAKE) --no-print-directory all
+	@$(EVAL_LUA) tests/eval/fit.lua $(SUMM_DATA) scripts/lib/summarizer_weights.lua
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): the core compiled again by
 # clang with ASan and UBSan under build/fuzz.  Each target runs for

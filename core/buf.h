@@ -12,11 +12,11 @@
 typedef struct dbuf {
   char *p;          /* NUL-terminated when n > 0 or after dbuf_finish() */
   size_t n, cap;
-  lede_budget *budget; /* may be NULL: unlimited */
+  run_budget *budget; /* may be NULL: unlimited */
   int failed;       /* LEDE_ENOMEM or LEDE_ELIMIT after a failed append */
 } dbuf;
 
-void dbuf_init(dbuf *b, lede_budget *budget);
+void dbuf_init(dbuf *b, run_budget *budget);
 /* Ensures room for extra more bytes (plus a NUL); 0 or -1. */
 int dbuf_reserve(dbuf *b, size_t extra);
 void dbuf_put(dbuf *b, const char *s, size_t n);

@@ -1,6 +1,7 @@
-/* cli.c -- the `lede` command.  Uses only the public header, like any
- * other host.  Exit status: 0 success, 1 script error or bad input,
- * 2 usage error, 3 a resource limit was exceeded. */
+/* cli.c -- the `lede` command: argument parsing and dispatch.  Uses only
+ * the public header, like any other host; running many documents at once
+ * is cli_batch.c's job.  Exit status: 0 success, 1 script error or bad
+ * input, 2 usage error, 3 a resource limit was exceeded. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +12,19 @@
 #include <sys/stat.h>
 
 #include "lede.h"
-
-enum { EXIT_SCRIPT = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3 };
+#include "cli_batch.h"
+#include "cli_files.h"
 
 #define MAX_ARGS 256
 #define MAX_DECLARED 64
+#define MAX_INCLUDE 64
 
 static const char usage_text[] =
-    "usage: lede run SCRIPT [FILE|-] [options]   run a Lua script on a document\n"
-    "       lede NAME [options] [FILE|-]          run the bundled script NAME\n"
-    "       lede scripts                          list the bundled scripts\n"
-    "       lede NAME --help                      options of a script\n"
+    "usage: lede run SCRIPT [FILE...|-] [options]   run a Lua script on documents\n"
+    "       lede NAME [options] [FILE...|-]          run the bundled script NAME\n"
+    "       lede NAME --jsonl [options] < in.jsonl   one JSON record per line\n"
+    "       lede scripts                             list the bundled scripts\n"
+    "       lede NAME --help                         options of a script\n"
     "\n"
     "options (anywhere on the line):\n"
     "  -o FILE                 write the output to FILE (atomically)\n"
@@ -41,6 +44,18 @@ static const char usage_text[] =
     "  --max-input MB          largest document accepted (default 1024)\n"
     "  --help, --version\n"
     "\n"
+    "many documents (limits apply to each one):\n"
+    "  -r, --recursive         process the documents in directories, recursively\n"
+    "  --include GLOB          with -r, the files to take (repeatable; default\n"
+    "                          *.txt, *.md, *.markdown)\n"
+    "  -O DIR                  one output per input under DIR, same relative path\n"
+    "  -j, --jobs N            N workers (default: the number of online cores)\n"
+    "  --jsonl                 JSON Lines in ({\"id\", \"text\", \"format\", ...}),\n"
+    "                          JSON Lines out ({\"id\", \"output\"} or {\"id\",\n"
+    "                          \"error\", \"status\"}), in input order\n"
+    "  --fail-fast             stop at the first document that fails\n"
+    "  --progress, --quiet     force the progress bar / no bar and no summary\n"
+    "\n"
     "exit status: 0 ok, 1 script error or bad input, 2 usage error, 3 limit exceeded\n";
 
 /* A script's own options, declared in its header comment. */
@@ -52,7 +67,8 @@ typedef struct declared {
 typedef struct cli {
   const char *command; /* "run", "scripts" or a script name */
   const char *script;  /* path of the script to run */
-  const char *input;   /* NULL or "-" = standard input */
+  const char **pos;    /* positional arguments after the command */
+  int npos;
   const char *output;
   lede_options opt;
   lede_load_options load;
@@ -66,6 +82,18 @@ typedef struct cli {
   declared decl[MAX_DECLARED];
   int ndecl;
   int strict; /* the script declared options: others are errors */
+  char header[8192]; /* the script's leading comment block */
+  /* "-- second input: KEY" in a script's header: a second FILE argument
+   * is read and its text passed as args.KEY (lede rouge REF SUMMARY). */
+  char second_key[64];
+  const char *second;  /* that file's path */
+  char *second_text;   /* its contents, OWNED */
+  /* many documents */
+  int recursive, jsonl, fail_fast, jobs;
+  progress_mode progress;
+  const char *outdir;
+  const char *include[MAX_INCLUDE];
+  size_t ninclude;
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -74,7 +102,6 @@ static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "\nTry 'lede --help' for more information.\n");
   return EXIT_USAGE;
 }
-
 /* ---- script headers ----------------------------------------------------- */
 
 /* Reads the leading comment block of a script into buf (NUL-terminated). */
@@ -122,6 +149,15 @@ static void parse_declared(cli *c, const char *header) {
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *q = p + 2;
     while (q < p + len && (*q == ' ' || *q == '\t')) q++;
+    static const char second[] = "second input:";
+    if ((size_t)(p + len - q) > sizeof second && strncmp(q, second, sizeof second - 1) == 0) {
+      q += sizeof second - 1;
+      while (q < p + len && *q == ' ') q++;
+      size_t k = 0;
+      while (q < p + len && *q != ' ' && *q != '\r' && k + 1 < sizeof c->second_key)
+        c->second_key[k++] = *q++;
+      c->second_key[k] = '\0';
+    }
     if (q + 2 < p + len && q[0] == '-' && q[1] == '-' && q[2] != '-' && q[2] != ' ' &&
         c->ndecl < MAX_DECLARED) {
       declared *d = &c->decl[c->ndecl];
@@ -154,7 +190,8 @@ static int global_takes_value(const char *a) {
   static const char *const v[] = {"-o", "--from", "--to", "-D", "--paragraphs",
                                   "--language", "--quotes",
                                   "--max-memory", "--max-instructions",
-                                  "--timeout", "--max-input", NULL};
+                                  "--timeout", "--max-input", "-O", "-j",
+                                  "--jobs", "--include", NULL};
   for (const char *const *p = v; *p; p++)
     if (strcmp(a, *p) == 0) return 1;
   return 0;
@@ -200,16 +237,14 @@ static int parse_global(cli *c, const char *a, const char *v) {
   double x;
   if (strcmp(a, "-o") == 0) c->output = v;
   else if (strcmp(a, "--from") == 0) {
-    if (strcmp(v, "text") == 0) c->load.format = LEDE_FORMAT_TEXT;
-    else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) c->load.format = LEDE_FORMAT_MARKDOWN;
-    else return usage_error("--from must be text or markdown, not '%s'", v);
+    /* lede.h's one table of format names; only two of them load */
+    if (lede_format_parse(v, &c->load.format) != LEDE_OK ||
+        (c->load.format != LEDE_FORMAT_TEXT && c->load.format != LEDE_FORMAT_MARKDOWN))
+      return usage_error("--from must be text or markdown, not '%s'", v);
   } else if (strcmp(a, "--to") == 0) {
-    if (strcmp(v, "text") == 0) c->run.to = LEDE_FORMAT_TEXT;
-    else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) c->run.to = LEDE_FORMAT_MARKDOWN;
-    else if (strcmp(v, "html") == 0) c->run.to = LEDE_FORMAT_HTML;
-    else if (strcmp(v, "json") == 0) c->run.to = LEDE_FORMAT_JSON;
-    else return usage_error("--to must be text, markdown, html or json, not '%s'", v);
-    return add_arg(c, "to", v);
+    if (lede_format_parse(v, &c->run.to) != LEDE_OK)
+      return usage_error("--to must be text, markdown, html or json, not '%s'", v);
+    return add_arg(c, "to", lede_format_name(c->run.to));
   } else if (strcmp(a, "-D") == 0) return add_define(c, v);
   else if (strcmp(a, "--paragraphs") == 0) {
     if (strcmp(v, "auto") == 0) c->load.paragraphs = LEDE_PARAS_AUTO;
@@ -217,7 +252,11 @@ static int parse_global(cli *c, const char *a, const char *v) {
     else if (strcmp(v, "line") == 0) c->load.paragraphs = LEDE_PARAS_LINE;
     else return usage_error("--paragraphs must be auto, blank or line, not '%s'", v);
   } else if (strcmp(a, "--language") == 0) {
+    /* Sentence rules where lede has them; a script that declares its own
+     * --language (summarize: the stemmer) also gets the value, and judges
+     * a language lede has no sentence rules for itself. */
     c->load.language = lede_language(v);
+    if (find_declared(c, "language", 8)) return add_arg(c, "language", v);
     if (!c->load.language)
       return usage_error("--language must be one of en, de, fr, es, it, nl, not '%s'", v);
   } else if (strcmp(a, "--quotes") == 0) {
@@ -236,6 +275,15 @@ static int parse_global(cli *c, const char *a, const char *v) {
   } else if (strcmp(a, "--timeout") == 0) {
     if (parse_number(v, &x)) return usage_error("--timeout needs a number of seconds, not '%s'", v);
     c->opt.timeout = x;
+  } else if (strcmp(a, "-O") == 0) c->outdir = v;
+  else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+    /* A whole number from 1 to 256: "-j 1.5" or "-j 0" is a slip. */
+    if (parse_number(v, &x) || x < 1 || x > 256 || x != (double)(int)x)
+      return usage_error("-j needs a number of workers from 1 to 256, not '%s'", v);
+    c->jobs = (int)x;
+  } else if (strcmp(a, "--include") == 0) {
+    if (c->ninclude == MAX_INCLUDE) return usage_error("too many --include globs%s", "");
+    c->include[c->ninclude++] = v;
   }
   return 0;
 }
@@ -247,6 +295,11 @@ static int parse_flag(cli *c, const char *a) {
     c->run.render_flags |= LEDE_RENDER_UNSAFE;
     return add_arg(c, "unsafe", "true") ? -1 : 1;
   } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) c->help = 1;
+  else if (strcmp(a, "-r") == 0 || strcmp(a, "--recursive") == 0) c->recursive = 1;
+  else if (strcmp(a, "--jsonl") == 0) c->jsonl = 1;
+  else if (strcmp(a, "--fail-fast") == 0) c->fail_fast = 1;
+  else if (strcmp(a, "--progress") == 0) c->progress = PROGRESS_ON;
+  else if (strcmp(a, "--quiet") == 0) c->progress = PROGRESS_QUIET;
   else return 0;
   return 1;
 }
@@ -284,6 +337,8 @@ static int write_file(void *ud, const char *data, size_t len) {
   return fwrite(data, 1, len, (FILE *)ud) != len;
 }
 
+/* A limit has its own exit status, so a caller can tell "this input is
+ * too big for the limits" from "this input or script is wrong". */
 static int exit_for(lede_status st) {
   return st == LEDE_ELIMIT ? EXIT_LIMIT : EXIT_SCRIPT;
 }
@@ -330,27 +385,42 @@ static int list_scripts(lede_engine *e) {
   return 0;
 }
 
-/* Writes to FILE.XXXXXX in the same directory, renamed over FILE only on
- * success, so a failed run never leaves a half-written output. */
-static FILE *open_temp(const char *path, char **tmp) {
-  size_t n = strlen(path) + 8;
-  *tmp = malloc(n);
-  if (!*tmp) return NULL;
-  snprintf(*tmp, n, "%s.XXXXXX", path);
-  int fd = mkstemp(*tmp);
-  if (fd < 0) {
-    free(*tmp);
-    *tmp = NULL;
-    return NULL;
+
+/* ---- one document ---------------------------------------------------------- */
+
+/* Reads the second FILE of a script that declared one into args. */
+static int read_second(cli *c) {
+  FILE *f = fopen(c->second, "rb");
+  size_t n = 0, cap = 0;
+  char *buf = NULL;
+  if (f) {
+    for (;;) {
+      if (cap - n < 4096) {
+        char *nb = realloc(buf, cap = cap * 2 + 8192);
+        if (!nb) break;
+        buf = nb;
+      }
+      size_t got = fread(buf + n, 1, cap - n - 1, f);
+      n += got;
+      if (got == 0) break;
+    }
   }
-  /* mkstemp makes 0600; outputs are ordinary files. */
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  return fdopen(fd, "wb");
+  if (!f || ferror(f) || !buf || memchr(buf, '\0', n)) {
+    fprintf(stderr, "lede: cannot read '%s': %s\n", c->second,
+            !f || ferror(f) ? strerror(errno) : buf ? "contains a NUL byte" : "out of memory");
+    if (f) fclose(f);
+    free(buf);
+    return EXIT_SCRIPT;
+  }
+  fclose(f);
+  buf[n] = '\0';
+  c->second_text = buf;
+  return add_arg(c, c->second_key, buf) ? EXIT_USAGE : 0;
 }
 
-static int run_cli(cli *c) {
+/* Output streams to stdout (or to -o's temporary file) as the script
+ * writes it, so a long output starts at once and is never held whole. */
+static int run_single(cli *c, const char *input) {
   lede_engine *e;
   lede_status st = lede_engine_new(&c->opt, &e);
   if (st != LEDE_OK) {
@@ -359,26 +429,10 @@ static int run_cli(cli *c) {
   }
   int rc = 0;
   lede_doc *doc = NULL;
-  char *found = NULL, *tmp = NULL;
+  char *tmp = NULL;
   FILE *out = NULL;
-  if (strcmp(c->command, "scripts") == 0) {
-    printf("bundled and user scripts (run as 'lede NAME [options] FILE'):\n");
-    rc = list_scripts(e);
-    goto done;
-  }
-  if (!c->script) {
-    if (lede_find_script(e, c->command, &found) != LEDE_OK) {
-      rc = usage_error("no command or script named '%s' (see 'lede scripts')", c->command);
-      goto done;
-    }
-    c->script = found;
-  }
-  if (access(c->script, R_OK) != 0) {
-    fprintf(stderr, "lede: cannot open script '%s': %s\n", c->script, strerror(errno));
-    rc = EXIT_SCRIPT;
-    goto done;
-  }
-  const char *input = c->input ? c->input : "-";
+  if (!input) input = "-";
+  /* Without this hint, `lede stats` alone looks like a hang. */
   if (strcmp(input, "-") == 0 && isatty(0))
     fprintf(stderr, "lede: reading the document from standard input (end with Ctrl-D)\n");
   st = lede_doc_load_file(e, input, &c->load, &doc);
@@ -387,46 +441,216 @@ static int run_cli(cli *c) {
     rc = exit_for(st);
     goto done;
   }
-  if (c->output) {
-    out = open_temp(c->output, &tmp);
-    if (!out) {
-      fprintf(stderr, "lede: cannot write '%s': %s\n", c->output, strerror(errno));
-      rc = EXIT_SCRIPT;
-      goto done;
-    }
+  /* The temporary file is opened only after the document loaded, so a
+   * bad input never even creates it. */
+  if (c->output && !(out = atomic_open(c->output, 0, &tmp))) {
+    fprintf(stderr, "lede: cannot write '%s': %s\n", c->output, strerror(errno));
+    rc = EXIT_SCRIPT;
+    goto done;
   }
+  if (c->second && (rc = read_second(c)) != 0) goto done;
   lede_set_output(e, write_file, out ? out : stdout);
   c->run.args = c->args;
   c->run.nargs = c->nargs;
   st = lede_run_file(e, c->script, doc, &c->run, NULL, NULL);
+  /* Buffered write errors (a full disk) surface only at the flush. */
   if (st == LEDE_OK && out && (fflush(out) != 0 || ferror(out))) st = LEDE_EIO;
   if (st == LEDE_OK && !out && fflush(stdout) != 0) st = LEDE_EIO;
   if (st != LEDE_OK) {
     const char *msg = lede_errmsg(e);
-    if (st == LEDE_ESCRIPT) fprintf(stderr, "%s\n", msg);
-    else fprintf(stderr, "lede: %s\n", *msg ? msg : lede_strerror(st));
-    rc = exit_for(st);
+    /* A script error already reads "script.lua:LINE: ..." with a
+     * traceback; everything else gets the program's prefix.  A script
+     * reports bad options with error("usage: ...", 0): exit 2, the
+     * message without the traceback, and the usual hint. */
+    if (st == LEDE_ESCRIPT && strncmp(msg, "usage: ", 7) == 0) {
+      fprintf(stderr, "lede: %.*s\nTry 'lede %s --help'.\n", (int)strcspn(msg + 7, "\n"),
+              msg + 7, c->command);
+      rc = EXIT_USAGE;
+    } else {
+      if (st == LEDE_ESCRIPT) fprintf(stderr, "%s\n", msg);
+      else fprintf(stderr, "lede: %s\n", *msg ? msg : lede_strerror(st));
+      rc = exit_for(st);
+    }
   }
   if (out) {
-    int closed = fclose(out);
-    out = NULL;
-    if (rc == 0 && closed != 0) {
+    /* Renamed over -o's file only when everything succeeded: a failed
+     * run leaves the previous file as it was. */
+    if (atomic_close(out, tmp, c->output, rc == 0) != 0 && rc == 0) {
       fprintf(stderr, "lede: cannot write '%s': %s\n", c->output, strerror(errno));
       rc = EXIT_SCRIPT;
     }
-    if (rc == 0 && rename(tmp, c->output) != 0) {
-      fprintf(stderr, "lede: cannot replace '%s': %s\n", c->output, strerror(errno));
-      rc = EXIT_SCRIPT;
-    }
-    if (rc != 0) unlink(tmp);
+    out = NULL;
+    tmp = NULL;
   }
 done:
-  if (out) fclose(out);
-  free(tmp);
-  free(found);
+  free(c->second_text);
+  c->second_text = NULL;
   lede_doc_free(doc);
   lede_engine_free(e);
   return rc;
+}
+
+/* ---- many documents -------------------------------------------------------- */
+
+/* The extension of -O's outputs: --to's format; else the script's own
+ * declaration, a header line "-- output: .txt, .json with --json" (the
+ * first entry whose option was given, else the first without "with");
+ * else NULL, and each output keeps its input's extension. */
+static const char *output_extension(cli *c, char *buf, size_t cap) {
+  switch (c->run.to) {
+  case LEDE_FORMAT_TEXT: return "txt";
+  case LEDE_FORMAT_MARKDOWN: return "md";
+  case LEDE_FORMAT_HTML: return "html";
+  case LEDE_FORMAT_JSON: return "json";
+  default: break;
+  }
+  const char *line = strstr(c->header, "-- output:");
+  if (!line) return NULL;
+  const char *eol = strchr(line, '\n');
+  const char *end = eol ? eol : line + strlen(line);
+  const char *fallback = NULL, *chosen = NULL;
+  size_t flen = 0, clen = 0;
+  for (const char *p = line + 10; p < end && !chosen;) {
+    const char *comma = memchr(p, ',', (size_t)(end - p));
+    const char *stop = comma ? comma : end;
+    while (p < stop && (*p == ' ' || *p == '.')) p++;
+    const char *ext = p;
+    while (p < stop && *p != ' ') p++;
+    size_t elen = (size_t)(p - ext);
+    const char *with = strstr(p, "with --");
+    if (elen && (!with || with >= stop)) {
+      if (!fallback) fallback = ext, flen = elen;
+    } else if (elen) {
+      /* "with --json": chosen when the command line set args.json. */
+      const char *opt = with + 7, *oe = opt;
+      while (oe < stop && *oe != ' ' && *oe != '\r') oe++;
+      for (size_t i = 0; i < c->nargs; i++)
+        if (strlen(c->args[i].key) == (size_t)(oe - opt) &&
+            strncmp(c->args[i].key, opt, (size_t)(oe - opt)) == 0)
+          chosen = ext, clen = elen;
+    }
+    p = comma ? comma + 1 : end;
+  }
+  if (!chosen) chosen = fallback, clen = flen;
+  if (!chosen || clen >= cap) return NULL;
+  memcpy(buf, chosen, clen);
+  buf[clen] = '\0';
+  return buf;
+}
+
+static int run_batch(cli *c, const char *const *inputs, int n) {
+  char ext[32];
+  if (c->outdir && strcmp(c->command, "run") == 0)
+    read_header(c->script, c->header, sizeof c->header);
+  batch_config b;
+  memset(&b, 0, sizeof b);
+  b.script = c->script;
+  b.inputs = inputs;
+  b.ninputs = (size_t)n;
+  b.recursive = c->recursive;
+  b.include = c->include;
+  b.ninclude = c->ninclude;
+  b.outdir = c->outdir;
+  b.output = c->output;
+  b.ext = c->outdir ? output_extension(c, ext, sizeof ext) : NULL;
+  b.jobs = c->jobs ? c->jobs : batch_default_jobs();
+  b.jsonl = c->jsonl;
+  b.fail_fast = c->fail_fast;
+  b.progress = c->progress;
+  b.opt = c->opt;
+  b.load = c->load;
+  b.run = c->run;
+  b.run.args = c->args;
+  b.run.nargs = c->nargs;
+  return batch_main(&b);
+}
+
+/* Checks the combination of options, then runs one document the plain
+ * way or many through the batch runner.  inputs are FILE arguments. */
+static int run_documents(cli *c, const char *const *inputs, int n) {
+  if (c->jsonl && n)
+    return usage_error("--jsonl reads its records from standard input, not from '%s'", inputs[0]);
+  if (c->jsonl && c->outdir) return usage_error("-O writes files per input file; --jsonl writes one stream%s", "");
+  if (c->outdir && c->output) return usage_error("-o and -O do not go together%s", "");
+  if (c->recursive && !n) return usage_error("-r needs a directory%s", "");
+  if (c->ninclude && !c->recursive) return usage_error("--include chooses files in directories: it needs -r%s", "");
+  if (!c->recursive)
+    for (int i = 0; i < n; i++) {
+      struct stat st;
+      if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode))
+        return usage_error("'%s' is a directory (use -r to process the documents in it)", inputs[i]);
+    }
+  if (access(c->script, R_OK) != 0) {
+    fprintf(stderr, "lede: cannot open script '%s': %s\n", c->script, strerror(errno));
+    return EXIT_SCRIPT;
+  }
+  /* One file keeps the streaming path; -j alone does not need more. */
+  if (!c->jsonl && !c->recursive && !c->outdir && n <= 1)
+    return run_single(c, n ? inputs[0] : NULL);
+  return run_batch(c, inputs, n);
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+static int cmd_run(cli *c) {
+  if (c->npos < 1) return usage_error("run needs a SCRIPT%s", "");
+  c->script = c->pos[0];
+  return run_documents(c, c->pos + 1, c->npos - 1);
+}
+
+static int cmd_scripts(cli *c) {
+  if (c->npos > 0) return usage_error("unexpected argument '%s'", c->pos[0]);
+  lede_engine *e;
+  lede_status st = lede_engine_new(&c->opt, &e);
+  if (st != LEDE_OK) {
+    fprintf(stderr, "lede: cannot create engine: %s\n", lede_strerror(st));
+    return EXIT_SCRIPT;
+  }
+  printf("bundled and user scripts (run as 'lede NAME [options] FILE'):\n");
+  int rc = list_scripts(e);
+  lede_engine_free(e);
+  return rc;
+}
+
+static int cmd_help(cli *c) {
+  (void)c;
+  fputs(usage_text, stdout);
+  return 0;
+}
+
+/* Any other word names a script; main found its path (or not) already,
+ * to know the script's declared options while parsing. */
+static int cmd_script(cli *c) {
+  if (!c->script)
+    return usage_error("no command or script named '%s' (see 'lede scripts')", c->command);
+  if (c->second_key[0]) {
+    /* Two files make one run (lede rouge REFERENCE SUMMARY). */
+    if (c->npos != 2 || c->jsonl || c->recursive || c->outdir)
+      return usage_error("%s needs exactly two files", c->command);
+    c->second = c->pos[1];
+    return run_documents(c, c->pos, 1);
+  }
+  return run_documents(c, c->pos, c->npos);
+}
+
+/* The built-in commands.  A new one is a function taking the parsed
+ * command line and a line here; script_options says whether unknown
+ * "--name" options pass through to a script as args. */
+static const struct command {
+  const char *name;
+  int (*fn)(cli *c);
+  int script_options;
+} commands[] = {
+    {"run", cmd_run, 0},
+    {"scripts", cmd_scripts, 0},
+    {"help", cmd_help, 0},
+};
+static const struct command script_command = {NULL, cmd_script, 1};
+
+static const struct command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return &script_command;
 }
 
 static void print_script_help(const char *name, const char *path) {
@@ -442,17 +666,67 @@ static void print_script_help(const char *name, const char *path) {
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *q = p + 2;
     if (q < p + len && *q == ' ') q++;
-    printf("%.*s\n", (int)(p + len - q), q);
+    /* "-- output: ..." is for -O (see output_extension), not for people. */
+    if (strncmp(q, "output:", 7) != 0) printf("%.*s\n", (int)(p + len - q), q);
     p = eol ? eol + 1 : p + len;
   }
   printf("\nCommon options (-o, --from, --to, -D, limits): see 'lede --help'.\n");
+}
+
+/* The second pass over argv: options (anywhere on the line) and the
+ * positional arguments after the command.  Returns 0 or an exit status. */
+static int parse_args(cli *c, const struct command *cmd, int argc, char **argv) {
+  int seen_command = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] == '-' && a[1] != '\0') {
+      if (strcmp(a, "--") == 0) { /* everything after is positional */
+        while (++i < argc) c->pos[c->npos++] = argv[i];
+        break;
+      }
+      /* Attached values, as in cc: -Dkey=value, -j4. */
+      if (strncmp(a, "-D", 2) == 0 && a[2]) {
+        if (add_define(c, a + 2)) return EXIT_USAGE;
+        continue;
+      }
+      if (strncmp(a, "-j", 2) == 0 && a[2]) {
+        int r = parse_global(c, "-j", a + 2);
+        if (r) return r;
+        continue;
+      }
+      /* A script's declared option wins over a global one of the same
+       * name only for names the CLI does not own. */
+      if (global_takes_value(a)) {
+        if (i + 1 >= argc) return usage_error("option '%s' needs a value", a);
+        int r = parse_global(c, a, argv[++i]);
+        if (r) return r;
+        continue;
+      }
+      int f = parse_flag(c, a);
+      if (f < 0) return EXIT_USAGE;
+      if (f) continue;
+      if (a[1] == '-' && cmd->script_options) {
+        int r = parse_script_option(c, argc, argv, &i);
+        if (r) return r;
+        continue;
+      }
+      return usage_error("unknown option '%s'", a);
+    }
+    if (!seen_command) { /* the command word itself */
+      seen_command = 1;
+      continue;
+    }
+    c->pos[c->npos++] = a;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
   cli c;
   memset(&c, 0, sizeof c);
   lede_options_init(&c.opt);
-  /* First pass: the command, so a script's declared options are known. */
+  /* First pass: the command, so a script's declared options are known
+   * before the second pass meets them. */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--version") == 0) {
@@ -475,85 +749,36 @@ int main(int argc, char **argv) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
   }
-  int is_run = strcmp(c.command, "run") == 0;
-  int is_scripts = strcmp(c.command, "scripts") == 0;
-  char *script_path = NULL;
-  if (!is_run && !is_scripts && strcmp(c.command, "help") != 0) {
+  const struct command *cmd = find_command(c.command);
+  if (cmd == &commands[2]) return cmd_help(&c); /* "help" takes no options */
+  char *script_path = NULL; /* OWNED: lede_free() */
+  if (cmd->script_options) {
+    /* A throw-away engine: options such as --max-memory are not parsed
+     * yet, and finding a script needs none of them. */
     lede_engine *probe;
     if (lede_engine_new(NULL, &probe) == LEDE_OK) {
       if (lede_find_script(probe, c.command, &script_path) == LEDE_OK) {
-        char header[8192];
-        read_header(script_path, header, sizeof header);
-        parse_declared(&c, header);
+        read_header(script_path, c.header, sizeof c.header);
+        parse_declared(&c, c.header);
       }
       lede_engine_free(probe);
     }
-  }
-  if (strcmp(c.command, "help") == 0) {
-    fputs(usage_text, stdout);
-    return 0;
-  }
-  int seen_command = 0, npos = 0;
-  const char *pos[3] = {NULL, NULL, NULL};
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (a[0] == '-' && a[1] != '\0') {
-      if (strcmp(a, "--") == 0) { /* everything after is positional */
-        for (i++; i < argc; i++) {
-          if (npos == 3) { free(script_path); return usage_error("unexpected argument '%s'", argv[i]); }
-          pos[npos++] = argv[i];
-        }
-        break;
-      }
-      if (strncmp(a, "-D", 2) == 0 && a[2]) {
-        if (add_define(&c, a + 2)) { free(script_path); return EXIT_USAGE; }
-        continue;
-      }
-      /* A script's declared option wins over a global one of the same
-       * name only for names the CLI does not own. */
-      if (global_takes_value(a)) {
-        if (i + 1 >= argc) { free(script_path); return usage_error("option '%s' needs a value", a); }
-        int r = parse_global(&c, a, argv[++i]);
-        if (r) { free(script_path); return r; }
-        continue;
-      }
-      int f = parse_flag(&c, a);
-      if (f < 0) { free(script_path); return EXIT_USAGE; }
-      if (f) continue;
-      if (a[1] == '-' && !is_run && !is_scripts) {
-        int r = parse_script_option(&c, argc, argv, &i);
-        if (r) { free(script_path); return r; }
-        continue;
-      }
-      free(script_path);
-      return usage_error("unknown option '%s'", a);
-    }
-    if (!seen_command) {
-      seen_command = 1;
-      continue;
-    }
-    if (npos == 3) { free(script_path); return usage_error("unexpected argument '%s'", a); }
-    pos[npos++] = a;
-  }
-  if (c.help) {
-    if (script_path) print_script_help(c.command, script_path);
-    else fputs(usage_text, stdout);
-    free(script_path);
-    return 0;
-  }
-  if (is_run) {
-    if (npos < 1) { free(script_path); return usage_error("run needs a SCRIPT%s", ""); }
-    if (npos > 2) { free(script_path); return usage_error("unexpected argument '%s'", pos[2]); }
-    c.script = pos[0];
-    c.input = pos[1];
-  } else if (is_scripts) {
-    if (npos > 0) { free(script_path); return usage_error("unexpected argument '%s'", pos[0]); }
-  } else {
-    if (npos > 1) { free(script_path); return usage_error("unexpected argument '%s'", pos[1]); }
-    c.input = pos[0];
     c.script = script_path;
   }
-  int rc = run_cli(&c);
-  free(script_path);
+  c.pos = malloc((size_t)argc * sizeof *c.pos);
+  if (!c.pos) {
+    fprintf(stderr, "lede: out of memory\n");
+    lede_free(script_path);
+    return EXIT_SCRIPT;
+  }
+  int rc = parse_args(&c, cmd, argc, argv);
+  if (!rc && c.help) {
+    if (script_path) print_script_help(c.command, script_path);
+    else fputs(usage_text, stdout);
+  } else if (!rc) {
+    rc = cmd->fn(&c);
+  }
+  free(c.pos);
+  lede_free(script_path);
   return rc;
 }

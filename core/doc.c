@@ -23,6 +23,11 @@ lede_doc *doc_new_take(char *src, size_t len, lede_format format) {
   d->text = d->src;
   d->textlen = len;
   d->format = format;
+  d->seg.quotes = SEG_QUOTES_DEFAULT; /* and English, the built-in list */
+  if (pthread_mutex_init(&d->lock, NULL)) {
+    free(d);
+    return NULL;
+  }
   return d;
 }
 
@@ -52,11 +57,13 @@ void doc_free(lede_doc *d) {
   free(d->map);
   free(d->textbuf);
   free(d->src);
+  abbrevs_free(d->seg.abbrevs);
+  pthread_mutex_destroy(&d->lock);
   free(d);
 }
 
 /* Doubling growth for the item arrays; sizes are in elements. */
-static int grow(lede_budget *b, void **arr, size_t *cap, size_t need,
+static int grow(run_budget *b, void **arr, size_t *cap, size_t need,
                 size_t elem) {
   if (need <= *cap) return 0;
   size_t ncap = *cap ? *cap * 2 : 64;
@@ -142,12 +149,13 @@ typedef struct seg_ctx {
   lede_doc *d;
   size_t pi;
   size_t base; /* text offset of the paragraph */
-  size_t since_poll;
 } seg_ctx;
 
 static int add_sentence(void *ud, size_t start, size_t end) {
   seg_ctx *c = ud;
   lede_doc *d = c->d;
+  /* Charged per sentence, so one huge paragraph is stopped too. */
+  if (budget_spend(d->budget, COST_ITEM + BYTES_COST(end - start))) return LEDE_ELIMIT;
   if (grow(d->budget, (void **)&d->sents, &d->capsent, d->nsent + 1,
            sizeof *d->sents))
     return d->budget && d->budget->hit ? LEDE_ELIMIT : LEDE_ENOMEM;
@@ -163,21 +171,30 @@ static int add_sentence(void *ud, size_t start, size_t end) {
   return 0;
 }
 
-int doc_set_segmentation(lede_doc *d, const char *language, lede_quotes quotes) {
-  int lang = language ? seg_lang_find(language, strlen(language)) : SEG_LANG_EN;
-  if (lang < 0 || (unsigned)quotes > LEDE_QUOTES_KEEP) return LEDE_EINVAL;
-  d->seg_language = lang;
-  d->seg_quotes = quotes;
+int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs) {
+  seg_abbrevs *copy = abbrevs ? abbrevs_clone(abbrevs) : NULL;
+  if (abbrevs && !copy) return LEDE_ENOMEM;
+  abbrevs_free(d->seg.abbrevs);
+  d->seg.abbrevs = copy;
   return 0;
 }
 
-int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
+int doc_seg_set(lede_doc *d, const char *language, lede_quotes quotes) {
+  int lang = language ? seg_lang_find(language, strlen(language)) : SEG_LANG_EN;
+  if (lang < 0 || (unsigned)quotes > LEDE_QUOTES_KEEP) return LEDE_EINVAL;
+  d->seg.language = lang;
+  d->seg.quotes = quotes == LEDE_QUOTES_KEEP    ? SEG_QUOTES_KEEP
+                  : quotes == LEDE_QUOTES_SPLIT ? SEG_QUOTES_SPLIT
+                                                : SEG_QUOTES_DEFAULT;
+  return 0;
+}
+
+int doc_segment(lede_doc *d) {
   if (d->segmented) return 0;
-  seg_ctx c = {d, 0, 0, 0};
-  seg_options opt = {ab, d->seg_language,
-                     d->seg_quotes == LEDE_QUOTES_KEEP    ? SEG_QUOTES_KEEP
-                     : d->seg_quotes == LEDE_QUOTES_SPLIT ? SEG_QUOTES_SPLIT
-                                                          : SEG_QUOTES_DEFAULT};
+  /* A run stopped half-way (a limit) left some sentences: start over.
+   * They hold no edits yet, so nothing else needs freeing. */
+  d->nsent = 0;
+  seg_ctx c = {d, 0, 0};
   for (size_t pi = 0; pi < d->npara; pi++) {
     doc_para *p = &d->paras[pi];
     p->first_sent = d->nsent;
@@ -186,16 +203,11 @@ int doc_segment(lede_doc *d, const seg_abbrevs *ab) {
     if (p->kind == PK_CODE || p->kind == PK_HTML) continue;
     c.pi = pi;
     c.base = p->tstart;
-    int st = segment(&opt, d->text + p->tstart, p->tend - p->tstart,
+    int st = segment(&d->seg, d->text + p->tstart, p->tend - p->tstart,
                      add_sentence, &c);
     if (st) return st;
     p->nsent = d->nsent - p->first_sent;
-    /* A timeout must also stop a run stuck in one huge C call. */
-    c.since_poll += p->tend - p->tstart;
-    if (c.since_poll > (1u << 20)) {
-      c.since_poll = 0;
-      if (budget_interrupted(d->budget)) return LEDE_ELIMIT;
-    }
+    if (budget_spend(d->budget, COST_ITEM)) return LEDE_ELIMIT;
   }
   /* Removed paragraphs carry their sentences with them, counted like any
    * other removal: lists trust nremoved_sents to know whether to filter. */

@@ -14,13 +14,15 @@
 #ifndef LEDE_DOC_H
 #define LEDE_DOC_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "budget.h"
 #include "buf.h"
 #include "lede.h"
-#include "abbrev.h"
+#include "segment.h"
 
 enum para_kind { PK_PARAGRAPH, PK_HEADING, PK_ITEM, PK_QUOTE, PK_CODE, PK_HTML };
 
@@ -74,16 +76,25 @@ struct lede_doc {
   size_t npara, cappara;
   doc_sent *sents;
   size_t nsent, capsent;
-  int segmented;
+  /* Set (last, with release order: C11 atomics are sequentially
+   * consistent by default) once every sentence is written, so a reader on
+   * another thread that sees 1 sees the sentences too.  Segmenting itself
+   * is serialised by lock (lede.c), the one mutable step of reading. */
+  atomic_int segmented;
+  pthread_mutex_t lock;  /* see above; also serialises Markdown renders */
   doc_map *map;
   size_t nmap, capmap;
   size_t nremoved_paras, nremoved_sents, nedited;
-  lede_budget *budget;   /* charged for memory allocated now; may be NULL */
+  seg_options seg;       /* how it is cut into sentences (segment.h): fixed
+                            when it is loaded (doc_load copies the loader's
+                            settings) and never changed by whoever reads it
+                            first, so a script's lede.abbreviations.add
+                            cannot move the host's sentences; seg.abbrevs is
+                            OWNED (NULL: the built-in list) */
+  run_budget *budget;    /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
-  int seg_language;      /* how it is segmented, set at load: a */
-  lede_quotes seg_quotes; /* seg_language and a lede_quotes */
-  void *md;              /* Markdown state (md.c), NULL for plain text */
+  void *md;              /* Markdown state (md_internal.h), NULL for plain text */
   void (*md_free)(struct lede_doc *);
 };
 
@@ -106,14 +117,20 @@ int text_load(lede_doc *d, lede_para_mode mode);
 /* The mode AUTO resolves to for src (exposed for tests). */
 lede_para_mode text_detect_mode(const char *src, size_t len);
 
-/* Sets how d will be segmented from lede_load_options' language and quotes
- * (language NULL: English).  0, or LEDE_EINVAL for a language lede has no
- * rules for or a quotes value out of range. */
-int doc_set_segmentation(lede_doc *d, const char *language, lede_quotes quotes);
-/* Segments every text paragraph into sentences with the given
- * abbreviations, once.  0, LEDE_ENOMEM, or LEDE_ELIMIT when the budget
- * stopped it. */
-int doc_segment(lede_doc *d, const seg_abbrevs *ab);
+/* Sets d's segmentation options to a copy of abbrevs (NULL: the built-in
+ * list), replacing any before.  0 or LEDE_ENOMEM. */
+int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs);
+/* Sets d's language (a name lede_language() knows; NULL: English) and
+ * quotation handling.  0, or LEDE_EINVAL for anything else. */
+int doc_seg_set(lede_doc *d, const char *language, lede_quotes quotes);
+/* Segments every text paragraph into sentences with d->seg, once.  0,
+ * LEDE_ENOMEM, or LEDE_ELIMIT when the budget stopped it.  Not safe to
+ * call on one document from two threads at once: lede_doc_prepare()
+ * exists so a host can segment before sharing. */
+int doc_segment(lede_doc *d);
+/* doc_segment() under d->lock, for readers that may share d between
+ * threads (reader.c). */
+int doc_lock_segment(lede_doc *d);
 
 /* Source offset for a plain-text offset inside paragraph pi. */
 size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff);
@@ -141,21 +158,16 @@ int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
 void doc_sent_remove(lede_doc *d, size_t si);
 void doc_para_remove(lede_doc *d, size_t pi);
 
-/* ---- rendering (render.c, md.c) ----------------------------------------- */
+/* ---- rendering (render.c, md_*.c) ----------------------------------------- */
 
 /* Appends the rendering of d in fmt to out; 0 or a status. */
 int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out);
 /* Plain-text documents rendered as text: the source with edits applied. */
 int render_text_source(const lede_doc *d, dbuf *out);
-/* A standalone HTML page around rendered content: the head (UTF-8, a small
- * readable stylesheet, the title HTML-escaped, "Document" when title is
- * NULL) and the foot. */
-void render_page_head(dbuf *out, const char *title, size_t n);
-void render_page_foot(dbuf *out);
 /* The object model as JSON (see README). */
 int render_json(const lede_doc *d, dbuf *out);
 
-/* Markdown (md.c).  md_load parses d->src with cmark and fills paragraphs,
+/* Markdown (md_*.c, private header md_internal.h).  md_load parses d->src with cmark and fills paragraphs,
  * plain text and map.  md_render renders markdown/html/text with every
  * edit applied to the tree.  Both return 0 or a status. */
 int md_load(lede_doc *d);

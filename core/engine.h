@@ -21,17 +21,23 @@ struct lede_engine {
   char *script_path;
   seg_abbrevs *abbrevs;   /* built-ins plus opt.abbreviations */
   char *err;              /* last error message, NULL when none */
+  char *err_msg;          /* err without its traceback, when it has one */
   int err_oom;            /* the last message could not be allocated */
   lede_output_fn out_fn;
   void *out_ud;
   host_fn *hosts;
   size_t nhosts;
+  /* lede_interrupt() sets it from any thread or a signal handler; each
+   * run clears it when it starts.  An atomic: the one field of an engine
+   * another thread may touch. */
+  atomic_int interrupt;
   /* The run in progress (lede_run_*), reset at every run. */
-  lede_budget budget;
+  run_budget budget;
   struct lua_State *L;
-  unsigned long steps_left;
-  struct timespec deadline;
-  int limit_hit;          /* 'm'emory, 'i'nstructions, 't'ime */
+  size_t run_max_memory;  /* the limits in force for this run, for */
+  unsigned long run_max_instructions; /* messages and lede_limit_hit() */
+  double run_timeout;
+  limit_kind last_limit;  /* what stopped the last run, LIMIT_NONE if none */
   unsigned calls;         /* sandbox.c: calls since the last limit check */
   unsigned allocs;        /* sandbox.c: growths since the last time check */
   size_t hit_ceiling;     /* sandbox.c: memory allowed once a limit is hit */

@@ -10,7 +10,7 @@
 
 #include "doc.h"
 #include "engine.h"
-#include "utf8.h"
+#include "load.h"
 
 int lede_version(void) { return LEDE_VERSION_NUM; }
 
@@ -30,7 +30,39 @@ const char *lede_strerror(int st) {
 
 void lede_free(void *p) { free(p); }
 
+/* ---- format names ------------------------------------------------------- */
+
+/* The one table of format names; the first name of each format is its
+ * canonical one.  The CLI, lede.load and doc:render all parse through it,
+ * so a spelling accepted in one place is accepted everywhere. */
+static const struct {
+  const char *name;
+  lede_format fmt;
+} format_names[] = {
+    {"text", LEDE_FORMAT_TEXT}, {"txt", LEDE_FORMAT_TEXT},
+    {"markdown", LEDE_FORMAT_MARKDOWN}, {"md", LEDE_FORMAT_MARKDOWN},
+    {"html", LEDE_FORMAT_HTML}, {"json", LEDE_FORMAT_JSON},
+};
+
+lede_status lede_format_parse(const char *name, lede_format *out) {
+  if (!name || !out) return LEDE_EINVAL;
+  for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+    if (strcmp(name, format_names[i].name) == 0) {
+      *out = format_names[i].fmt;
+      return LEDE_OK;
+    }
+  return LEDE_EINVAL;
+}
+
+const char *lede_format_name(lede_format fmt) {
+  if (fmt == LEDE_FORMAT_AUTO) return "auto";
+  for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+    if (format_names[i].fmt == fmt) return format_names[i].name;
+  return NULL;
+}
+
 void lede_options_init(lede_options *opt) {
+  if (!opt) return;
   memset(opt, 0, sizeof *opt);
   opt->sandbox = 1;
   opt->max_memory = (size_t)256 << 20;
@@ -43,13 +75,21 @@ void lede_options_init(lede_options *opt) {
 
 /* ---- errors ------------------------------------------------------------- */
 
+#define TRACEBACK "\nstack traceback:"
+
 /* msg NULL means it could not be allocated: lede_errmsg() then reads
  * "out of memory" from a flag on the engine, not from a static buffer, so
  * engines on different threads never share a byte of error state. */
 static void set_err(lede_engine *e, char *msg) {
   free(e->err);
+  free(e->err_msg);
   e->err = msg;
+  e->err_msg = NULL;
   e->err_oom = msg == NULL;
+  /* A script error carries a traceback; lede_error_message() gives the
+   * part before it (a failed copy just means the whole message). */
+  const char *tb = msg ? strstr(msg, TRACEBACK) : NULL;
+  if (tb) e->err_msg = strndup(msg, (size_t)(tb - msg));
 }
 
 lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
@@ -68,14 +108,45 @@ lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
 }
 
 void engine_clear_error(lede_engine *e) {
-  free(e->err);
-  e->err = NULL;
+  set_err(e, NULL);
   e->err_oom = 0;
 }
 
 const char *lede_errmsg(const lede_engine *e) {
   if (!e) return "";
   return e->err ? e->err : e->err_oom ? "out of memory" : "";
+}
+
+const char *lede_error_message(const lede_engine *e) {
+  if (e && e->err_msg) return e->err_msg;
+  const char *m = lede_errmsg(e);
+  /* Only when the copy failed does a traceback remain: cut it here
+   * rather than return it whole. */
+  return e && e->err && strstr(m, TRACEBACK) ? "script error" : m;
+}
+
+const char *lede_error_traceback(const lede_engine *e) {
+  const char *tb = e && e->err ? strstr(e->err, TRACEBACK) : NULL;
+  return tb ? tb + 1 : ""; /* without the line break before it */
+}
+
+lede_limit lede_limit_hit(const lede_engine *e) {
+  if (!e) return LEDE_LIMIT_NONE;
+  switch (e->last_limit) {
+  case LIMIT_MEMORY: return LEDE_LIMIT_MEMORY;
+  case LIMIT_INSTRUCTIONS: return LEDE_LIMIT_INSTRUCTIONS;
+  case LIMIT_TIME: return LEDE_LIMIT_TIME;
+  default: return LEDE_LIMIT_NONE;
+  }
+}
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "lede_interrupt() needs a lock-free atomic int to be signal-safe");
+
+/* Only an atomic store: async-signal-safe and callable from any thread,
+ * as long as e itself is alive (the host's to ensure). */
+void lede_interrupt(lede_engine *e) {
+  if (e) atomic_store(&e->interrupt, 1);
 }
 
 /* ---- engines ------------------------------------------------------------ */
@@ -87,14 +158,16 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
   if (!e) return LEDE_ENOMEM;
   if (opt) e->opt = *opt;
   else lede_options_init(&e->opt);
-  e->abbrevs = abbrevs_new();
-  if (!e->abbrevs) goto oom;
   if (e->opt.script_path) {
     e->script_path = strdup(e->opt.script_path);
     if (!e->script_path) goto oom;
   }
   e->opt.script_path = e->script_path;
-  if (e->opt.abbreviations) {
+  /* Without extra abbreviations the set stays NULL (the built-in list):
+   * documents then carry no copy of their own. */
+  if (e->opt.abbreviations && *e->opt.abbreviations) {
+    e->abbrevs = abbrevs_new();
+    if (!e->abbrevs) goto oom;
     for (const char *const *a = e->opt.abbreviations; *a; a++)
       if (abbrevs_add(e->abbrevs, *a, strlen(*a))) {
         lede_engine_free(e);
@@ -102,6 +175,10 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
       }
   }
   e->opt.abbreviations = NULL; /* the strings are the host's; we copied them */
+  if (e->opt.sandbox != 0 && e->opt.sandbox != 1) {
+    lede_engine_free(e);
+    return LEDE_EINVAL;
+  }
   /* NaN and infinities would reach (long) conversions in run.c, which
    * is undefined behaviour; beyond ~31 years a deadline means none. */
   if (e->opt.timeout > 1e9) e->opt.timeout = 0;
@@ -134,77 +211,29 @@ void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
 
 /* ---- documents ---------------------------------------------------------- */
 
-/* Loads src[0..len); with owned, src is malloc'd with room for a NUL and
- * the document takes it over (freed here on error). */
-static lede_status load_named(lede_engine *e, const char *name, char *src,
-                              size_t len, int owned,
-                              const lede_load_options *opt, lede_doc **out) {
-  lede_load_options none = {.format = LEDE_FORMAT_AUTO, .paragraphs = LEDE_PARAS_AUTO};
-  if (!opt) opt = &none;
-  lede_status st = LEDE_OK;
-  if (opt->language && !lede_language(opt->language)) {
-    st = engine_error(e, LEDE_EINVAL, "%s: no sentence rules for the language '%s' (known: %s)",
-                      name, opt->language, lede_language(NULL));
-    goto fail;
-  }
-  if ((unsigned)opt->quotes > LEDE_QUOTES_KEEP) {
-    st = engine_error(e, LEDE_EINVAL, "%s: bad quotes option %d", name, (int)opt->quotes);
-    goto fail;
-  }
-  if (e->opt.max_input && len > e->opt.max_input) {
-    st = engine_error(e, LEDE_ELIMIT,
-                      "%s: document is %zu bytes, larger than the limit of %zu bytes",
-                      name, len, e->opt.max_input);
-    goto fail;
-  }
-  int is_nul;
-  size_t bad = utf8_check(src, len, &is_nul);
-  if (bad != UTF8_OK) {
-    if (!(opt->flags & LEDE_LOAD_REPLACE_INVALID)) {
-      char what[128];
-      utf8_describe(src, bad, is_nul, what, sizeof what);
-      st = engine_error(e, LEDE_EUTF8, "%s:%s", name, what);
-      goto fail;
-    }
-    size_t fixed_len;
-    char *fixed = utf8_repair(src, len, &fixed_len);
-    if (!fixed) {
-      st = engine_error(e, LEDE_ENOMEM, "out of memory");
-      goto fail;
-    }
-    if (owned) free(src);
-    src = fixed;
-    len = fixed_len;
-    owned = 1;
-  }
-  lede_format fmt = opt->format == LEDE_FORMAT_MARKDOWN ? LEDE_FORMAT_MARKDOWN
-                                                         : LEDE_FORMAT_TEXT;
-  lede_doc *d = owned ? doc_new_take(src, len, fmt) : doc_new(src, len, fmt);
-  if (!d) {
-    st = engine_error(e, LEDE_ENOMEM, "out of memory");
-    goto fail;
-  }
-  owned = 0; /* the document has it now */
-  doc_set_segmentation(d, opt->language, opt->quotes); /* checked above */
-  int rc = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
-  if (rc) {
-    doc_free(d);
-    if (rc == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
-    return engine_error(e, (lede_status)rc, "%s: %s", name, lede_strerror(rc));
-  }
-  *out = d;
+/* Loads src[0..len) through the one load path; take is src itself when
+ * the document may own it (freed by doc_load on error). */
+static lede_status load_named(lede_engine *e, const char *name, const char *src,
+                              size_t len, char *take, const lede_load_options *opt,
+                              lede_doc **out) {
+  load_request r = {.src = src, .len = len, .take = take, .opt = opt,
+                    .abbrevs = e->abbrevs, .max_input = e->opt.max_input};
+  char why[160];
+  int st = doc_load(&r, out, why, sizeof why);
+  if (st == LEDE_ENOMEM) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  if (st == LEDE_EUTF8) return engine_error(e, LEDE_EUTF8, "%s:%s", name, why);
+  if (st) return engine_error(e, (lede_status)st, "%s: %s", name, why[0] ? why : lede_strerror(st));
   return LEDE_OK;
-fail:
-  if (owned) free(src);
-  return st;
 }
 
 lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
                           const lede_load_options *opt, lede_doc **out) {
-  if (!e || !out || (!src && len)) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
-  return load_named(e, "<input>", (char *)(src ? src : ""), len, 0, opt, out);
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_load: out is NULL");
+  if (!src && len) return engine_error(e, LEDE_EINVAL, "lede_doc_load: src is NULL but len is %zu", len);
+  return load_named(e, "<input>", src ? src : "", len, NULL, opt, out);
 }
 
 static int has_suffix(const char *s, const char *suffix) {
@@ -262,9 +291,14 @@ static errbuf errtext_r(int err) {
 
 lede_status lede_doc_load_file(lede_engine *e, const char *path,
                                const lede_load_options *opt, lede_doc **out) {
-  if (!e || !path || !out) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: path is NULL");
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: out is NULL");
+  char why[160];
+  if (opt && load_check_options(opt, why, sizeof why))
+    return engine_error(e, LEDE_EINVAL, "%s: %s", path, why);
   int is_stdin = strcmp(path, "-") == 0;
   FILE *f = is_stdin ? stdin : fopen(path, "rb");
   if (!f)
@@ -287,18 +321,19 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
       (has_suffix(path, ".md") || has_suffix(path, ".markdown")))
     o.format = LEDE_FORMAT_MARKDOWN;
-  return load_named(e, is_stdin ? "<stdin>" : path, src, len, 1, &o, out);
+  return load_named(e, is_stdin ? "<stdin>" : path, src, len, src, &o, out);
 }
 
 void lede_doc_free(lede_doc *d) { doc_free(d); }
 
-lede_format lede_doc_format(const lede_doc *d) { return d->format; }
+lede_format lede_doc_format(const lede_doc *d) { return d ? d->format : LEDE_FORMAT_AUTO; }
 
 lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
                             size_t *sentences) {
-  if (!e || !d) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  int st = doc_segment(d, e->abbrevs);
+  if (!d) return engine_error(e, LEDE_EINVAL, "lede_doc_counts: document is NULL");
+  int st = doc_lock_segment(d);
   if (st) return engine_error(e, (lede_status)st, "%s", lede_strerror(st));
   if (paragraphs) *paragraphs = d->npara;
   if (sentences) *sentences = d->nsent;
@@ -307,17 +342,35 @@ lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
 
 lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
                             unsigned flags, char **out, size_t *outlen) {
-  if (!e || !d || !out) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
-  /* Only JSON lists sentences; without segmentation there are no edits. */
-  int st = fmt == LEDE_FORMAT_JSON ? doc_segment(d, e->abbrevs) : 0;
+  if (!d) return engine_error(e, LEDE_EINVAL, "lede_doc_render: document is NULL");
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_render: out is NULL");
+  if (fmt != LEDE_FORMAT_AUTO && !lede_format_name(fmt))
+    return engine_error(e, LEDE_EINVAL, "lede_doc_render: format %d is not a lede_format",
+                        (int)fmt);
+  if (flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE))
+    return engine_error(e, LEDE_EINVAL, "lede_doc_render: unknown flags 0x%x",
+                        flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE));
+  /* Rendering only reads, except that JSON needs the sentences found and
+   * a Markdown render works in the document's cmark tree: the first is
+   * done once under the lock, the second takes turns (see lede.h). */
+  int st = fmt == LEDE_FORMAT_JSON ? doc_lock_segment(d) : 0;
   dbuf b;
   dbuf_init(&b, NULL);
-  if (!st) st = doc_render(d, fmt, flags, &b);
+  int shared = d->format == LEDE_FORMAT_MARKDOWN && fmt != LEDE_FORMAT_JSON;
+  if (!st) {
+    if (shared) pthread_mutex_lock(&d->lock);
+    st = doc_render(d, fmt, flags, &b);
+    if (shared) pthread_mutex_unlock(&d->lock);
+  }
   if (!st) st = b.failed;
   if (st) {
     dbuf_free(&b);
+    if (st == LEDE_EINVAL)
+      return engine_error(e, LEDE_EINVAL, "lede_doc_render: a %s document cannot be rendered as %s",
+                          lede_format_name(d->format), lede_format_name(fmt));
     return engine_error(e, (lede_status)st, "render: %s", lede_strerror(st));
   }
   size_t n;
@@ -377,8 +430,11 @@ char *engine_find_file(const lede_engine *e, const char *name, int is_module) {
 }
 
 lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
-  if (!e || !name || !path) return LEDE_EINVAL;
+  if (path) *path = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!name) return engine_error(e, LEDE_EINVAL, "lede_find_script: name is NULL");
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_find_script: path is NULL");
   *path = engine_find_file(e, name, 0);
   if (!*path)
     return engine_error(e, LEDE_ENOTFOUND, "no script named '%s' (see `lede scripts`)", name);
@@ -386,8 +442,9 @@ lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
 }
 
 lede_status lede_script_dirs(lede_engine *e, char **path) {
-  if (!e || !path) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_script_dirs: path is NULL");
   const char *parts[4] = {NULL, NULL, e->script_path, getenv("LEDE_PATH")};
 #ifdef LEDE_SCRIPT_DIR
   parts[0] = LEDE_SCRIPT_DIR;
@@ -422,8 +479,9 @@ static int is_identifier(const char *s) {
 
 lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn,
                           void *ud) {
-  if (!e || !name) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!name) return engine_error(e, LEDE_EINVAL, "lede_register: name is NULL");
   if (!is_identifier(name))
     return engine_error(e, LEDE_EINVAL, "host function name '%s' is not a Lua identifier", name);
   for (size_t i = 0; i < e->nhosts; i++)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "utf8.h"
 #include "words.h"
 
 #define DOC_MT "lede.Document"
@@ -20,23 +21,8 @@
 #define WORD_MT "lede.Word"
 #define LIST_MT "lede.List"
 
-static const char ctx_key = 'c'; /* its address keys the registry entry */
-
-void lede_lua_setctx(lua_State *L, lede_luactx *ctx) {
-  lua_pushlightuserdata(L, ctx);              /* [.. ctx] */
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key); /* [..] */
-}
-
-lede_luactx *lede_lua_ctx(lua_State *L) {
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &ctx_key); /* [.. ctx] */
-  lede_luactx *ctx = lua_touserdata(L, -1);
-  lua_pop(L, 1);
-  if (!ctx) luaL_error(L, "lede: bindings used without a context");
-  return ctx;
-}
-
 /* Texts reach Lua through the context's scratch buffer. */
-static void push_scratch(lua_State *L, lede_luactx *ctx) {
+static void push_scratch(lua_State *L, luactx *ctx) {
   if (ctx->scratch.failed) {
     int hit = ctx->scratch.failed == LEDE_ELIMIT;
     ctx->scratch.failed = 0;
@@ -46,7 +32,7 @@ static void push_scratch(lua_State *L, lede_luactx *ctx) {
   lua_pushlstring(L, ctx->scratch.p ? ctx->scratch.p : "", ctx->scratch.n);
 }
 
-static dbuf *scratch(lede_luactx *ctx) {
+static dbuf *scratch(luactx *ctx) {
   ctx->scratch.n = 0;
   return &ctx->scratch;
 }
@@ -64,12 +50,12 @@ static lede_doc *checkdoc(lua_State *L, int i) {
   return ld->doc;
 }
 
-lede_doc *lede_lua_todoc(lua_State *L, int idx) {
+lede_doc *ldoc_todoc(lua_State *L, int idx) {
   LDoc *ld = luaL_testudata(L, idx, DOC_MT);
   return ld ? ld->doc : NULL;
 }
 
-void lede_lua_detach(lua_State *L, int idx) {
+void ldoc_detach(lua_State *L, int idx) {
   LDoc *ld = luaL_testudata(L, idx, DOC_MT);
   if (!ld) return;
   /* An owned document has no other owner: detaching it is freeing it
@@ -78,7 +64,14 @@ void lede_lua_detach(lua_State *L, int idx) {
   ld->doc = NULL;
 }
 
-void lede_lua_pushdoc(lua_State *L, lede_doc *d, int owned) {
+int ldoc_isdoc(lua_State *L, int idx) { return luaL_testudata(L, idx, DOC_MT) != NULL; }
+
+void ldoc_adopt(lua_State *L, int idx, lede_doc *d) {
+  LDoc *ld = luaL_checkudata(L, idx, DOC_MT);
+  ld->doc = d;
+}
+
+void ldoc_pushdoc(lua_State *L, lede_doc *d, int owned) {
   LDoc *ld = lua_newuserdatauv(L, sizeof *ld, 0); /* [.. doc] */
   ld->doc = NULL;
   ld->owned = owned;
@@ -94,11 +87,36 @@ static int doc_close(lua_State *L) {
   return 0;
 }
 
+/* Raises for a failed status of the C core: a limit as the sandbox's
+ * own limit error (whichever limit the budget says stopped it), anything
+ * else as out of memory. */
+static void raise_status(lua_State *L, const lede_doc *d, int st) {
+  if (st == LEDE_ELIMIT)
+    luactx_raise_limit(L, d->budget && d->budget->hit ? d->budget->hit : LIMIT_MEMORY, 1);
+  luaL_error(L, "not enough memory");
+}
+
+/* Charges work done for a method of d to the run using d (its budget;
+ * none outside runs) and raises at a limit.  See budget.h for the costs. */
+static void charge(lua_State *L, lede_doc *d, size_t units) {
+  if (budget_spend(d->budget, units)) luactx_raise_limit(L, d->budget->hit, 1);
+}
+
+/* Edits take valid UTF-8 only, as loading does: renderers copy edit text
+ * as it is, and JSON or HTML with a raw 0xFF or NUL is not JSON or HTML. */
+static void check_edit_text(lua_State *L, const char *s, size_t len) {
+  int is_nul;
+  size_t bad = utf8_check(s, len, &is_nul);
+  if (bad == UTF8_OK) return;
+  char what[128];
+  utf8_describe(s, bad, is_nul, what, sizeof what);
+  luaL_error(L, "new text: %s", what);
+}
+
 static void ensure_segmented(lua_State *L, lede_doc *d) {
   if (d->segmented) return;
-  int st = doc_segment(d, lede_lua_ctx(L)->abbrevs);
-  if (st == LEDE_ELIMIT) luaL_error(L, "script exceeded a limit while segmenting");
-  if (st) luaL_error(L, "not enough memory");
+  int st = doc_segment(d);
+  if (st) raise_status(L, d, st);
 }
 
 /* The document of the item at index i (its user value), checked open. */
@@ -187,6 +205,7 @@ static void pushitems(lua_State *L, int docidx, lede_doc *d, int kind,
     l->first = first;
     return;
   }
+  charge(L, d, COST_ITEM * count); /* two passes over the ids */
   size_t live = 0;
   for (size_t k = first; k < first + count; k++) {
     unsigned fl = kind == LIST_PARAS ? d->paras[k].flags : d->sents[k].flags;
@@ -223,7 +242,7 @@ static int fill_word(void *ud, size_t start, size_t end) {
 
 /* The current text of sentence si: the document's bytes when unedited,
  * else built in the context's scratch buffer (raises if that failed). */
-static const char *sent_text(lua_State *L, lede_luactx *ctx, lede_doc *d,
+static const char *sent_text(lua_State *L, luactx *ctx, lede_doc *d,
                              size_t si, size_t *n) {
   const doc_sent *s = &d->sents[si];
   if (!s->edits) {
@@ -240,9 +259,10 @@ static const char *sent_text(lua_State *L, lede_luactx *ctx, lede_doc *d,
 /* Pushes the words of sentence si: [.. list]. */
 static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   docidx = lua_absindex(L, docidx);
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   size_t n;
   const char *text = sent_text(L, ctx, d, si, &n);
+  charge(L, d, 2 * BYTES_COST(n)); /* two scans */
   word_fill f = {NULL, 0, 0};
   words_scan(text, n, fill_word, &f);
   if (f.n > ((size_t)-1 - sizeof(LList)) / (2 * sizeof(size_t)))
@@ -253,11 +273,12 @@ static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   /* The allocation may have run finalizers (a host's, outside the
    * sandbox) that reused the scratch buffer or even closed the document:
    * check, and take the text again. */
-  if (lede_lua_todoc(L, docidx) != d) luaL_error(L, "attempt to use a closed document");
+  if (ldoc_todoc(L, docidx) != d) luaL_error(L, "attempt to use a closed document");
   text = sent_text(L, ctx, d, si, &n);
   f = (word_fill){l->data, 0, f.n};
   words_scan(text, n, fill_word, &f);
   l->n = f.n;
+  charge(L, d, COST_ITEM * f.n);
   l->sent = si;
   l->version = d->sents[si].version;
   luaL_setmetatable(L, LIST_MT);
@@ -314,11 +335,12 @@ static int list_tostring(lua_State *L) {
 
 static void push_sent_text(lua_State *L, lede_doc *d, size_t si) {
   const doc_sent *s = &d->sents[si];
+  charge(L, d, BYTES_COST(s->tend - s->tstart));
   if (!s->edits) {
     lua_pushlstring(L, d->text + s->tstart, s->tend - s->tstart);
     return;
   }
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   doc_sent_text(d, si, scratch(ctx));
   push_scratch(L, ctx);
 }
@@ -381,8 +403,9 @@ static int para_index(lua_State *L) {
   const doc_para *p = &d->paras[pi];
   switch (f) {
   case F_TEXT:
+    charge(L, d, BYTES_COST(p->tend - p->tstart));
     if (d->segmented && (d->nedited || d->nremoved_sents)) {
-      lede_luactx *ctx = lede_lua_ctx(L);
+      luactx *ctx = luactx_get(L);
       doc_para_text(d, pi, scratch(ctx));
       push_scratch(L, ctx);
     } else {
@@ -425,6 +448,8 @@ static int para_newindex(lua_State *L) {
     return luaL_error(L, "paragraph field '%s' is read-only", k);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);
+  charge(L, d, BYTES_COST(len));
+  check_edit_text(L, s, len);
   ensure_segmented(L, d);
   const doc_para *p = &d->paras[pi];
   size_t keep = (size_t)-1;
@@ -474,8 +499,7 @@ static int sent_index(lua_State *L) {
 static void replace_or_raise(lua_State *L, lede_doc *d, size_t si, size_t i,
                              size_t j, const char *r, size_t rl) {
   int st = doc_sent_replace(d, si, i, j, r, rl);
-  if (st == LEDE_ELIMIT) luaL_error(L, "script exceeded memory limit");
-  if (st) luaL_error(L, "not enough memory");
+  if (st) raise_status(L, d, st);
 }
 
 static int sent_newindex(lua_State *L) {
@@ -486,6 +510,8 @@ static int sent_newindex(lua_State *L) {
     return luaL_error(L, "sentence field '%s' is read-only", k);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);
+  charge(L, d, BYTES_COST(len));
+  check_edit_text(L, s, len);
   replace_or_raise(L, d, si, 0, doc_sent_textlen(d, si), s, len);
   return 0;
 }
@@ -499,6 +525,8 @@ static int sent_replace(lua_State *L) {
   lua_Integer j = luaL_checkinteger(L, 3);
   size_t rl;
   const char *r = luaL_checklstring(L, 4, &rl);
+  charge(L, d, BYTES_COST(rl));
+  check_edit_text(L, r, rl);
   lua_Integer n = (lua_Integer)doc_sent_textlen(d, si);
   if (i < 0) i = i < -n ? 1 : n + i + 1;
   else if (i == 0) i = 1;
@@ -561,7 +589,7 @@ static int word_index(lua_State *L) {
     if (!s->edits) {
       lua_pushlstring(L, d->text + s->tstart + w->ws, w->we - w->ws);
     } else {
-      lede_luactx *ctx = lede_lua_ctx(L);
+      luactx *ctx = luactx_get(L);
       dbuf *b = scratch(ctx);
       doc_sent_text(d, w->sent, b);
       if (b->failed) push_scratch(L, ctx); /* raises */
@@ -595,23 +623,15 @@ static int word_tostring(lua_State *L) {
 
 /* ---- document fields ---------------------------------------------------- */
 
-int lede_format_from_name(const char *name) {
-  if (strcmp(name, "text") == 0 || strcmp(name, "txt") == 0) return LEDE_FORMAT_TEXT;
-  if (strcmp(name, "markdown") == 0 || strcmp(name, "md") == 0) return LEDE_FORMAT_MARKDOWN;
-  if (strcmp(name, "html") == 0) return LEDE_FORMAT_HTML;
-  if (strcmp(name, "json") == 0) return LEDE_FORMAT_JSON;
-  return -1;
-}
-
-void lede_lua_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags) {
-  /* Only JSON lists sentences; an unsegmented document has no edits to
-   * apply, so the other formats need no segmentation. */
-  if (fmt == LEDE_FORMAT_JSON) ensure_segmented(L, d);
-  lede_luactx *ctx = lede_lua_ctx(L);
+void ldoc_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags) {
+  /* Rendering is linear in the document: charged up front, and the
+   * renderers poll the clock as they go. */
+  charge(L, d, BYTES_COST(d->len));
+  luactx *ctx = luactx_get(L);
   dbuf *b = scratch(ctx);
   int st = doc_render(d, fmt, flags, b);
   if (st == LEDE_EINVAL) luaL_error(L, "cannot render this document in that format");
-  if (st == LEDE_ELIMIT && !b->failed) luaL_error(L, "script exceeded time limit");
+  if (st == LEDE_ELIMIT && !b->failed) raise_status(L, d, st);
   if (st && !b->failed) b->failed = st;
   push_scratch(L, ctx);
   /* A rendered 100 MB document should not pin 100 MB of scratch. */
@@ -622,10 +642,8 @@ static int doc_render_l(lua_State *L) {
   lede_doc *d = checkdoc(L, 1);
   lede_format fmt = d->format;
   if (!lua_isnoneornil(L, 2)) {
-    int f = lede_format_from_name(luaL_checkstring(L, 2));
-    if (f < 0)
+    if (lede_format_parse(luaL_checkstring(L, 2), &fmt) != LEDE_OK)
       return luaL_argerror(L, 2, "format must be \"text\", \"markdown\", \"html\" or \"json\"");
-    fmt = (lede_format)f;
   }
   unsigned flags = 0;
   if (!lua_isnoneornil(L, 3)) {
@@ -636,14 +654,14 @@ static int doc_render_l(lua_State *L) {
       flags |= LEDE_RENDER_UNSAFE;
     lua_pop(L, 2);
   }
-  lede_lua_render(L, d, fmt, flags);
+  ldoc_render(L, d, fmt, flags);
   return 1;
 }
 
 static int doc_index(lua_State *L) {
   enum field f = field_of(L, 2);
   if (f == F_CLOSED) {
-    lua_pushboolean(L, lede_lua_todoc(L, 1) == NULL);
+    lua_pushboolean(L, ldoc_todoc(L, 1) == NULL);
     return 1;
   }
   if (f == F_CLOSE) { /* found even when closed: close is idempotent */
@@ -657,9 +675,12 @@ static int doc_index(lua_State *L) {
     ensure_segmented(L, d);
     pushitems(L, 1, d, LIST_SENTS, 0, d->nsent);
     break;
-  case F_SOURCE: lua_pushlstring(L, d->src, d->len); break;
+  case F_SOURCE:
+    charge(L, d, BYTES_COST(d->len));
+    lua_pushlstring(L, d->src, d->len);
+    break;
   case F_FORMAT:
-    lua_pushstring(L, d->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text");
+    lua_pushstring(L, lede_format_name(d->format));
     break;
   default: push_method(L); break;
   }
@@ -694,7 +715,7 @@ static void newclass(lua_State *L, const char *name, const luaL_Reg *meta,
   lua_pop(L, 1);
 }
 
-static void open_classes(lua_State *L) {
+void ldoc_open_classes(lua_State *L) {
   static const luaL_Reg doc_meta[] = {{"__index", doc_index},
                                       {"__gc", doc_close},
                                       {"__close", doc_close},
@@ -729,12 +750,4 @@ static void open_classes(lua_State *L) {
   newclass(L, SENT_MT, sent_meta, sent_methods);
   newclass(L, WORD_MT, word_meta, NULL);
   newclass(L, LIST_MT, list_meta, NULL);
-}
-
-/* The module functions live in lua_lede.c. */
-int lede_lua_module(lua_State *L);
-
-int lede_lua_openlib(lua_State *L) {
-  open_classes(L);
-  return lede_lua_module(L);
 }

@@ -1,54 +1,34 @@
 /* lua_doc.h -- the Lua face of documents: userdata classes for documents,
- * paragraphs, sentences, words and read-only lists, and the `lede` module
- * table.  Shared by sandboxed runs (run.c) and `require "lede"`
- * (luaopen_lede.c).  Internal. */
+ * paragraphs, sentences, words and read-only lists.  Used by the module
+ * table (lua_lede.c) and by script runs (run.c).  Internal. */
 #ifndef LEDE_LUA_DOC_H
 #define LEDE_LUA_DOC_H
 
 #include <lua.h>
 
-#include "abbrev.h"
-#include "budget.h"
-#include "buf.h"
 #include "lede.h"
+#include "luactx.h"
 
-/* What the bindings need from whoever opened them.  One per Lua state,
- * reachable from the registry; it must outlive the state. */
-typedef struct lede_luactx {
-  seg_abbrevs *abbrevs;  /* this state's own set: lede.abbreviations.add
-                            changes it and nothing else */
-  lede_budget *budget;   /* charged for C memory of documents; may be NULL */
-  size_t max_input;      /* lede.load size limit; 0 = none */
-  /* lede.write(): NULL when output is not collected (require "lede"). */
-  int (*write)(void *ud, const char *s, size_t n);
-  void *write_ud;
-  int wrote;             /* lede.write was called */
-  struct lede_engine *engine; /* host functions; NULL outside runs */
-  dbuf scratch;          /* reused for texts pushed to Lua: owned here, so
-                            a Lua error between fill and push leaks nothing */
-} lede_luactx;
-
-/* Stores ctx in L's registry (a light userdata: ctx is not collected). */
-void lede_lua_setctx(lua_State *L, lede_luactx *ctx);
-lede_luactx *lede_lua_ctx(lua_State *L);
-
-/* Pushes the `lede` module table: [.. lede].  Creates the metatables. */
-int lede_lua_openlib(lua_State *L);
+/* Creates the metatables of the classes (once per state). */
+void ldoc_open_classes(lua_State *L);
 
 /* Pushes a document userdata: [.. doc].  With owned, the userdata frees d
  * when collected or closed; otherwise d belongs to the host and only the
- * handle is invalidated by lede_lua_detach(). */
-void lede_lua_pushdoc(lua_State *L, lede_doc *d, int owned);
+ * handle is invalidated by ldoc_detach().  d may be NULL: a handle
+ * reserved before the document exists (see ldoc_adopt). */
+void ldoc_pushdoc(lua_State *L, lede_doc *d, int owned);
+/* Gives the reserved handle at idx (pushed with d NULL) its document:
+ * reserve first, so nothing can raise while d has no owner. */
+void ldoc_adopt(lua_State *L, int idx, lede_doc *d);
 /* The document in a userdata at idx, or NULL if it is not one (or closed). */
-lede_doc *lede_lua_todoc(lua_State *L, int idx);
+lede_doc *ldoc_todoc(lua_State *L, int idx);
+/* Non-zero when the value at idx is a document handle, open or closed. */
+int ldoc_isdoc(lua_State *L, int idx);
 /* Makes the handle at idx refer to nothing.  A host's document (pushed
  * with owned == 0) is left alone; an owned one is freed now. */
-void lede_lua_detach(lua_State *L, int idx);
+void ldoc_detach(lua_State *L, int idx);
 
 /* Renders d in fmt/flags and pushes the string: [.. s]; raises on error. */
-void lede_lua_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags);
-
-/* Parses a format name ("text", "markdown", "html", "json"); -1 if none. */
-int lede_format_from_name(const char *name);
+void ldoc_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags);
 
 #endif

@@ -8,15 +8,70 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "load.h"
+#include "lua_bulk.h"
 #include "lua_doc.h"
+#include "lua_lede.h"
+#include "lua_redact.h"
+#include "textlib.h"
 #include "utf8.h"
 #include "words.h"
+
+/* Edit distance of two short keys (Levenshtein, one row), capped: only
+ * "is it a likely typo" matters. */
+static size_t key_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b), row[32];
+  if (la > 30 || lb > 30) return 99;
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+/* Raises for a key of the options table at idx that is not in known:
+ * a misspelt option silently ignored is a wrong document, not a default. */
+static void check_option_keys(lua_State *L, int idx, const char *fn,
+                              const char *const *known) {
+  lua_pushnil(L); /* [.. key] */
+  while (lua_next(L, idx)) { /* [.. key value] */
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "%s: option keys are names, got a %s", fn, luaL_typename(L, -1));
+    const char *k = lua_tostring(L, -1);
+    const char *near = NULL;
+    size_t best = 3;
+    for (const char *const *n = known; *n; n++) {
+      if (strcmp(k, *n) == 0) {
+        near = k;
+        break;
+      }
+      size_t dist = key_distance(k, *n);
+      if (dist < best) {
+        best = dist;
+        near = *n;
+      }
+    }
+    if (near == k) continue;
+    if (near) luaL_error(L, "%s: unknown option '%s' (did you mean '%s'?)", fn, k, near);
+    luaL_error(L, "%s: unknown option '%s'", fn, k);
+  }
+}
 
 /* The language= and quotes= fields of an options table at idx: how a
  * document is segmented.  Raises on a bad value. */
 static void seg_fields(lua_State *L, int idx, lede_load_options *o) {
   if (lua_getfield(L, idx, "language") != LUA_TNIL) {
-    o->language = lede_language(luaL_checkstring(L, -1));  /* STATIC */
+    o->language = lede_language(luaL_checkstring(L, -1)); /* STATIC */
     if (!o->language)
       luaL_error(L, "bad language '%s' (expected one of %s)", lua_tostring(L, -1),
                  lede_language(NULL));
@@ -31,20 +86,23 @@ static void seg_fields(lua_State *L, int idx, lede_load_options *o) {
 }
 
 /* lede.load(text [, {format=, paragraphs=, replace_invalid=, language=,
- * quotes=}]) -> doc, or nil and a message for text that is not valid
- * UTF-8. */
+ * quotes=}]) -> doc, or nil and a message for text that is not valid UTF-8
+ * or over the input limit.  Misuse (a bad option) raises. */
 static int l_load(lua_State *L) {
+  static const char *const keys[] = {"format", "paragraphs", "replace_invalid", "language",
+                                     "quotes", NULL};
   size_t len;
   const char *src = luaL_checklstring(L, 1, &len);
   lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO};
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
+    check_option_keys(L, 2, "lede.load", keys);
     seg_fields(L, 2, &o);
     if (lua_getfield(L, 2, "format") != LUA_TNIL) {
       const char *f = luaL_checkstring(L, -1);
-      if (strcmp(f, "text") == 0) o.format = LEDE_FORMAT_TEXT;
-      else if (strcmp(f, "markdown") == 0) o.format = LEDE_FORMAT_MARKDOWN;
-      else return luaL_error(L, "bad format '%s' (expected \"text\" or \"markdown\")", f);
+      if (lede_format_parse(f, &o.format) != LEDE_OK ||
+          (o.format != LEDE_FORMAT_TEXT && o.format != LEDE_FORMAT_MARKDOWN))
+        return luaL_error(L, "bad format '%s' (expected \"text\" or \"markdown\")", f);
     }
     if (lua_getfield(L, 2, "paragraphs") != LUA_TNIL) {
       const char *m = luaL_checkstring(L, -1);
@@ -57,57 +115,23 @@ static int l_load(lua_State *L) {
       o.flags |= LEDE_LOAD_REPLACE_INVALID;
     lua_pop(L, 3);
   }
-  lede_luactx *ctx = lede_lua_ctx(L);
-  if (ctx->max_input && len > ctx->max_input) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "document is larger than the limit of %I bytes",
-                    (lua_Integer)ctx->max_input);
+  luactx *ctx = luactx_get(L);
+  /* Reserve the userdata first: once doc_load returns, nothing may raise
+   * while the document has no owner. */
+  ldoc_pushdoc(L, NULL, 1); /* [.. doc] */
+  load_request r = {.src = src, .len = len, .opt = &o, .abbrevs = luactx_abbrevs(ctx),
+                    .max_input = ctx->max_input, .budget = ctx->budget};
+  char why[160];
+  lede_doc *d;
+  int st = doc_load(&r, &d, why, sizeof why);
+  if (st == LEDE_EUTF8 || (st == LEDE_ELIMIT && !(ctx->budget && ctx->budget->hit))) {
+    lua_pushnil(L); /* expected failures: bad text, over the input limit */
+    lua_pushstring(L, why);
     return 2;
   }
-  int is_nul;
-  size_t bad = utf8_check(src, len, &is_nul);
-  if (bad != UTF8_OK && !(o.flags & LEDE_LOAD_REPLACE_INVALID)) {
-    char what[128];
-    utf8_describe(src, bad, is_nul, what, sizeof what);
-    lua_pushnil(L);
-    lua_pushstring(L, what);
-    return 2;
-  }
-  /* Reserve the userdata first: from the repair on, nothing may raise
-   * while malloc'd memory has no owner. */
-  lede_lua_pushdoc(L, NULL, 1); /* [.. doc] */
-  char *fixed = NULL;
-  if (bad != UTF8_OK) {
-    fixed = utf8_repair(src, len, &len);
-    if (!fixed) return luaL_error(L, "not enough memory");
-    src = fixed;
-  }
-  if (budget_charge(ctx->budget, len)) {
-    free(fixed);
-    return luaL_error(L, "script exceeded memory limit");
-  }
-  lede_doc *d = doc_new(src, len, o.format);
-  free(fixed);
-  if (d) doc_set_segmentation(d, o.language, o.quotes); /* checked above */
-  int st = d ? (o.format == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, o.paragraphs))
-             : LEDE_ENOMEM;
-  budget_credit(ctx->budget, len);
-  if (st) {
-    doc_free(d);
-    return luaL_error(L, st == LEDE_ENOMEM ? "not enough memory" : "cannot load document: %s",
-                      lede_strerror(st));
-  }
-  /* A document a script loads is memory the script holds: it stays
-   * charged until the document is freed. */
-  size_t held = d->len + 1 + d->cappara * sizeof *d->paras +
-                d->capmap * sizeof *d->map + (d->textbuf ? d->textlen + 1 : 0);
-  if (budget_charge(ctx->budget, held)) {
-    doc_free(d);
-    return luaL_error(L, "script exceeded memory limit");
-  }
-  d->charged = held;
-  d->budget = ctx->budget;
-  *(lede_doc **)lua_touserdata(L, -1) = d; /* LDoc's first field */
+  if (st == LEDE_ELIMIT) return luactx_raise_limit(L, ctx->budget->hit, 1);
+  if (st) return luaL_error(L, "not enough memory");
+  ldoc_adopt(L, -1, d);
   return 1;
 }
 
@@ -115,28 +139,40 @@ typedef struct push_ctx {
   lua_State *L;
   const char *base;
   lua_Integer n;
+  run_budget *budget; /* one COST_ITEM per string pushed */
 } push_ctx;
 
+/* Pushes base[start, end) as the next array element; stops the scan (1)
+ * when the budget says so, and the caller raises. */
 static int push_range(void *ud, size_t start, size_t end) {
   push_ctx *c = ud;
+  if (budget_spend(c->budget, COST_ITEM)) return 1;
   lua_pushlstring(c->L, c->base + start, end - start);
   lua_rawseti(c->L, -2, ++c->n);
   return 0;
+}
+
+/* Raises the limit error if b stopped the run (after a scan was cut). */
+static void raise_if_hit(lua_State *L, const run_budget *b) {
+  if (b && b->hit) luactx_raise_limit(L, b->hit, 1);
 }
 
 /* lede.sentences(text [, {language=, quotes=}]) -> array of sentence
  * strings (text split into paragraphs first, as a plain-text document
  * would be). */
 static int l_sentences(lua_State *L) {
+  static const char *const keys[] = {"language", "quotes", NULL};
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT};
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
+    check_option_keys(L, 2, "lede.sentences", keys);
     seg_fields(L, 2, &o);
   }
-  lede_luactx *ctx = lede_lua_ctx(L);
-  int is_nul;
+  luactx *ctx = luactx_get(L);
+  int is_nul, st;
+  luactx_charge(L, ctx->budget, BYTES_COST(len)); /* the UTF-8 check */
   size_t bad = utf8_check(s, len, &is_nul);
   if (bad != UTF8_OK) {
     char what[128];
@@ -144,20 +180,26 @@ static int l_sentences(lua_State *L) {
     return luaL_error(L, "lede.sentences: %s", what);
   }
   lua_newtable(L); /* [.. t] */
-  lede_lua_pushdoc(L, NULL, 1); /* [.. t holder]: frees the doc on error */
+  ldoc_pushdoc(L, NULL, 1); /* [.. t holder]: frees the doc on error */
   lede_doc *d = doc_new(s, len, LEDE_FORMAT_TEXT);
   if (!d) return luaL_error(L, "not enough memory");
-  *(lede_doc **)lua_touserdata(L, -1) = d;
+  ldoc_adopt(L, -1, d);
   d->budget = ctx->budget;
-  doc_set_segmentation(d, o.language, o.quotes);
-  if (text_load(d, LEDE_PARAS_AUTO) || doc_segment(d, ctx->abbrevs))
-    return luaL_error(L, "not enough memory");
+  luactx_charge(L, ctx->budget, BYTES_COST(len));
+  st = doc_seg_copy(d, luactx_abbrevs(ctx));
+  if (!st) st = doc_seg_set(d, o.language, o.quotes);
+  if (!st) st = text_load(d, LEDE_PARAS_AUTO);
+  if (!st) st = doc_segment(d);
+  if (st == LEDE_ELIMIT && ctx->budget && ctx->budget->hit)
+    return luactx_raise_limit(L, ctx->budget->hit, 1);
+  if (st) return luaL_error(L, "not enough memory");
+  luaL_checkstack(L, 4, "lede.sentences");
   lua_pushvalue(L, -2); /* [.. t holder t] */
-  push_ctx c = {L, d->text, 0};
+  push_ctx c = {L, d->text, 0, ctx->budget};
   for (size_t i = 0; i < d->nsent; i++)
-    push_range(&c, d->sents[i].tstart, d->sents[i].tend);
+    if (push_range(&c, d->sents[i].tstart, d->sents[i].tend)) raise_if_hit(L, c.budget);
   lua_pop(L, 1);
-  lede_lua_detach(L, -1); /* frees d now rather than at the next GC */
+  ldoc_detach(L, -1); /* frees d now rather than at the next GC */
   lua_pop(L, 1);          /* [.. t] */
   return 1;
 }
@@ -166,9 +208,11 @@ static int l_sentences(lua_State *L) {
 static int l_words(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  run_budget *b = luactx_get(L)->budget;
+  luactx_charge(L, b, BYTES_COST(len));
   lua_newtable(L);
-  push_ctx c = {L, s, 0};
-  words_scan(s, len, push_range, &c);
+  push_ctx c = {L, s, 0, b};
+  if (words_scan(s, len, push_range, &c)) raise_if_hit(L, b);
   return 1;
 }
 
@@ -181,10 +225,17 @@ static int is_ascii_space(unsigned char c) {
 static int l_squish(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  run_budget *budget = luactx_get(L)->budget;
+  luactx_charge(L, budget, BYTES_COST(len));
   luaL_Buffer b;
   char *out = luaL_buffinitsize(L, &b, len);
-  size_t n = 0, i = 0;
+  size_t n = 0, i = 0, polled = 0;
   while (i < len) {
+    /* Charged up front; this only polls the clock every 64 KiB. */
+    if (i - polled >= 65536) {
+      polled = i;
+      luactx_poll(L, budget);
+    }
     /* Copy a run of non-space bytes in one go: most bytes are > ' '. */
     size_t j = i;
     while (j < len && ((unsigned char)s[j] > ' ' || !is_ascii_space((unsigned char)s[j]))) j++;
@@ -203,6 +254,7 @@ static int l_squish(lua_State *L) {
 typedef struct count_ctx {
   const char *s;
   lua_Integer words, syllables;
+  run_budget *budget; /* one COST_ITEM per word */
 } count_ctx;
 
 static int is_vowel(char c) {
@@ -216,6 +268,7 @@ static int is_vowel(char c) {
  * when they start a group, which keeps accented words reasonable. */
 static int count_word(void *ud, size_t start, size_t end) {
   count_ctx *c = ud;
+  if (budget_spend(c->budget, COST_ITEM)) return 1;
   const char *w = c->s + start;
   size_t n = end - start;
   lua_Integer syl = 0;
@@ -238,8 +291,10 @@ static int count_word(void *ud, size_t start, size_t end) {
 static int l_count(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  count_ctx c = {s, 0, 0};
-  words_scan(s, len, count_word, &c);
+  run_budget *b = luactx_get(L)->budget;
+  luactx_charge(L, b, BYTES_COST(len));
+  count_ctx c = {s, 0, 0, b};
+  if (words_scan(s, len, count_word, &c)) raise_if_hit(L, b);
   lua_Integer chars = 0;
   for (size_t i = 0; i < len; i++) chars += ((unsigned char)s[i] & 0xC0) != 0x80;
   lua_pushinteger(L, c.words);
@@ -250,13 +305,18 @@ static int l_count(lua_State *L) {
 
 static int l_abbrev_add(lua_State *L) {
   int n = lua_gettop(L);
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   for (int i = 1; i <= n; i++) {
     size_t len;
     const char *w = luaL_checklstring(L, i, &len);
     size_t wl = len && w[len - 1] == '.' ? len - 1 : len;
     if (wl == 0 || wl > SEG_ABBREV_MAX || strcspn(w, " \t\r\n") < wl)
       return luaL_argerror(L, i, "an abbreviation is 1 to 64 bytes without white space");
+    luactx_charge(L, ctx->budget, COST_ITEM);
+    /* The run's own copy, made at the first add: documents loaded before
+     * keep the set they were loaded with. */
+    if (!ctx->abbrevs && !(ctx->abbrevs = abbrevs_clone(ctx->base_abbrevs)))
+      return luaL_error(L, "not enough memory");
     if (abbrevs_add(ctx->abbrevs, w, len)) return luaL_error(L, "not enough memory");
   }
   return 0;
@@ -265,104 +325,103 @@ static int l_abbrev_add(lua_State *L) {
 static int l_abbrev_has(lua_State *L) {
   size_t len;
   const char *w = luaL_checklstring(L, 1, &len);
-  lua_pushboolean(L, abbrevs_has(lede_lua_ctx(L)->abbrevs, w, len));
+  luactx *ctx = luactx_get(L);
+  luactx_charge(L, ctx->budget, BYTES_COST(len));
+  lua_pushboolean(L, abbrevs_has(luactx_abbrevs(ctx), w, len));
   return 1;
 }
 
 /* lede.write(...): appends strings to the run's output, streaming; a
  * script that writes need not build one huge string. */
 static int l_write(lua_State *L) {
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   int n = lua_gettop(L);
   if (!ctx->write) return luaL_error(L, "lede.write is only available inside a script run");
+  /* Every argument is checked before anything is written: a bad one
+   * writes nothing, and a host's callback gets one piece per call. */
+  size_t total = 0;
   for (int i = 1; i <= n; i++) {
     size_t len;
-    const char *s = luaL_checklstring(L, i, &len);
-    ctx->wrote = 1;
-    if (len && ctx->write(ctx->write_ud, s, len))
-      return luaL_error(L, "cannot write output");
+    luaL_checklstring(L, i, &len);
+    total += len;
   }
+  luactx_charge(L, ctx->budget, BYTES_COST(total));
+  ctx->wrote = 1;
+  if (total == 0) return 0;
+  const char *piece;
+  if (n == 1) {
+    piece = lua_tostring(L, 1);
+  } else {
+    dbuf *b = &ctx->scratch;
+    b->n = 0;
+    for (int i = 1; i <= n; i++) {
+      size_t len;
+      const char *s = lua_tolstring(L, i, &len);
+      dbuf_put(b, s, len);
+    }
+    if (b->failed) {
+      int hit = b->failed == LEDE_ELIMIT;
+      b->failed = 0;
+      b->n = 0;
+      return luaL_error(L, hit ? "script exceeded memory limit" : "not enough memory");
+    }
+    piece = b->p;
+    luactx_poll(L, ctx->budget); /* the copy may have taken a while */
+  }
+  if (ctx->write(ctx->write_ud, piece, total)) return luaL_error(L, "cannot write output");
   return 0;
 }
 
 /* ---- JSON encoding ------------------------------------------------------ */
 
-/* The output buffer is a userdata whose __gc frees it.  luaL_Buffer cannot
- * be used here: json_value pushes table elements and keys while it
- * appends, and luaL_Buffer requires its box at the top of the stack at
- * every append (growing it with a value on top freed the buffer under
- * us).  A userdata also frees the memory when an error (a cycle, a
- * function) unwinds through us. */
+/* The output buffer is a dbuf inside a userdata whose __gc frees it.
+ * luaL_Buffer cannot be used here: json_value pushes table elements and
+ * keys while it appends, and luaL_Buffer requires its box at the top of
+ * the stack at every append.  A userdata also frees the memory when an
+ * error (a cycle, a function) unwinds through us.  Strings are escaped by
+ * buf.c's dbuf_put_json, the escaper `--to json` uses, so both write
+ * U+2028/U+2029 as \u2028/\u2029 and agree on every byte. */
 typedef struct jbuf {
-  char *p;
-  size_t n, cap;
-  lede_budget *budget; /* charged like other C memory a script causes */
+  dbuf b;      /* charged to the run's budget like other C memory */
+  size_t done; /* bytes of b already charged as work */
 } jbuf;
 
 #define JBUF_MT "lede.JsonBuffer"
 
-static void jbuf_release(jbuf *j) {
-  budget_free(j->budget, j->p, j->cap);
-  j->p = NULL;
-  j->n = j->cap = 0;
-}
-
 static int jbuf_gc(lua_State *L) {
-  jbuf_release(lua_touserdata(L, 1));
+  jbuf *j = lua_touserdata(L, 1);
+  dbuf_free(&j->b);
   return 0;
 }
 
-static void jb_put(lua_State *L, jbuf *j, const char *s, size_t n) {
-  if (n > j->cap - j->n) {
-    size_t cap = j->cap ? j->cap : 256;
-    while (cap - j->n < n) {
-      if (cap > (size_t)-1 / 2) luaL_error(L, "not enough memory");
-      cap *= 2;
-    }
-    char *p = budget_realloc(j->budget, j->p, j->cap, cap);
-    if (!p)
-      luaL_error(L, j->budget && j->budget->hit ? "script exceeded memory limit"
-                                                : "not enough memory");
-    j->p = p;
-    j->cap = cap;
+/* Raises if an append failed; charges the bytes written since the last
+ * check as work, so a huge table is stopped by the limits as it goes. */
+static void jb_check(lua_State *L, jbuf *j) {
+  if (j->b.failed)
+    luaL_error(L, j->b.failed == LEDE_ELIMIT ? "script exceeded memory limit"
+                                             : "not enough memory");
+  if (j->b.n - j->done >= 4096) {
+    luactx_charge(L, j->b.budget, BYTES_COST(j->b.n - j->done));
+    j->done = j->b.n;
   }
-  memcpy(j->p + j->n, s, n);
-  j->n += n;
+}
+
+static void jb_put(lua_State *L, jbuf *j, const char *s, size_t n) {
+  dbuf_put(&j->b, s, n);
+  jb_check(L, j);
 }
 
 static void jb_puts(lua_State *L, jbuf *j, const char *s) { jb_put(L, j, s, strlen(s)); }
 
 static void json_string(lua_State *L, jbuf *j, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  jb_put(L, j, "\"", 1);
-  size_t run = 0; /* bytes copied as they are, flushed in one go */
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    const char *esc = NULL;
-    char u[7];
-    switch (c) {
-    case '"': esc = "\\\""; break;
-    case '\\': esc = "\\\\"; break;
-    case '\n': esc = "\\n"; break;
-    case '\r': esc = "\\r"; break;
-    case '\t': esc = "\\t"; break;
-    default:
-      if (c < 0x20 || c == 0x7F) {
-        u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-        u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
-        esc = u;
-      }
-    }
-    if (!esc) {
-      run++;
-      continue;
-    }
-    jb_put(L, j, s + i - run, run);
-    run = 0;
-    jb_puts(L, j, esc);
+  if (n >= 4096) { /* charged before the work, not only after it */
+    luactx_charge(L, j->b.budget, BYTES_COST(n));
+    j->done += n + 2;
   }
-  jb_put(L, j, s + n - run, run);
-  jb_put(L, j, "\"", 1);
+  dbuf_putc(&j->b, '"');
+  dbuf_put_json(&j->b, s, n);
+  dbuf_putc(&j->b, '"');
+  jb_check(L, j);
 }
 
 /* A table is an array when its keys are exactly 1..#t (empty: array). */
@@ -508,16 +567,16 @@ static int l_json(lua_State *L) {
   luaL_checkany(L, 1);
   lua_settop(L, 1);
   jbuf *j = lua_newuserdatauv(L, sizeof *j, 0); /* [v jbuf] */
-  memset(j, 0, sizeof *j);
-  j->budget = lede_lua_ctx(L)->budget;
+  dbuf_init(&j->b, luactx_get(L)->budget);
+  j->done = 0;
   if (luaL_newmetatable(L, JBUF_MT)) { /* [v jbuf mt] */
     lua_pushcfunction(L, jbuf_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2); /* [v jbuf] */
   json_value(L, 1, j, 0);
-  lua_pushlstring(L, j->p ? j->p : "", j->n); /* [v jbuf s] */
-  jbuf_release(j); /* now, not at the next collection */
+  lua_pushlstring(L, j->b.p ? j->b.p : "", j->b.n); /* [v jbuf s] */
+  dbuf_free(&j->b); /* now, not at the next collection */
   return 1;
 }
 
@@ -560,6 +619,8 @@ static int l_host_call(lua_State *L) {
   const host_fn *h = lua_touserdata(L, lua_upvalueindex(1));
   int argc = lua_gettop(L);
   if (argc > 64) return luaL_error(L, "%s: too many arguments", h->name);
+  luactx *ctx = luactx_get(L);
+  luactx_charge(L, ctx->budget, COST_ITEM * (size_t)(argc + 1));
   const char *argv[64];
   size_t argl[64];
   for (int i = 0; i < argc; i++) {
@@ -571,7 +632,6 @@ static int l_host_call(lua_State *L) {
       lua_replace(L, i + 1); /* keep the converted string anchored */
     }
   }
-  lede_luactx *ctx = lede_lua_ctx(L);
   lede_result res = {&ctx->scratch, 0, 0};
   ctx->scratch.n = 0;
   int rc = h->fn(h->ud, argc, argv, argl, &res);
@@ -591,16 +651,22 @@ static int l_host_call(lua_State *L) {
     return lua_error(L);
   }
   if (!res.has_value) return 0;
+  luactx_charge(L, ctx->budget, BYTES_COST(b->n)); /* the copy into Lua */
   lua_pushlstring(L, b->p ? b->p : "", b->n); /* [.. result] */
   return 1;
 }
 
-int lede_lua_module(lua_State *L);
-int lede_lua_module(lua_State *L) {
+int lmod_open(lua_State *L) {
+  ldoc_open_classes(L);
   static const luaL_Reg funcs[] = {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      /* whole-document output (lua_bulk.c) */
+      {"write_sentences", lbulk_write_sentences},
+      /* summaries and scoring (textlib.c) */
+      {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
+      {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);
@@ -608,7 +674,9 @@ int lede_lua_module(lua_State *L) {
   static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
   luaL_newlib(L, abbrev);
   lua_setfield(L, -2, "abbreviations");
-  lede_luactx *ctx = lede_lua_ctx(L);
+  lede_lua_redact(L); /* [.. lede redact] */
+  lua_setfield(L, -2, "redact");
+  luactx *ctx = luactx_get(L);
   lua_newtable(L); /* [.. lede host] */
   if (ctx->engine)
     for (size_t i = 0; i < ctx->engine->nhosts; i++) {

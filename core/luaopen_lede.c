@@ -9,6 +9,7 @@
 
 #include "lede.h"
 #include "lua_doc.h"
+#include "lua_lede.h"
 
 #define CTX_MT "lede.Context"
 
@@ -19,7 +20,7 @@ static int write_stdout(void *ud, const char *s, size_t n) {
 }
 
 static int ctx_gc(lua_State *L) {
-  lede_luactx *ctx = luaL_checkudata(L, 1, CTX_MT);
+  luactx *ctx = luaL_checkudata(L, 1, CTX_MT);
   abbrevs_free(ctx->abbrevs);
   ctx->abbrevs = NULL;
   dbuf_free(&ctx->scratch);
@@ -67,7 +68,7 @@ static int run_failed(lua_State *L, run_guard *g) {
  * is not modified. */
 static int l_run(lua_State *L) {
   const char *script = luaL_checkstring(L, 1);
-  lede_doc *doc = lede_lua_todoc(L, 2);
+  lede_doc *doc = ldoc_todoc(L, 2);
   if (!doc) return luaL_argerror(L, 2, "expected an open lede document");
   lede_arg args[MAX_RUN_ARGS];
   size_t nargs = 0;
@@ -103,7 +104,7 @@ static int l_run(lua_State *L) {
   int is_path = strchr(script, '/') || (n > 4 && strcmp(script + n - 4, ".lua") == 0);
   if (!is_path && lede_find_script(g->e, script, &g->found) != LEDE_OK)
     return run_failed(L, g);
-  lede_run_options ro = {args, nargs, LEDE_FORMAT_AUTO, 0};
+  lede_run_options ro = {.args = args, .nargs = nargs};
   size_t outlen = 0;
   if (lede_run_file(g->e, g->found ? g->found : script, doc, &ro, &g->out, &outlen) != LEDE_OK)
     return run_failed(L, g);
@@ -113,7 +114,7 @@ static int l_run(lua_State *L) {
 
 LEDE_API int luaopen_lede(lua_State *L);
 LEDE_API int luaopen_lede(lua_State *L) {
-  lede_luactx *ctx = lua_newuserdatauv(L, sizeof *ctx, 0); /* [ctx] */
+  luactx *ctx = lua_newuserdatauv(L, sizeof *ctx, 0); /* [ctx] */
   memset(ctx, 0, sizeof *ctx);
   if (luaL_newmetatable(L, CTX_MT)) {
     lua_pushcfunction(L, ctx_gc);
@@ -127,8 +128,8 @@ LEDE_API int luaopen_lede(lua_State *L) {
   /* The registry keeps the context alive as long as the state. */
   lua_pushvalue(L, -1);
   luaL_ref(L, LUA_REGISTRYINDEX);
-  lede_lua_setctx(L, ctx);
-  lede_lua_openlib(L); /* [ctx lede] */
+  luactx_set(L, ctx);
+  lmod_open(L); /* [ctx lede] */
   lua_pushcfunction(L, l_run);
   lua_setfield(L, -2, "run");
   return 1;

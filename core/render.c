@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "page.h"
 
 int render_text_source(const lede_doc *d, dbuf *out) {
   if (d->npara == 0) {
@@ -43,6 +44,7 @@ int render_json(const lede_doc *d, dbuf *out) {
   int firstp = 1;
   for (size_t pi = 0; pi < d->npara && !out->failed; pi++) {
     const doc_para *p = &d->paras[pi];
+    if ((pi & 1023) == 1023 && budget_interrupted(out->budget)) out->failed = LEDE_ELIMIT;
     if (p->flags & ITEM_REMOVED) continue;
     dbuf_printf(out, "%s\n{\"index\":%zu,\"kind\":\"%s\",", firstp ? "" : ",",
                 pi + 1, doc_kind_name(p->kind));
@@ -77,32 +79,15 @@ int render_json(const lede_doc *d, dbuf *out) {
   return out->failed;
 }
 
-static const char page_style[] =
-    "body{max-width:42em;margin:2em auto;padding:0 1em;font:1.05em/1.6 Georgia,serif;"
-    "color:#222;background:#fff}\n"
-    "h1,h2,h3,h4,h5,h6{font-family:system-ui,sans-serif;line-height:1.25}\n"
-    "pre,code{font:0.9em ui-monospace,Menlo,Consolas,monospace;background:#f4f4f4}\n"
-    "pre{padding:.75em;overflow-x:auto}\n"
-    "blockquote{margin:1em 0;padding-left:1em;border-left:3px solid #ccc;color:#555}\n"
-    "img{max-width:100%}\n"
-    "a{color:#0645ad}\n";
-
-void render_page_head(dbuf *out, const char *title, size_t n) {
-  dbuf_puts(out, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                 "<title>");
-  if (title && n) dbuf_put_html(out, title, n);
-  else dbuf_puts(out, "Document");
-  dbuf_puts(out, "</title>\n<style>\n");
-  dbuf_puts(out, page_style);
-  dbuf_puts(out, "</style>\n</head>\n<body>\n");
-}
-
-void render_page_foot(dbuf *out) { dbuf_puts(out, "</body>\n</html>\n"); }
-
 int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
   if (fmt == LEDE_FORMAT_AUTO) fmt = d->format;
-  if (fmt == LEDE_FORMAT_JSON) return render_json(d, out);
+  if (fmt == LEDE_FORMAT_JSON) {
+    /* Only JSON lists sentences, so only it needs them found; the other
+     * formats need no segmentation (an unsegmented document has no
+     * edits).  Done here, once, for every caller. */
+    int st = doc_segment(d);
+    return st ? st : render_json(d, out);
+  }
   if (d->format == LEDE_FORMAT_MARKDOWN) return md_render(d, fmt, flags, out);
   if (fmt == LEDE_FORMAT_TEXT || fmt == LEDE_FORMAT_MARKDOWN)
     /* Plain text is already valid Markdown only if escaped; we keep the
@@ -120,9 +105,14 @@ int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
       while (first < d->npara && (d->paras[first].flags & ITEM_REMOVED)) first++;
       if (first < d->npara) doc_para_text(d, first, &dtext);
       int titled = dtext.n > 0 && dtext.n <= 120 && !memchr(dtext.p, '\n', dtext.n);
-      render_page_head(out, titled ? dtext.p : NULL, titled ? dtext.n : 0);
+      page_head(out, titled ? dtext.p : NULL, titled ? dtext.n : 0);
     }
     for (size_t pi = 0; pi < d->npara; pi++) {
+      /* A time limit or the host's interrupt stops a long render. */
+      if ((pi & 1023) == 1023 && budget_interrupted(out->budget)) {
+        dbuf_free(&dtext);
+        return LEDE_ELIMIT;
+      }
       if (d->paras[pi].flags & ITEM_REMOVED) continue;
       dtext.n = 0;
       doc_para_text(d, pi, &dtext);
@@ -132,7 +122,7 @@ int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
     }
     if (dtext.failed) out->failed = dtext.failed;
     dbuf_free(&dtext);
-    if (standalone) render_page_foot(out);
+    if (standalone) page_foot(out);
     return out->failed;
   }
   return LEDE_EINVAL;

@@ -1,25 +1,36 @@
 /* run.c -- running one script on one document: a fresh Lua state, the
- * sandbox, limits, the script's arguments and its output. */
+ * sandbox, limits, the script's arguments and its output.
+ *
+ * Every run gets a state of its own, so nothing a script does (globals,
+ * library tables, the string metatable) reaches the next run or the next
+ * document.  A prepared script (script.c) skips only the compilation:
+ * its bytecode was dumped by us from source text, never taken from a
+ * script, so loading it in mode "b" reopens nothing. */
 #include <lauxlib.h>
 #include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
 #include "engine.h"
 #include "lua_doc.h"
+#include "lua_lede.h"
+#include "run.h"
 #include "sandbox.h"
 
 typedef struct run_sink {
-  lede_engine *e;
-  dbuf buf; /* collected output when the engine has no callback */
+  lede_output_fn fn; /* the run's callback, else the engine's, else NULL */
+  void *ud;
+  dbuf buf;          /* collected output when there is no callback */
   int failed;
 } run_sink;
 
 static int sink_write(void *ud, const char *s, size_t n) {
   run_sink *k = ud;
-  if (k->e->out_fn) {
-    if (k->e->out_fn(k->e->out_ud, s, n)) k->failed = 1;
+  if (k->fn) {
+    if (k->fn(k->ud, s, n)) k->failed = 1;
   } else {
     dbuf_put(&k->buf, s, n);
     if (k->buf.failed) k->failed = 1;
@@ -29,32 +40,36 @@ static int sink_write(void *ud, const char *s, size_t n) {
 
 typedef struct run_args {
   lede_engine *e;
-  const char *name; /* chunk name, for messages */
-  const char *code; /* NULL: read the file at name */
-  size_t len;
+  const run_code *code;
   lede_doc *doc;
   const lede_run_options *ro;
   run_sink *sink;
-  lede_luactx *ctx;
+  luactx *ctx;
   int load_failed; /* the chunk did not compile: no traceback to show */
 } run_args;
 
 /* Renders d into the sink without a Lua string copy of the output. */
 static void render_to_sink(lua_State *L, run_args *a, lede_doc *d) {
-  lede_format fmt = a->ro->to;
-  /* Only JSON lists sentences: see lede_lua_render. */
-  if (fmt == LEDE_FORMAT_JSON && !d->segmented && doc_segment(d, a->ctx->abbrevs))
-    luaL_error(L, "script exceeded memory limit");
-  dbuf *b = a->e->out_fn ? &a->ctx->scratch : &a->sink->buf;
+  dbuf *b = a->sink->fn ? &a->ctx->scratch : &a->sink->buf;
   if (b == &a->ctx->scratch) b->n = 0;
-  int st = doc_render(d, fmt, a->ro->render_flags, b);
+  int st = doc_render(d, a->ro->to, a->ro->render_flags, b);
   if (st == LEDE_EINVAL) luaL_error(L, "cannot render a %s document as requested",
-                                    d->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text");
+                                    lede_format_name(d->format));
+  if (st == LEDE_ELIMIT && !b->failed)
+    luactx_raise_limit(L, a->e->budget.hit ? a->e->budget.hit : LIMIT_TIME, 1);
   if (st || b->failed) luaL_error(L, "script exceeded memory limit");
-  if (a->e->out_fn) {
+  if (a->sink->fn) {
     if (b->n && sink_write(a->sink, b->p, b->n)) luaL_error(L, "cannot write output");
     dbuf_free(b);
   }
+}
+
+/* Loads the chunk: source text (mode "t", as every script), or bytecode
+ * that script.c dumped from source text. */
+static int load_chunk(lua_State *L, const run_code *c) {
+  if (c->bytecode) return luaL_loadbufferx(L, c->text, c->len, c->name, "b");
+  if (c->text) return luaL_loadbufferx(L, c->text, c->len, c->name, "t");
+  return luaL_loadfilex(L, c->name, "t");
 }
 
 /* Everything Lua-side runs protected inside this function, so even a
@@ -62,11 +77,9 @@ static void render_to_sink(lua_State *L, run_args *a, lede_doc *d) {
 static int run_main(lua_State *L) {
   run_args *a = lua_touserdata(L, 1);
   lua_settop(L, 0);
-  lede_lua_setctx(L, a->ctx);
+  luactx_set(L, a->ctx);
   sandbox_env(L, a->e->opt.sandbox); /* [env] */
-  int st = a->code ? luaL_loadbufferx(L, a->code, a->len, a->name, "t")
-                   : luaL_loadfilex(L, a->name, "t");
-  if (st != LUA_OK) { /* syntax error or unreadable */
+  if (load_chunk(L, a->code) != LUA_OK) { /* syntax error or unreadable */
     a->load_failed = 1;
     return lua_error(L);
   }
@@ -74,13 +87,13 @@ static int run_main(lua_State *L) {
   lua_pushvalue(L, 1);
   if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1); /* _ENV */
   if (a->doc) {
-    lede_lua_pushdoc(L, a->doc, 0); /* the host owns it */
+    ldoc_pushdoc(L, a->doc, 0); /* the host owns it */
   } else {
-    lede_lua_pushdoc(L, NULL, 1);
+    ldoc_pushdoc(L, NULL, 1);
     lede_doc *empty = doc_new("", 0, LEDE_FORMAT_TEXT);
     if (!empty) return luaL_error(L, "not enough memory");
     empty->budget = &a->e->budget;
-    *(lede_doc **)lua_touserdata(L, -1) = empty;
+    ldoc_adopt(L, -1, empty);
   }
   lua_rotate(L, 2, 1); /* [env doc f] */
   int docidx = 2;
@@ -98,88 +111,122 @@ static int run_main(lua_State *L) {
     if (n && sink_write(a->sink, s, n)) return luaL_error(L, "cannot write output");
   } else if (t == LUA_TNIL) {
     if (!a->ctx->wrote) {
-      lede_doc *d = lede_lua_todoc(L, docidx);
+      lede_doc *d = ldoc_todoc(L, docidx);
       if (!d) /* doc:close() leaves nothing to render */
         return luaL_error(L, "script closed the document and returned no output");
       render_to_sink(L, a, d);
     }
-  } else if (lede_lua_todoc(L, -1)) {
-    render_to_sink(L, a, lede_lua_todoc(L, -1));
-  } else if (luaL_testudata(L, -1, "lede.Document")) {
+  } else if (ldoc_todoc(L, -1)) {
+    render_to_sink(L, a, ldoc_todoc(L, -1));
+  } else if (ldoc_isdoc(L, -1)) {
     return luaL_error(L, "script returned a closed document");
   } else {
     return luaL_error(L, "script returned a %s: return a string, the document or nothing",
                       luaL_typename(L, -1));
   }
-  lede_lua_detach(L, docidx); /* the host's document outlives the state */
+  ldoc_detach(L, docidx); /* the host's document outlives the state */
   return 0;
 }
 
+/* The final message of a stopped run names the limit and its value; the
+ * traceback of the in-script message follows it. */
 static lede_status limit_error(lede_engine *e, const char *detail) {
   const char *nl = detail ? strchr(detail, '\n') : NULL;
   const char *tb = nl ? nl : "";
-  switch (e->budget.hit) {
-  case 'i':
+  e->last_limit = e->budget.hit ? e->budget.hit : LIMIT_MEMORY;
+  switch (e->last_limit) {
+  case LIMIT_INSTRUCTIONS:
     return engine_error(e, LEDE_ELIMIT, "script exceeded instruction limit of %lu%s",
-                        e->opt.max_instructions, tb);
-  case 't':
+                        e->run_max_instructions, tb);
+  case LIMIT_TIME:
     return engine_error(e, LEDE_ELIMIT, "script exceeded time limit of %g seconds%s",
-                        e->opt.timeout, tb);
+                        e->run_timeout, tb);
+  case LIMIT_INTERRUPT:
+    return engine_error(e, LEDE_EINTERRUPT, "script interrupted by the host%s", tb);
   default:
-    if (e->opt.max_memory % (1u << 20) == 0)
+    if (e->run_max_memory % (1u << 20) == 0)
       return engine_error(e, LEDE_ELIMIT, "script exceeded memory limit of %zu MB%s",
-                          e->opt.max_memory >> 20, tb);
+                          e->run_max_memory >> 20, tb);
     return engine_error(e, LEDE_ELIMIT, "script exceeded memory limit of %zu bytes%s",
-                        e->opt.max_memory, tb);
+                        e->run_max_memory, tb);
   }
 }
 
-static lede_status run(lede_engine *e, const char *name, const char *code,
-                       size_t len, lede_doc *doc, const lede_run_options *ro,
-                       char **out, size_t *outlen) {
-  static const lede_run_options none = {NULL, 0, LEDE_FORMAT_AUTO, 0};
+/* Every argument of a run is checked before anything is set up: a bad
+ * one is LEDE_EINVAL naming it, never a crash in the middle of a run. */
+static lede_status check_run_options(lede_engine *e, const lede_run_options *ro) {
+  if (ro->nargs && !ro->args)
+    return engine_error(e, LEDE_EINVAL, "run options: args is NULL but nargs is %zu", ro->nargs);
+  for (size_t i = 0; i < ro->nargs; i++)
+    if (!ro->args[i].key)
+      return engine_error(e, LEDE_EINVAL, "run options: args[%zu].key is NULL", i);
+  if (ro->to != LEDE_FORMAT_AUTO && !lede_format_name(ro->to))
+    return engine_error(e, LEDE_EINVAL, "run options: to = %d is not a lede_format", (int)ro->to);
+  if (ro->render_flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE))
+    return engine_error(e, LEDE_EINVAL, "run options: unknown render_flags 0x%x",
+                        ro->render_flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE));
+  if (!(ro->timeout >= 0))
+    return engine_error(e, LEDE_EINVAL, "run options: timeout %g is not a number of seconds >= 0",
+                        ro->timeout);
+  return LEDE_OK;
+}
+
+/* The budget's on_stop: once a limit is hit, the hook fires at the next
+ * instruction of whatever Lua code runs (see sandbox_stop). */
+static void stop_run(void *ud) {
+  lede_engine *e = ud;
+  if (e->L) sandbox_stop(e->L);
+}
+
+lede_status run_code_on(lede_engine *e, const run_code *code, lede_doc *doc,
+                        const lede_run_options *ro, char **out, size_t *outlen) {
+  static const lede_run_options none = {0};
   if (!ro) ro = &none;
   if (out) *out = NULL;
   if (outlen) *outlen = 0;
-  e->budget = (lede_budget){0, e->opt.max_memory, sandbox_time_up, e, 0};
-  e->steps_left = e->opt.max_instructions ? e->opt.max_instructions : ULONG_MAX;
+  e->last_limit = LIMIT_NONE;
+  lede_status vst = check_run_options(e, ro);
+  if (vst) return vst;
+  /* A per-run limit replaces the engine's; the extreme values mean none. */
+  e->run_max_memory = ro->max_memory ? ro->max_memory : e->opt.max_memory;
+  if (e->run_max_memory == SIZE_MAX) e->run_max_memory = 0;
+  e->run_max_instructions = ro->max_instructions ? ro->max_instructions : e->opt.max_instructions;
+  if (e->run_max_instructions == ULONG_MAX) e->run_max_instructions = 0;
+  e->run_timeout = ro->timeout > 0 ? ro->timeout : e->opt.timeout;
+  if (e->run_timeout > 1e9) e->run_timeout = 0;
+  /* An interrupt aimed at an earlier run must not stop this one. */
+  atomic_store(&e->interrupt, 0);
+  budget_start(&e->budget, e->run_max_memory, e->run_max_instructions, e->run_timeout,
+               &e->interrupt);
+  e->budget.on_stop = stop_run;
+  e->budget.ud = e;
   e->calls = e->allocs = 0;
   e->hit_ceiling = 0;
-  clock_gettime(CLOCK_MONOTONIC, &e->deadline);
-  if (e->opt.timeout > 0) {
-    double whole = (double)(long)e->opt.timeout;
-    e->deadline.tv_sec += (time_t)whole;
-    e->deadline.tv_nsec += (long)((e->opt.timeout - whole) * 1e9);
-    if (e->deadline.tv_nsec >= 1000000000L) {
-      e->deadline.tv_sec++;
-      e->deadline.tv_nsec -= 1000000000L;
-    }
-  }
-  run_sink sink = {e, {0}, 0};
+  run_sink sink = {.fn = ro->output ? ro->output : e->out_fn,
+                   .ud = ro->output ? ro->output_ud : e->out_ud};
   dbuf_init(&sink.buf, &e->budget);
-  lede_luactx ctx;
+  luactx ctx;
   memset(&ctx, 0, sizeof ctx);
-  ctx.abbrevs = abbrevs_clone(e->abbrevs);
+  ctx.base_abbrevs = e->abbrevs; /* copied by the script's first add */
   ctx.budget = &e->budget;
   ctx.max_input = e->opt.max_input;
   ctx.write = sink_write;
   ctx.write_ud = &sink;
   ctx.engine = e;
+  ctx.run = ro;
   dbuf_init(&ctx.scratch, &e->budget);
-  if (!ctx.abbrevs) return engine_error(e, LEDE_ENOMEM, "out of memory");
 
   lua_State *L = lua_newstate(sandbox_alloc, e);
   if (!L) {
-    abbrevs_free(ctx.abbrevs);
-    return engine_error(e, e->budget.hit ? LEDE_ELIMIT : LEDE_ENOMEM,
-                        "cannot create a Lua state: out of memory");
+    if (e->budget.hit) return limit_error(e, NULL);
+    return engine_error(e, LEDE_ENOMEM, "cannot create a Lua state: out of memory");
   }
   e->L = L;
   sandbox_arm(L);
-  lede_budget *saved = doc ? doc->budget : NULL;
+  run_budget *saved = doc ? doc->budget : NULL;
   if (doc) doc->budget = &e->budget;
 
-  run_args a = {e, name, code, len, doc, ro, &sink, &ctx, 0};
+  run_args a = {e, code, doc, ro, &sink, &ctx, 0};
   lua_pushcfunction(L, sandbox_msghandler);
   lua_pushcfunction(L, run_main);
   lua_pushlightuserdata(L, &a);
@@ -211,7 +258,7 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
   if (doc) doc->budget = saved;
   dbuf_free(&ctx.scratch);
   abbrevs_free(ctx.abbrevs);
-  if (result == LEDE_OK && !e->out_fn) {
+  if (result == LEDE_OK && !sink.fn) {
     size_t n = sink.buf.n;
     char *p = dbuf_take(&sink.buf, &n);
     if (!p) return engine_error(e, LEDE_ENOMEM, "out of memory");
@@ -227,23 +274,40 @@ static lede_status run(lede_engine *e, const char *name, const char *code,
 lede_status lede_run_file(lede_engine *e, const char *path, lede_doc *doc,
                           const lede_run_options *ro, char **out,
                           size_t *outlen) {
-  if (!e || !path) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (outlen) *outlen = 0;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  return run(e, path, NULL, 0, doc, ro, out, outlen);
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_run_file: path is NULL");
+  run_code c = {path, NULL, 0, 0};
+  return run_code_on(e, &c, doc, ro, out, outlen);
 }
 
 lede_status lede_run_string(lede_engine *e, const char *name, const char *code,
                             size_t len, lede_doc *doc,
                             const lede_run_options *ro, char **out,
                             size_t *outlen) {
-  if (!e || (!code && len)) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (outlen) *outlen = 0;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!code && len)
+    return engine_error(e, LEDE_EINVAL, "lede_run_string: code is NULL but len is %zu", len);
+  char *chunk = run_chunk_name(name);
+  if (!chunk) return engine_error(e, LEDE_ENOMEM, "out of memory");
+  run_code c = {chunk, code ? code : "", len, 0};
+  lede_status st = run_code_on(e, &c, doc, ro, out, outlen);
+  free(chunk);
+  return st;
+}
+
+char *run_chunk_name(const char *name) {
   /* "@name" makes messages read name:line: like files do. */
   size_t nl = strlen(name ? name : "script") + 2;
   char *chunk = malloc(nl);
-  if (!chunk) return engine_error(e, LEDE_ENOMEM, "out of memory");
-  snprintf(chunk, nl, "@%s", name ? name : "script");
-  lede_status st = run(e, chunk, code ? code : "", len, doc, ro, out, outlen);
-  free(chunk);
-  return st;
+  if (chunk) {
+    chunk[0] = '@';
+    memcpy(chunk + 1, name ? name : "script", nl - 1);
+  }
+  return chunk;
 }

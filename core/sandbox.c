@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "engine.h"
-#include "lua_doc.h"
+#include "lua_lede.h"
+#include "luactx.h"
+#include "sandbox_lib.h"
 
 #define STEP 1000      /* instructions between count-hook calls */
 #define CALL_STEP 256  /* function calls between limit checks */
@@ -41,6 +43,8 @@ static void arm_sticky(lua_State *L) { lua_sethook(L, sandbox_hook, HOOK_MASK, 1
 
 void sandbox_arm(lua_State *L) { lua_sethook(L, sandbox_hook, HOOK_MASK, STEP); }
 
+void sandbox_stop(lua_State *L) { arm_sticky(L); }
+
 void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   lede_engine *e = ud;
   if (ptr == NULL) osize = 0; /* osize is a type tag then */
@@ -56,14 +60,14 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
        * hook: the allocator polls the clock for them, now and then. */
       if (++e->allocs >= ALLOC_STEP) {
         e->allocs = 0;
-        budget_interrupted(&e->budget); /* sets 't' */
+        budget_poll(&e->budget); /* time or interrupt */
       }
-      if (!e->budget.hit) budget_charge(&e->budget, grow); /* may set 'm' */
+      if (!e->budget.hit) budget_charge(&e->budget, grow); /* may hit memory */
       if (e->budget.hit) {
         /* This allocation fails, which stops the C function that asked
-         * for it, and the hook fires at once in the Lua code after it. */
+         * for it, and the hook (re-armed by the budget's on_stop) fires
+         * at once in the Lua code after it. */
         e->hit_ceiling = e->budget.used + HIT_SLACK;
-        if (e->L) arm_sticky(e->L);
         return NULL;
       }
     } else {
@@ -87,44 +91,6 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
-int sandbox_time_up(void *ud) {
-  lede_engine *e = ud;
-  if (e->opt.timeout <= 0) return 0;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return now.tv_sec > e->deadline.tv_sec ||
-         (now.tv_sec == e->deadline.tv_sec && now.tv_nsec >= e->deadline.tv_nsec);
-}
-
-/* Charges n steps to the instruction budget and polls the clock; sets
- * budget.hit when a limit is reached.  Returns budget.hit. */
-static int charge(lede_engine *e, unsigned long n) {
-  if (e->budget.hit) return e->budget.hit;
-  if (e->steps_left > n) e->steps_left -= n;
-  else if (e->opt.max_instructions) e->budget.hit = 'i';
-  else e->steps_left = ULONG_MAX; /* unlimited: keep counting down */
-  if (!e->budget.hit) budget_interrupted(&e->budget); /* sets 't' */
-  return e->budget.hit;
-}
-
-/* The in-script message of a stopped run; run.c rebuilds the final one
- * with the limit's value.  level: 0 is the interrupted Lua function, 1 its
- * caller (for a call hook or a C function). */
-static int raise_limit(lua_State *L, lede_engine *e, int level) {
-  arm_sticky(L);
-  luaL_where(L, level);
-  lua_pushstring(L, e->budget.hit == 'i' ? "script exceeded instruction limit"
-                    : e->budget.hit == 't' ? "script exceeded time limit"
-                                           : "script exceeded memory limit");
-  lua_concat(L, 2);
-  return lua_error(L);
-}
-
-void sandbox_charge(lua_State *L, unsigned long n) {
-  lede_engine *e = engine_of(L);
-  if (charge(e, n)) raise_limit(L, e, 1);
-}
-
 void sandbox_hook(lua_State *L, lua_Debug *ar) {
   lede_engine *e = engine_of(L);
   int call = ar->event != LUA_HOOKCOUNT;
@@ -135,7 +101,7 @@ void sandbox_hook(lua_State *L, lua_Debug *ar) {
       e->calls = 0;
       n = CALL_STEP;
     }
-    if (!charge(e, n)) return;
+    if (!budget_spend(&e->budget, n)) return;
   } else if (call && lua_getinfo(L, "f", ar) &&
              lua_tocfunction(L, -1) == sandbox_msghandler) {
     /* Our message handler is being called for the error that stops the
@@ -144,7 +110,10 @@ void sandbox_hook(lua_State *L, lua_Debug *ar) {
     lua_pop(L, 1);
     return;
   }
-  raise_limit(L, e, call ? 1 : 0);
+  /* Level 0 is the interrupted Lua function; a call hook runs before the
+   * callee starts, so the position is its caller's. */
+  arm_sticky(L);
+  luactx_raise_limit(L, e->budget.hit, call ? 1 : 0);
 }
 
 /* ---- the environment ---------------------------------------------------- */
@@ -217,7 +186,7 @@ static int sb_require(lua_State *L) {
   lua_settop(L, 1);
   if (lua_getfield(L, lua_upvalueindex(2), name) != LUA_TNIL) return 1;
   lua_pop(L, 1);
-  lede_luactx *ctx = lede_lua_ctx(L);
+  luactx *ctx = luactx_get(L);
   char *path = ctx->engine ? engine_find_file(ctx->engine, name, 1) : NULL;
   if (!path) return luaL_error(L, "module '%s' not found on the script path", name);
   lua_pushstring(L, path); /* [name path]: copied before anything can raise */
@@ -248,7 +217,7 @@ static void copy_fields(lua_State *L, int src, const char *const *names) {
 }
 
 int sandbox_env(lua_State *L, int sandboxed) {
-  lede_lua_openlib(L); /* [lede] */
+  lmod_open(L); /* [lede] */
   int lede = lua_gettop(L);
   if (!sandboxed) {
     luaL_openlibs(L);

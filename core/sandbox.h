@@ -12,15 +12,9 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 void sandbox_hook(lua_State *L, lua_Debug *ar);
 /* Installs sandbox_hook on a new run's state (inherited by coroutines). */
 void sandbox_arm(lua_State *L);
-/* Charges n steps of work done in C to the instruction budget and checks
- * the time; raises the limit error (sticky) when a limit is reached. */
-void sandbox_charge(lua_State *L, unsigned long n);
-/* Replaces string.find/match/gmatch/gsub/rep and table.move, in the
- * tables at the given indices, with versions whose C loops are charged
- * through sandbox_charge (sandbox_lib.c). */
-void sandbox_guard_libs(lua_State *L, int string_idx, int table_idx);
-/* budget interrupt callback: non-zero once the engine's deadline passed. */
-int sandbox_time_up(void *ud);
+/* Makes the hook fire at the very next instruction or call of every
+ * coroutine, for good: called once a limit stopped the run. */
+void sandbox_stop(lua_State *L);
 /* Opens the libraries and pushes the script environment: the allow-list
  * when sandboxed, else the full global table.  [.. env] */
 int sandbox_env(lua_State *L, int sandboxed);

@@ -32,7 +32,7 @@
  * every subject byte examined by a quantifier, %b or a back-reference, and
  * every pattern byte compiled.  Steps are charged to the run's instruction
  * budget and the time limit is polled every STEP_POLL steps
- * (sandbox_charge), so a pathological pattern stops exactly like a Lua
+ * (luactx_charge), so a pathological pattern stops exactly like a Lua
  * loop would.  Plain finds use memmem (glibc's two-way search: linear).
  *
  * Results and error messages are those of the stock functions, including
@@ -47,7 +47,13 @@
 #include <limits.h>
 #include <string.h>
 
-#include "sandbox.h"
+#include "luactx.h"
+#include "sandbox_lib.h"
+
+/* Charges n matcher steps to the run's budget; raises at a limit. */
+static void charge_steps(lua_State *L, unsigned long n) {
+  luactx_charge(L, luactx_get(L)->budget, n);
+}
 
 #define MAXCAPTURES 32  /* LUA_MAXCAPTURES: the stock limit, same message */
 #define MAXFRAMES 199   /* backtrack frames before "pattern too complex" */
@@ -371,7 +377,7 @@ static void count(Matcher *m, size_t n) {
   if (m->steps >= STEP_POLL) {
     unsigned long s = m->steps;
     m->steps = 0;
-    sandbox_charge(m->L, s);
+    charge_steps(m->L, s);
   }
 }
 
@@ -662,7 +668,7 @@ static int str_gmatch(lua_State *L) {
   Program pr;
   unsigned long cost;
   compile(L, p, lp, &pr, &cost, NULL); /* [s p items] */
-  sandbox_charge(L, cost);
+  charge_steps(L, cost);
   Program *keep = lua_newuserdatauv(L, sizeof *keep, 1); /* [s p items prog] */
   *keep = pr;
   lua_insert(L, -2); /* [s p prog items] */
@@ -805,7 +811,7 @@ static int tab_move(lua_State *L) {
         lua_geti(L, 1, f + i);
         lua_seti(L, tt, t + i);
         if (++pending == STEP_POLL) {
-          sandbox_charge(L, pending);
+          charge_steps(L, pending);
           pending = 0;
         }
       }
@@ -814,7 +820,7 @@ static int tab_move(lua_State *L) {
         lua_geti(L, 1, f + i);
         lua_seti(L, tt, t + i);
         if (++pending == STEP_POLL) {
-          sandbox_charge(L, pending);
+          charge_steps(L, pending);
           pending = 0;
         }
       }

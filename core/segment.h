@@ -17,7 +17,8 @@ enum seg_quotes { SEG_QUOTES_SPLIT = 0, SEG_QUOTES_KEEP = 1 };
 /* How a paragraph is segmented.  All-zero (or a NULL pointer) means the
  * built-in English abbreviations, English rules and SEG_QUOTES_SPLIT. */
 typedef struct seg_options {
-  const seg_abbrevs *abbrevs; /* NULL: the built-in list */
+  seg_abbrevs *abbrevs;       /* NULL: the built-in list; segment() only
+                                 reads it (a document owns its copy) */
   int language;               /* a seg_language (seg_lang.h) */
   int quotes;                 /* a seg_quotes */
 } seg_options;

@@ -224,6 +224,9 @@ int text_load(lede_doc *d, lede_para_mode mode) {
   int open = 0;
   for (size_t pos = 0; pos < len;) {
     line raw = next_line(s, len, pos);
+    /* One unit per line on top of doc_load's per-byte charge: it polls
+     * the clock and the host's interrupt while a long text is cut. */
+    if (budget_spend(d->budget, COST_ITEM)) return LEDE_ELIMIT;
     line l = trim(s, raw);
     if (l.end > l.start) {
       if (open && (mode == LEDE_PARAS_LINE ||

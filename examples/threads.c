@@ -68,7 +68,7 @@ static void *worker(void *arg) {
   char n[16];
   snprintf(n, sizeof n, "%d", j->id + 1);
   lede_arg args[] = {{"n", n}};
-  lede_run_options ro = {args, 1, LEDE_FORMAT_AUTO, 0};
+  lede_run_options ro = {.args = args, .nargs = 1};
   if (lede_engine_new(NULL, &e) != LEDE_OK) return NULL;
   if (lede_register(e, "thread", host_thread, j) != LEDE_OK) goto done;
   for (int round = 0; round < ROUNDS; round++) {
@@ -79,7 +79,7 @@ static void *worker(void *arg) {
     if (st == LEDE_OK)
       st = lede_run_string(e, "threads.lua", script, sizeof script - 1, doc, &ro, &out, &outlen);
     if (st == LEDE_OK) st = lede_doc_render(e, doc, LEDE_FORMAT_AUTO, 0, &text, &textlen);
-    /* Markdown goes through cmark, whose allocator context md.c keeps in
+    /* Markdown goes through cmark, whose allocator context md_arena.c keeps in
      * a thread-local: eight threads parse and render at once here. */
     if (st == LEDE_OK) st = lede_doc_load_file(e, "guide.md", NULL, &md);
     if (st == LEDE_OK) st = lede_doc_render(e, md, LEDE_FORMAT_HTML, 0, &html, &htmllen);

@@ -1,5 +1,6 @@
 -- stats: Paragraphs, sentences, words, reading time and Flesch reading ease.
 -- usage: lede stats [--json] [FILE]
+-- output: .txt, .json with --json
 --   --json   print the figures as one JSON object
 local doc, args = ...
 

@@ -157,6 +157,20 @@ Test(cli, paragraphs_option) {
   proc_free(&r);
 }
 
+/* A script that declares its own --language (summarize: the stemmer) gets
+ * the value too, and the document is segmented with it where lede can. */
+Test(cli, language_reaches_a_script_that_declares_it) {
+  const char *in = file("de.txt", "Am 3. Oktober kam er nach Berlin. Die Stadt feierte.\n");
+  proc_result r = run_lede(ARGV("summarize", "--algorithm", "lead", "--sentences", "1", in),
+                           NULL);
+  assert_result(&r, 0, "Am 3.\n", "");
+  proc_free(&r);
+  r = run_lede(ARGV("summarize", "--algorithm", "lead", "--sentences", "1", "--language", "de",
+                    in), NULL);
+  assert_result(&r, 0, "Am 3. Oktober kam er nach Berlin.\n", "");
+  proc_free(&r);
+}
+
 /* --language and --quotes set how the document is segmented. */
 Test(cli, language_and_quotes_options) {
   const char *in = file("de.txt", "Am 3. Oktober kam er. \"Halt. Sofort!\" rief sie.\n");
@@ -243,7 +257,7 @@ Test(cli, version) {
 Test(cli, help) {
   proc_result r = run_lede(ARGV("--help"), NULL);
   cr_assert_eq(r.status, 0);
-  cr_assert(strncmp(r.out, "usage: lede run SCRIPT [FILE|-] [options]", 41) == 0, "%s", r.out);
+  cr_assert(strncmp(r.out, "usage: lede run SCRIPT [FILE...|-] [options]", 44) == 0, "%s", r.out);
   cr_assert(strstr(r.out, "\n  -o FILE ") && strstr(r.out, "\n  -D key=value ") &&
                 strstr(r.out, "\n  --from text|markdown ") && strstr(r.out, "\n  --to ") &&
                 strstr(r.out, "\n  --paragraphs auto|blank|line "),
@@ -287,12 +301,12 @@ Test(cli, usage_errors_exit_2_with_a_hint) {
       {{"run", "x.lua", "-D"}, "lede: option '-D' needs a value\n"},
       {{"run", "x.lua", "-D", "novalue"}, "lede: -D needs key=value, got 'novalue'\n"},
       {{"run", "x.lua", "--to", "pdf"}, "lede: --to must be text, markdown, html or json, not 'pdf'\n"},
-      {{"run", "x.lua", "a", "b"}, "lede: unexpected argument 'b'\n"},
+      {{"run", "x.lua", "-j", "0"}, "lede: -j needs a number of workers from 1 to 256, not '0'\n"},
       {{"run", "x.lua", "--paragraphs", "x"}, "lede: --paragraphs must be auto, blank or line, not 'x'\n"},
       {{"run", "x.lua", "--language", "xx"},
        "lede: --language must be one of en, de, fr, es, it, nl, not 'xx'\n"},
       {{"run", "x.lua", "--quotes", "all"}, "lede: --quotes must be split or keep, not 'all'\n"},
-      {{"sentences", "a", "b"}, "lede: unexpected argument 'b'\n"},
+      {{"sentences", "--jsonl", "a"}, "lede: --jsonl reads its records from standard input, not from 'a'\n"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const char *argv[5] = {NULL};
@@ -406,8 +420,9 @@ Test(cli, user_scripts_on_lede_path) {
   proc_result r = run_lede_env(ARGV("scripts"), NULL, 0, envs, NULL);
   cr_assert_eq(r.status, 0);
   /* User scripts follow the bundled ones; a bundled name shadows the user's. */
-  const char *tail = "\n  stats        Paragraphs, sentences, words, reading time and Flesch "
-                     "reading ease.\n  plain\n  shout        Every sentence in capitals.\n";
+  const char *tail = "\n  unredact     Put the original values back for the pseudonyms of "
+                     "`lede redact --style pseudonym --mapping FILE`.\n  plain\n"
+                     "  shout        Every sentence in capitals.\n";
   cr_assert(r.outlen > strlen(tail) && strcmp(r.out + r.outlen - strlen(tail), tail) == 0, "%s",
             r.out);
   cr_assert_null(strstr(r.out, "mine"), "%s", r.out);

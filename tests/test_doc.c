@@ -631,7 +631,8 @@ LEAK_TEST(doc, load_options_set_language_and_quotes, teardown) {
   cr_assert_eq(lede_doc_load(eng, t, strlen(t), &o, &d), LEDE_EINVAL);
   cr_assert_null(d);
   cr_assert_str_eq(lede_errmsg(eng),
-                   "<input>: no sentence rules for the language 'tlh' (known: en, de, fr, es, it, nl)");
+                   "<input>: load options: no sentence rules for the language 'tlh' "
+                   "(known: en, de, fr, es, it, nl)");
   cr_assert_str_eq(lede_language("NL"), "nl");
   cr_assert_null(lede_language("tlh"));
 }

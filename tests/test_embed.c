@@ -48,6 +48,41 @@ Test(embed, strerror_covers_every_code) {
   cr_assert_str_eq(lede_strerror(1), "unknown error");
 }
 
+/* Issue 10 item 5: one table of format names, shared by the CLI and Lua. */
+Test(embed, format_names_one_table) {
+  static const struct { char name[12]; lede_format fmt; } names[] = {
+      {"text", LEDE_FORMAT_TEXT}, {"txt", LEDE_FORMAT_TEXT},
+      {"markdown", LEDE_FORMAT_MARKDOWN}, {"md", LEDE_FORMAT_MARKDOWN},
+      {"html", LEDE_FORMAT_HTML}, {"json", LEDE_FORMAT_JSON}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    lede_format f = LEDE_FORMAT_AUTO;
+    cr_assert_eq(lede_format_parse(names[i].name, &f), LEDE_OK, "%s", names[i].name);
+    cr_assert_eq(f, names[i].fmt, "%s", names[i].name);
+  }
+  lede_format f = LEDE_FORMAT_HTML;
+  cr_assert_eq(lede_format_parse("Markdown", &f), LEDE_EINVAL);
+  cr_assert_eq(lede_format_parse("auto", &f), LEDE_EINVAL);
+  cr_assert_eq(lede_format_parse("", &f), LEDE_EINVAL);
+  cr_assert_eq(lede_format_parse(NULL, &f), LEDE_EINVAL);
+  cr_assert_eq(lede_format_parse("md", NULL), LEDE_EINVAL);
+  cr_assert_eq(f, LEDE_FORMAT_HTML, "left alone on error");
+  cr_assert_str_eq(lede_format_name(LEDE_FORMAT_TEXT), "text");
+  cr_assert_str_eq(lede_format_name(LEDE_FORMAT_MARKDOWN), "markdown");
+  cr_assert_str_eq(lede_format_name(LEDE_FORMAT_HTML), "html");
+  cr_assert_str_eq(lede_format_name(LEDE_FORMAT_JSON), "json");
+  cr_assert_str_eq(lede_format_name(LEDE_FORMAT_AUTO), "auto");
+  cr_assert_null(lede_format_name((lede_format)77));
+  cr_assert_null(lede_format_name((lede_format)-1));
+}
+
+/* doc_render segments before JSON itself: no lede_doc_counts() first. */
+Test(embed, json_render_lists_sentences_without_counting_first) {
+  char *s = NULL;
+  cr_assert_eq(lede_doc_render(eng, doc, LEDE_FORMAT_JSON, 0, &s, NULL), LEDE_OK);
+  cr_assert(strstr(s, "\"text\":\"Second one!\""), "%s", s);
+  lede_free(s);
+}
+
 Test(embed, null_arguments_are_einval_not_crashes) {
   lede_doc *d = (lede_doc *)&d; /* poison: must be reset or left alone, never used */
   char *s = NULL;
@@ -166,7 +201,7 @@ Test(embed, message_is_per_engine_and_cleared_by_success) {
 
 Test(embed, args_reach_the_script_as_strings) {
   lede_arg args[] = {{"name", "value"}, {"flag", NULL}, {"name", "later wins"}};
-  lede_run_options ro = {args, 3, LEDE_FORMAT_AUTO, 0};
+  lede_run_options ro = {.args = args, .nargs = 3};
   char *out = NULL;
   cr_assert_eq(run("local _, a = ... return a.name .. '|' .. a.flag .. '|' .. type(a.flag)", &ro,
                    &out),
@@ -216,7 +251,8 @@ Test(embed, output_callback_streams_writes_and_rendering) {
   cr_assert_eq(run("lede.write('a', 'b') lede.write('c')", NULL, &out), LEDE_OK);
   cr_assert_null(out);
   cr_assert_str_eq(c.buf, "abc");
-  cr_assert_eq(c.calls, 3);
+  /* Issue 12: lede.write('a', 'b') arrives as one piece ("ab"). */
+  cr_assert_eq(c.calls, 2);
   c.n = 0, c.calls = 0;
   cr_assert_eq(lede_run_string(eng, "t", "return nil", 10, doc, NULL, &out, &n), LEDE_OK);
   cr_assert_str_eq(c.buf, TEXT); /* the document, rendered */

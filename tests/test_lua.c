@@ -639,9 +639,24 @@ LEAK_TEST(lua, abbreviations_change_later_segmentation, teardown) {
          "3|false|true|true|true|3|2|We met Cllr. Jones today.|We met Cllr. Jones today./He left.");
 }
 
-LEAK_TEST(lua, abbreviations_apply_to_the_run_document_if_added_first, teardown) {
+/* Issue 12, defect 7: segmentation belongs to the document, fixed when it
+ * is loaded.  A script's abbreviations.add, even before it first reads the
+ * host's document, changes documents the script loads afterwards and never
+ * the host's (which used to take the first reader's list for every later
+ * run). */
+LEAK_TEST(lua, abbreviations_never_change_the_host_document, teardown) {
   doc = (lede_doc_free(doc), load_text(eng, "See Cllr. Jones now. Fine.", LEDE_PARAS_AUTO));
-  expect(LUA(local doc = ... lede.abbreviations.add("Cllr") return #doc.sentences .. ""), "2");
+  expect(LUA(local doc = ... lede.abbreviations.add("Cllr") return #doc.sentences .. ""), "3");
+  expect(LUA(local doc = ... return #doc.sentences .. ""), "3");
+  expect(LUA(lede.abbreviations.add("Cllr")
+             local d = lede.load("See Cllr. Jones now. Fine.")
+             return #d.sentences .. " " .. #lede.sentences("See Cllr. Jones now. Fine.")),
+         "2 2");
+  /* A document loaded before the add keeps the list it was loaded with. */
+  expect(LUA(local d = lede.load("See Cllr. Jones now. Fine.")
+             lede.abbreviations.add("Cllr")
+             return #d.sentences .. ""),
+         "3");
   /* Each run starts from the engine's own list again. */
   lede_doc *d = load_text(eng, "See Cllr. Jones now. Fine.", LEDE_PARAS_AUTO);
   cr_assert_eq(run_on(d, "local doc = ... return #doc.sentences .. ''", NULL), LEDE_OK);
@@ -672,7 +687,7 @@ LEAK_TEST(lua, nothing_or_the_document_renders_it, teardown) {
 }
 
 LEAK_TEST(lua, rendered_in_the_to_format, teardown) {
-  lede_run_options ro = {NULL, 0, LEDE_FORMAT_HTML, 0};
+  lede_run_options ro = {.to = LEDE_FORMAT_HTML};
   cr_assert_eq(run_on(doc, "local doc = ... doc.paragraphs[1]:remove()", &ro), LEDE_OK);
   cr_assert_str_eq(out, "<p>Second one. Second two.</p>\n<p>Third one.</p>\n");
   ro.to = LEDE_FORMAT_JSON;
@@ -714,7 +729,7 @@ LEAK_TEST(lua, no_document_gives_an_empty_one, teardown) {
 
 LEAK_TEST(lua, args_from_run_options, teardown) {
   lede_arg a[] = {{"name", "World"}, {"json", NULL}, {"n", "3"}};
-  lede_run_options ro = {a, 3, LEDE_FORMAT_AUTO, 0};
+  lede_run_options ro = {.args = a, .nargs = 3};
   cr_assert_eq(run_on(doc, LUA(local doc, args = ...
                                local keys = {}
                                for k in pairs(args) do keys[#keys + 1] = k end
@@ -816,4 +831,78 @@ LEAK_TEST(lua, json_encodes_lists_as_arrays_of_texts, teardown) {
   expect(LUA(local doc = ...
              return lede.json({first = doc.paragraphs[1].sentences, words = doc.sentences[1].words})),
          "{\"first\":[\"First one.\",\"First two.\",\"First three.\"],\"words\":[\"First\",\"one\"]}");
+}
+
+/* ---- one path for each thing (issue 10, item 5) ----------------------------- */
+
+/* lede.json and `--to json` share buf.c's escaper: U+2028 and U+2029 are
+ * written escaped by both (JavaScript consumers break on them raw). */
+LEAK_TEST(lua, json_escapes_line_separators_like_to_json, teardown) {
+  expect("return lede.json('a\\u{2028}b\\u{2029}c\\0\\31\\127')",
+         "\"a\\u2028b\\u2029c\\u0000\\u001f\\u007f\"");
+}
+
+/* Format names come from lede.h's one table: "md" and "txt" work in
+ * lede.load and doc:render as in the CLI. */
+LEAK_TEST(lua, format_names_from_the_one_table, teardown) {
+  expect(LUA(local d = lede.load("# T", {format = "md"})
+             return d.format .. "|" .. d:render("txt") .. "|" .. d:render("md")),
+         "markdown|T\n|# T");
+  expect_error(LUA(lede.load("x", {format = "html"})), "t.lua:1: bad format 'html'");
+}
+
+/* Issue 12, defect 3: an unknown option key is an error, with the likely
+ * key named. */
+LEAK_TEST(lua, load_rejects_unknown_option_keys, teardown) {
+  expect_error(LUA(lede.load("x", {formt = "markdown"})),
+               "t.lua:1: lede.load: unknown option 'formt' (did you mean 'format'?)");
+  expect_error(LUA(lede.load("x", {colour = 1})), "t.lua:1: lede.load: unknown option 'colour'");
+}
+
+/* lede.write_sentences (lua_bulk.c) writes what the bundled sentences
+ * script's Lua loops wrote, byte for byte: squished lines, and the JSON
+ * array with its escaping, after edits and a removal. */
+Test(lua, write_sentences_equals_the_lua_loops) {
+  static const char src[] = "Alpha  beta\ngamma\tdone. \"Quoted\" \xe2\x80\xa8 tab\x01 here.\n\n"
+                            "Second para here. Third one! Last.\n";
+  static const char edit[] = "local doc = ...\n"
+                             "doc.sentences[2].text = 'Now   \"edited\"\\n  text.'\n"
+                             "doc.sentences[4]:remove()\n";
+  static const char lines_lua[] = "local doc = ...\n"
+                                  "for _, s in ipairs(doc.sentences) do\n"
+                                  "  lede.write(lede.squish(s.text), '\\n')\n"
+                                  "end\n";
+  static const char json_lua[] =
+      "local doc = ...\n"
+      "lede.write('[')\n"
+      "local first = true\n"
+      "for _, s in ipairs(doc.sentences) do\n"
+      "  lede.write(first and '\\n' or ',\\n', string.format(\n"
+      "    '{\"paragraph\":%d,\"index\":%d,\"start\":%d,\"end\":%d,\"text\":%s}',\n"
+      "    s.paragraph.index, s.index, s.start - 1, s.stop, lede.json(s.text)))\n"
+      "  first = false\n"
+      "end\n"
+      "lede.write(first and ']\\n' or '\\n]\\n')\n";
+  lede_doc *d = load_text(eng, src, LEDE_PARAS_AUTO);
+  cr_assert_eq(run_on(d, edit, NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  const char *pairs[2][2] = {{lines_lua, "lede.write_sentences((...))"},
+                             {json_lua, "lede.write_sentences((...), 'json')"}};
+  for (int k = 0; k < 2; k++) {
+    cr_assert_eq(run_on(d, pairs[k][0], NULL), LEDE_OK, "%s", lede_errmsg(eng));
+    char *want = strdup(out);
+    cr_assert_eq(run_on(d, pairs[k][1], NULL), LEDE_OK, "%s", lede_errmsg(eng));
+    cr_assert_str_eq(out, want);
+    if (k == 0)
+      cr_assert_str_eq(out, "Alpha beta gamma done.\nNow \"edited\" text.\nSecond para here.\nLast.\n");
+    free(want);
+  }
+  /* An empty document: nothing, or an empty array. */
+  lede_doc *e = load_text(eng, "", LEDE_PARAS_AUTO);
+  cr_assert_eq(run_on(e, "lede.write_sentences((...), 'json')", NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  cr_assert_str_eq(out, "[]\n");
+  cr_assert_eq(run_on(e, "lede.write_sentences((...)) return nil", NULL), LEDE_OK);
+  cr_assert_str_eq(out, "");
+  lede_doc_free(e);
+  lede_doc_free(d);
+  expect_error("lede.write_sentences((...), 'xml')", "t.lua:1: bad argument #2 to 'write_sentences' (invalid option 'xml')");
 }

@@ -271,6 +271,58 @@ Test(markdown, edit_spanning_emphasis) {
         "]}\n");
 }
 
+/* A replacement that shares too little with the old text is a rewrite:
+ * the mark-up inside the replaced span goes, the mark-up around it stays,
+ * and the new text takes the formatting of the place where it starts
+ * (docs/markdown.md, "Edits").  Letters the two texts happen to share
+ * ("Some" and "Completely") are no alignment. */
+Test(markdown, rewrite_drops_markup_inside) {
+  check_formats("Some *em* text. **Some *em* text.** Next one.\n",
+      "doc.sentences[1].text = 'Completely different words here.'\n"
+      "doc.sentences[2].text = 'Completely different words here.'",
+      /* markdown */ "Completely different words here. **Completely different words here.** Next one.\n",
+      /* html */ "<p>Completely different words here. <strong>Completely different words here.</strong> Next one.</p>\n",
+      /* text */ "Completely different words here. Completely different words here. Next one.\n",
+      /* json */ "{\"format\":\"markdown\",\"paragraphs\":[\n"
+        "{\"index\":1,\"kind\":\"paragraph\",\"depth\":0,\"start\":0,\"end\":45,\"text\":\"Completely different words here. Completely different words here. Next one.\",\"sentences\":[{\"index\":1,\"start\":0,\"end\":15,\"text\":\"Completely different words here.\",\"edited\":true},{\"index\":2,\"start\":18,\"end\":33,\"text\":\"Completely different words here.\",\"edited\":true},{\"index\":3,\"start\":36,\"end\":45,\"text\":\"Next one.\"}]}\n"
+        "]}\n");
+  static const struct { const char *src, *edit, *md, *html; } cases[] = {
+      /* a span that starts inside an emphasis takes it */
+      {"A *few* odd words, then **bold** more.\n",
+       "doc.sentences[1]:replace(3, 15, 'totally unrelated stuff')",
+       "A *totally unrelated stuff*, then **bold** more.\n",
+       "<p>A <em>totally unrelated stuff</em>, then <strong>bold</strong> more.</p>\n"},
+      /* as many words, but not of the same lengths: not a redaction */
+      {"Some *em* text.\n", "doc.sentences[1].text = 'Totally new stuff.'",
+       "Totally new stuff.\n", "<p>Totally new stuff.</p>\n"},
+      {"Ann *Lee* met Bob.\n", "doc.sentences[1].text = 'Xy Zzz met Bob.'",
+       "Xy Zzz met Bob.\n", "<p>Xy Zzz met Bob.</p>\n"},
+      /* enough survives: the mark-up stays where it was */
+      {"Some *em* text.\n", "doc.sentences[1].text = 'Some em texts, rewritten.'",
+       "Some *em* texts, rewritten.\n", "<p>Some <em>em</em> texts, rewritten.</p>\n"},
+      /* a redaction masking each letter keeps each word's formatting */
+      {"Ann *Lee* met Bob.\n",
+       "doc.sentences[1].text = doc.sentences[1].text:gsub('%a+', "
+       "function(w) return ('\\u{2588}'):rep(#w) end)",
+       "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88 *\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88* "
+       "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88 \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88.\n",
+       "<p>\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88 <em>\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88</em> "
+       "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88 \xe2\x96\x88\xe2\x96\x88\xe2\x96\x88.</p>\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *fmt[] = {"markdown", "html"}, *want[] = {cases[i].md, cases[i].html};
+    for (int f = 0; f < 2; f++) {
+      char script[1024];
+      snprintf(script, sizeof script, "local doc = ...\n%s\nreturn doc:render('%s')",
+               cases[i].edit, fmt[f]);
+      char *out = run_md(cases[i].src, script);
+      cr_expect_str_eq(out, want[f], "case %zu %s:\n--- got:\n%s\n--- want:\n%s", i, fmt[f],
+                       out, want[f]);
+      lede_free(out);
+    }
+  }
+}
+
 Test(markdown, redact_link_text) {
   check_formats("See [the docs](http://x.org \"T\") now. Or [ref].\n"
         "\n"
@@ -604,7 +656,7 @@ Test(markdown, load_under_every_budget) {
   for (size_t limit = 0; limit < ((size_t)4 << 20) && !ok_at; limit += 4096) {
     lede_doc *d = doc_new(LIMIT_DOC, sizeof LIMIT_DOC - 1, LEDE_FORMAT_MARKDOWN);
     cr_assert_not_null(d);
-    lede_budget b = {0, limit, NULL, NULL, 0};
+    run_budget b = {.limit = limit};
     d->budget = limit ? &b : NULL;
     int st = md_load(d);
     if (st == 0) ok_at = limit ? limit : 1;
@@ -633,7 +685,7 @@ Test(markdown, render_under_every_budget) {
   for (size_t limit = 1; limit < ((size_t)4 << 20); limit += 8192) {
     lede_doc *d = doc_new(src, n, LEDE_FORMAT_MARKDOWN);
     cr_assert_eq(md_load(d), 0);
-    lede_budget b = {0, limit, NULL, NULL, 0};
+    run_budget b = {.limit = limit};
     d->budget = &b;
     dbuf out;
     dbuf_init(&out, NULL);
@@ -656,16 +708,13 @@ Test(markdown, render_under_every_budget) {
   free(src);
 }
 
-static int always_interrupt(void *ud) {
-  (void)ud;
-  return 1;
-}
-
-/* A time limit (the budget's interrupt) stops a render inside cmark. */
+/* A time limit or the host's interrupt (here: raised before the render
+ * starts) stops a render inside cmark. */
 Test(markdown, render_interrupted) {
   lede_doc *d = doc_new(LIMIT_DOC, sizeof LIMIT_DOC - 1, LEDE_FORMAT_MARKDOWN);
   cr_assert_eq(md_load(d), 0);
-  lede_budget b = {0, 0, always_interrupt, NULL, 0};
+  atomic_int stop = 1;
+  run_budget b = {.interrupt = &stop};
   d->budget = &b;
   dbuf out;
   dbuf_init(&out, NULL);
@@ -907,7 +956,7 @@ Test(markdown, random_edits_patches_agree) {
       char sv[32];
       snprintf(sv, sizeof sv, "%d", seed * 1000 + (int)json_get(&ex->items[i], "example")->number);
       lede_arg args[] = {{"seed", sv}};
-      lede_run_options ro = {args, 1, LEDE_FORMAT_AUTO, 0};
+      lede_run_options ro = {.args = args, .nargs = 1};
       char *out = NULL;
       size_t n = 0;
       cr_assert_eq(lede_run_string(eng, "rnd", script, strlen(script), d, &ro, &out, &n), LEDE_OK,
@@ -968,6 +1017,9 @@ Test(markdown, fuzz_found_exact_ranges) {
       C("> [a](\n> /u\n>  \"t\"\n> ) b.", "quote 3-25\n 4-25 [a b.] 4-4 24-24"),
       C("[a](\\ '<\\') b.", "paragraph 1-14\n 2-14 [a b.] 2-2 13-13"),
       C("[a](/u (x\\(y)) b.", "paragraph 1-17\n 2-17 [a b.] 2-2 16-16"),
+      /* the text after a link may spell its own tail again */
+      C("[](\x1a<)(\x1a<)[]()[]()B.", "paragraph 1-20\n 7-20 [(\x1a<)B.] 19-19"),
+      C("[a](/u)(/u) b.", "paragraph 1-14\n 2-14 [a(/u) b.] 2-2 10-10 13-13"),
 #undef C
   };
   const char *script =

@@ -764,7 +764,7 @@ Test(sandbox, max_input) {
   cr_assert_null(d);
   /* and for documents a script loads */
   gives(e, "local d, err = lede.load('0123456789A') return tostring(d) .. ' ' .. err",
-        "nil document is larger than the limit of 10 bytes");
+        "nil document is 11 bytes, larger than the limit of 10 bytes");
   next_run_works(e);
   lede_engine_free(e);
 }
