@@ -38,6 +38,8 @@ static const char usage_text[] =
     "                          the document (default: the input's format)\n"
     "  -D key=value            pass args.key = \"value\" to the script\n"
     "  --paragraphs auto|blank|line   how plain text splits into paragraphs\n"
+    "  --language CODE         sentence rules: en (default), de, fr, es, it, nl\n"
+    "  --quotes split|keep     a quotation of several sentences: split (default)\n"
     "  --replace-invalid       replace invalid UTF-8 and NUL with U+FFFD\n"
     "  --unsafe                keep raw HTML and any link in HTML output\n"
     "  --trusted               full Lua standard library (no sandbox)\n"
@@ -204,6 +206,7 @@ static const declared *find_declared(const cli *c, const char *name, size_t n) {
 /* Global options that take a value, so the first pass can skip it. */
 static int global_takes_value(const char *a) {
   static const char *const v[] = {"-o", "--from", "--to", "-D", "--paragraphs",
+                                  "--language", "--quotes",
                                   "--max-memory", "--max-instructions",
                                   "--timeout", "--max-input", "-O", "-j",
                                   "--jobs", "--include", NULL};
@@ -275,6 +278,18 @@ static int parse_global(cli *c, const char *a, const char *v) {
     else if (strcmp(v, "blank") == 0) c->load.paragraphs = LEDE_PARAS_BLANK;
     else if (strcmp(v, "line") == 0) c->load.paragraphs = LEDE_PARAS_LINE;
     else return usage_error("--paragraphs must be auto, blank or line, not '%s'", v);
+  } else if (strcmp(a, "--language") == 0) {
+    /* Sentence rules where lede has them; a script that declares its own
+     * --language (summarize: the stemmer) also gets the value, and judges
+     * a language lede has no sentence rules for itself. */
+    c->load.language = lede_language(v);
+    if (find_declared(c, "language", 8)) return add_arg(c, "language", v);
+    if (!c->load.language)
+      return usage_error("--language must be one of en, de, fr, es, it, nl, not '%s'", v);
+  } else if (strcmp(a, "--quotes") == 0) {
+    if (strcmp(v, "split") == 0) c->load.quotes = LEDE_QUOTES_SPLIT;
+    else if (strcmp(v, "keep") == 0) c->load.quotes = LEDE_QUOTES_KEEP;
+    else return usage_error("--quotes must be split or keep, not '%s'", v);
   } else if (strcmp(a, "--max-memory") == 0) {
     if (parse_number(v, &x)) return usage_error("--max-memory needs a number of MB, not '%s'", v);
     c->opt.max_memory = (size_t)(x * 1048576.0);
