@@ -352,6 +352,20 @@ local function dangling(text)
   return first ~= nil and dangling_words[first:lower()] == true
 end
 
+-- An opening definite description of something not named ("The man",
+-- "The law also"): a story that refers back to what came before it.
+local function definite(text)
+  local det, nxt = text:match("^[%s\"'(]*(%a+)%s+(%S+)")
+  return det ~= nil and (det == "The" or det == "This" or det == "These" or det == "Those")
+         and nxt:find("^%l") ~= nil
+end
+
+-- A sentence that opens with a quotation mark: someone's words, rarely
+-- the story's own summary.
+local function quoted(text)
+  return text:find("^[%s(]*[\"'\194\171]") ~= nil or text:find("^[%s(]*\226\128[\152\156]") ~= nil
+end
+
 -- A line that does not end as a sentence does (terminal punctuation,
 -- perhaps inside quotes or brackets), or is very short.
 local function not_a_sentence(text, words)
@@ -389,45 +403,96 @@ function M.default_features(P, opts)
     if cen[k] > ctop then ctop = cen[k] end
     if tr[k] > ttop then ttop = tr[k] end
   end
-  local f = {cen = {}, tr = {}, dangling = {}, boiler = {}}
+  local f = {cen = {}, tr = {}, dangling = {}, boiler = {}, quote = {}}
   for k = 1, P.n do
     local text = P.texts[P.cidx[k]]
     f.cen[k] = ctop > 0 and cen[k] / ctop or 0
     f.tr[k] = ttop > 0 and tr[k] / ttop or 0
     f.dangling[k] = dangling(text)
     f.boiler[k] = not_a_sentence(text, P.cwords[k])
+    f.quote[k] = quoted(text)
   end
   f.shape = shape(cen)
   f.dangling_first = P.n > 0 and f.dangling[1] or false
+  f.definite_first = P.n > 0 and definite(P.texts[P.cidx[1]]) or false
+  -- The document's shape as numbers (M.shape_names), for the lead model.
+  local n = P.n
+  local lead, rest, total, quotes = 0, 0, 0, 0
+  for k = 1, n do
+    if k <= 3 then lead = lead + f.cen[k] / math.min(n, 3) else rest = rest + f.cen[k] end
+    total = total + P.cwords[k]
+    if f.quote[k] then quotes = quotes + 1 end
+  end
+  f.x = n > 0 and {
+    f.shape,                                  -- position-centrality correlation
+    math.log(n + 1),                          -- sentences
+    lead - (n > 3 and rest / (n - 3) or lead), -- how central the opening is
+    total / n,                                -- mean sentence length
+    quotes / n,                               -- share of quotations
+    f.cen[1], f.tr[1],                        -- the first sentence's centrality
+    math.log(P.cwords[1] + 1),                -- and its length
+  } or nil
   P.features = f
   return f
+end
+
+M.shape_names = {"shape", "log_sentences", "lead_centrality", "mean_words", "quote_share",
+                 "first_centroid", "first_textrank", "log_first_words"}
+
+--- The lead model's log-odds that the document is an inverted-pyramid
+--- story: a logistic function of its shape (standardised with the
+--- model's means and deviations).  0 without a model.
+function M.lead_logit(f, model)
+  if not model or not f.x then return 0 end
+  local z = model.bias
+  for j, x in ipairs(f.x) do z = z + model.beta[j] * (x - model.mu[j]) / model.sd[j] end
+  return z
 end
 
 function scorers.default(P, opts)
   local w = opts.weights or M.weights
   local f = M.default_features(P, opts)
   -- How much the position prior applies: a logistic function of the
-  -- document's shape, lowered when its first sentence dangles.
-  local z = (w.shape_slope or 0) * (f.shape - (w.shape_center or 0))
+  -- document's shape (the lead model), lowered when its first sentence
+  -- dangles or opens with a definite description ("The man ...").
+  local z = (w.gate_bias or 0) + (w.shape_slope or 0) * f.shape
+            + (w.lead_scale or 0) * M.lead_logit(f, w.lead_model)
             - (f.dangling_first and (w.first_dangling or 0) or 0)
+            - (f.definite_first and (w.first_definite or 0) or 0)
   local gate = 1 / (1 + math.exp(-z))
+  P.note = string.format("the position prior applies at %d%% (lead model: %s, shape %.2f%s%s)",
+                         math.floor(gate * 100 + 0.5),
+                         M.lead_logit(f, w.lead_model) > 0 and "reads as news with a lead"
+                           or "does not read as news with a lead", f.shape,
+                         f.definite_first and ", opens with a definite description" or "",
+                         f.dangling_first and ", opens with a dangling word" or "")
   local mix, decay = w.textrank_mix or 0.5, w.position_decay or 2
   local wpos, wlen = (w.position or 0) * gate, w.length or 0
-  local wdang, wboil = w.dangling or 0, w.not_a_sentence or 1
+  local wdang, wboil, wquote = w.dangling or 0, w.not_a_sentence or 1, w.quote or 0
+  local lwords, wlong = w.length_words or 30, w.long or 0
+  -- Length: up to length_words words a sentence gains, past 45 it loses;
+  -- the gain counts where the position prior does not (a story without a
+  -- lead is summed up by a full sentence from anywhere).
+  local glen = wlen * (1 - gate)
+  local function length(n)
+    return glen * math.min(1, n / lwords) - wlong * math.max(0, n - 45) / 45
+  end
   local function parts(k)
     return {
       centrality = (1 - mix) * f.cen[k] + mix * f.tr[k],
       position = wpos * math.exp(-(k - 1) / decay),
-      length = wlen * math.min(1, P.cwords[k] / 30),
+      length = length(P.cwords[k]),
       dangling = f.dangling[k] and -wdang or 0,
+      quote = f.quote[k] and -wquote or 0,
       not_a_sentence = f.boiler[k] and -wboil or 0,
     }
   end
-  local fcen, ftr, fd, fb, cw, exp, min = f.cen, f.tr, f.dangling, f.boiler, P.cwords,
-                                          math.exp, math.min
+  local fcen, ftr, fd, fb, fq, cw, exp = f.cen, f.tr, f.dangling, f.boiler, f.quote, P.cwords,
+                                         math.exp
   for k = 1, P.n do
     P.score[k] = (1 - mix) * fcen[k] + mix * ftr[k] + wpos * exp(-(k - 1) / decay)
-                 + wlen * min(1, cw[k] / 30) - (fd[k] and wdang or 0) - (fb[k] and wboil or 0)
+                 + length(cw[k]) - (fd[k] and wdang or 0) - (fb[k] and wboil or 0)
+                 - (fq[k] and wquote or 0)
   end
   P.parts_of = parts
   local lambda = w.redundancy or 0
@@ -485,7 +550,7 @@ function M.summarize(doc, opts)
   opts = opts or {}
   local alg = check(opts)
   local P = (type(doc) == "table" and doc.cidx) and doc or M.prepare(doc, opts)
-  P.score, P.part, P.parts_of = {}, nil, nil
+  P.score, P.part, P.parts_of, P.note = {}, nil, nil, nil
   local picks = {}
   if P.n > 0 then
     local budget = budget_of(P, opts)
@@ -499,7 +564,7 @@ function M.summarize(doc, opts)
     is_chosen[k] = true
   end
   if not opts.all then return chosen end
-  local all, k = {}, 1
+  local all, k = {note = P.note}, 1
   for i = 1, #P.texts do
     local ck = P.cidx[k] == i and k or nil
     all[i] = unit(P, i, ck, ck and is_chosen[ck])
