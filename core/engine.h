@@ -12,7 +12,8 @@
 
 typedef struct host_fn {
   char *name;
-  lede_host_fn fn;
+  lede_host_fn fn;    /* string arguments (lede_register), or */
+  lede_typed_fn typed; /* typed values (lede_register_typed) */
   void *ud;
 } host_fn;
 
@@ -21,6 +22,7 @@ struct lede_engine {
   char *script_path;
   seg_abbrevs *abbrevs;   /* built-ins plus opt.abbreviations */
   char *err;              /* last error message, NULL when none */
+  char *err_msg;          /* err without its traceback, when it has one */
   int err_oom;            /* the last message could not be allocated */
   lede_output_fn out_fn;
   void *out_ud;

@@ -1,5 +1,12 @@
 /* lede.c -- the public API: versions, errors, engines and documents.
- * Script runs live in run.c. */
+ * Script runs live in run.c, prepared scripts in script.c, reading
+ * documents from C in reader.c, host calls in host.c.
+ *
+ * Every entry point follows one shape: reject a NULL engine with
+ * LEDE_EINVAL (there is nowhere to write a message), clear the engine's
+ * last error, then check each other argument with a message naming it,
+ * and only then do the work.  OUT pointers are reset first, so a host's
+ * single clean-up path is right after any failure. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +18,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "load.h"
+#include "userdir.h"
 
 int lede_version(void) { return LEDE_VERSION_NUM; }
 
@@ -18,6 +26,8 @@ const char *lede_version_string(void) { return LEDE_VERSION_STRING; }
 
 int lede_abi_version(void) { return LEDE_ABI_VERSION; }
 
+/* From the same X-macro table as the enum, so a new code cannot be
+ * added without its text. */
 const char *lede_strerror(int st) {
   switch (st) {
 #define LEDE_STATUS_TEXT(name, code, text) case code: return text;
@@ -28,6 +38,8 @@ const char *lede_strerror(int st) {
   }
 }
 
+/* Outputs are malloc'd here; a host linked against another C runtime
+ * must free them with the library's free, hence this wrapper. */
 void lede_free(void *p) { free(p); }
 
 /* ---- format names ------------------------------------------------------- */
@@ -62,6 +74,7 @@ const char *lede_format_name(lede_format fmt) {
 }
 
 void lede_options_init(lede_options *opt) {
+  if (!opt) return;
   memset(opt, 0, sizeof *opt);
   opt->sandbox = 1;
   opt->max_memory = (size_t)256 << 20;
@@ -74,13 +87,21 @@ void lede_options_init(lede_options *opt) {
 
 /* ---- errors ------------------------------------------------------------- */
 
+#define TRACEBACK "\nstack traceback:"
+
 /* msg NULL means it could not be allocated: lede_errmsg() then reads
  * "out of memory" from a flag on the engine, not from a static buffer, so
  * engines on different threads never share a byte of error state. */
 static void set_err(lede_engine *e, char *msg) {
   free(e->err);
+  free(e->err_msg);
   e->err = msg;
+  e->err_msg = NULL;
   e->err_oom = msg == NULL;
+  /* A script error carries a traceback; lede_error_message() gives the
+   * part before it (a failed copy just means the whole message). */
+  const char *tb = msg ? strstr(msg, TRACEBACK) : NULL;
+  if (tb) e->err_msg = strndup(msg, (size_t)(tb - msg));
 }
 
 lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
@@ -99,8 +120,7 @@ lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
 }
 
 void engine_clear_error(lede_engine *e) {
-  free(e->err);
-  e->err = NULL;
+  set_err(e, NULL);
   e->err_oom = 0;
 }
 
@@ -109,8 +129,42 @@ const char *lede_errmsg(const lede_engine *e) {
   return e->err ? e->err : e->err_oom ? "out of memory" : "";
 }
 
+const char *lede_error_message(const lede_engine *e) {
+  if (e && e->err_msg) return e->err_msg;
+  const char *m = lede_errmsg(e);
+  /* Only when the copy failed does a traceback remain: cut it here
+   * rather than return it whole. */
+  return e && e->err && strstr(m, TRACEBACK) ? "script error" : m;
+}
+
+const char *lede_error_traceback(const lede_engine *e) {
+  const char *tb = e && e->err ? strstr(e->err, TRACEBACK) : NULL;
+  return tb ? tb + 1 : ""; /* without the line break before it */
+}
+
+lede_limit lede_limit_hit(const lede_engine *e) {
+  if (!e) return LEDE_LIMIT_NONE;
+  switch (e->last_limit) {
+  case LIMIT_MEMORY: return LEDE_LIMIT_MEMORY;
+  case LIMIT_INSTRUCTIONS: return LEDE_LIMIT_INSTRUCTIONS;
+  case LIMIT_TIME: return LEDE_LIMIT_TIME;
+  default: return LEDE_LIMIT_NONE;
+  }
+}
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "lede_interrupt() needs a lock-free atomic int to be signal-safe");
+
+/* Only an atomic store: async-signal-safe and callable from any thread,
+ * as long as e itself is alive (the host's to ensure). */
+void lede_interrupt(lede_engine *e) {
+  if (e) atomic_store(&e->interrupt, 1);
+}
+
 /* ---- engines ------------------------------------------------------------ */
 
+/* The options are copied, strings included, so the host may free its
+ * struct at once; every field is checked before the engine is returned. */
 lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
   if (!out) return LEDE_EINVAL;
   *out = NULL;
@@ -135,6 +189,12 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
       }
   }
   e->opt.abbreviations = NULL; /* the strings are the host's; we copied them */
+  /* sandbox is a yes/no today; other values are refused rather than read
+   * as "yes", so a later mode can be given a number of its own. */
+  if (e->opt.sandbox != 0 && e->opt.sandbox != 1) {
+    lede_engine_free(e);
+    return LEDE_EINVAL;
+  }
   /* NaN and infinities would reach (long) conversions in run.c, which
    * is undefined behaviour; beyond ~31 years a deadline means none. */
   if (e->opt.timeout > 1e9) e->opt.timeout = 0;
@@ -149,6 +209,7 @@ oom:
   return LEDE_ENOMEM;
 }
 
+/* Documents are not the engine's: they outlive it (lede.h). */
 void lede_engine_free(lede_engine *e) {
   if (!e) return;
   set_err(e, NULL);
@@ -169,6 +230,8 @@ void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
 
 /* Loads src[0..len) through the one load path; take is src itself when
  * the document may own it (freed by doc_load on error). */
+/* Messages start with the input's name (path, "<stdin>" or "<input>")
+ * so a host loading many files can tell which one failed. */
 static lede_status load_named(lede_engine *e, const char *name, const char *src,
                               size_t len, char *take, const lede_load_options *opt,
                               lede_doc **out) {
@@ -182,6 +245,8 @@ static lede_status load_named(lede_engine *e, const char *name, const char *src,
   return LEDE_OK;
 }
 
+/* src NULL with len 0 is an empty document: a host's empty buffer may
+ * well be a NULL pointer. */
 lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
                           const lede_load_options *opt, lede_doc **out) {
   if (out) *out = NULL;
@@ -192,6 +257,8 @@ lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
   return load_named(e, "<input>", src ? src : "", len, NULL, opt, out);
 }
 
+/* The format of a file named on a command line or by a host that did not
+ * say: its extension, as cmark-based tools decide it. */
 static int has_suffix(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && strcmp(s + n - m, suffix) == 0;
@@ -247,16 +314,23 @@ static errbuf errtext_r(int err) {
 
 lede_status lede_doc_load_file(lede_engine *e, const char *path,
                                const lede_load_options *opt, lede_doc **out) {
-  if (!e || !path || !out) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: path is NULL");
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: out is NULL");
+  /* Bad options are refused before the file is read: a 1 GB file need
+   * not be read to learn that its format is 77. */
+  char why[160];
+  if (opt && load_check_options(opt, why, sizeof why))
+    return engine_error(e, LEDE_EINVAL, "%s: %s", path, why);
   int is_stdin = strcmp(path, "-") == 0;
   FILE *f = is_stdin ? stdin : fopen(path, "rb");
   if (!f)
     return engine_error(e, LEDE_EIO, "%s: cannot open: %s", path, errtext(errno));
   size_t len = 0;
   char *src = read_stream(f, e->opt.max_input, &len);
-  int err = errno;
+  int err = errno; /* before fclose, which may change it */
   if (!is_stdin) fclose(f);
   if (!src)
     return engine_error(e, err == ENOMEM ? LEDE_ENOMEM : LEDE_EIO,
@@ -277,13 +351,16 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
 
 void lede_doc_free(lede_doc *d) { doc_free(d); }
 
-lede_format lede_doc_format(const lede_doc *d) { return d->format; }
+lede_format lede_doc_format(const lede_doc *d) { return d ? d->format : LEDE_FORMAT_AUTO; }
 
+/* Counting needs the sentences: found here, under the document's lock,
+ * so counting from two threads at once is safe (reader.c). */
 lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
                             size_t *sentences) {
-  if (!e || !d) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  int st = doc_segment(d);
+  if (!d) return engine_error(e, LEDE_EINVAL, "lede_doc_counts: document is NULL");
+  int st = doc_lock_segment(d);
   if (st) return engine_error(e, (lede_status)st, "%s", lede_strerror(st));
   if (paragraphs) *paragraphs = d->npara;
   if (sentences) *sentences = d->nsent;
@@ -292,15 +369,35 @@ lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
 
 lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
                             unsigned flags, char **out, size_t *outlen) {
-  if (!e || !d || !out) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
+  if (!d) return engine_error(e, LEDE_EINVAL, "lede_doc_render: document is NULL");
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_render: out is NULL");
+  if (fmt != LEDE_FORMAT_AUTO && !lede_format_name(fmt))
+    return engine_error(e, LEDE_EINVAL, "lede_doc_render: format %d is not a lede_format",
+                        (int)fmt);
+  if (flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE))
+    return engine_error(e, LEDE_EINVAL, "lede_doc_render: unknown flags 0x%x",
+                        flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE));
+  /* Rendering only reads, except that JSON needs the sentences found and
+   * a Markdown render works in the document's cmark tree: the first is
+   * done once under the lock, the second takes turns (see lede.h). */
+  int st = fmt == LEDE_FORMAT_JSON ? doc_lock_segment(d) : 0;
   dbuf b;
   dbuf_init(&b, NULL);
-  int st = doc_render(d, fmt, flags, &b);
+  int shared = d->format == LEDE_FORMAT_MARKDOWN && fmt != LEDE_FORMAT_JSON;
+  if (!st) {
+    if (shared) pthread_mutex_lock(&d->lock);
+    st = doc_render(d, fmt, flags, &b);
+    if (shared) pthread_mutex_unlock(&d->lock);
+  }
   if (!st) st = b.failed;
   if (st) {
     dbuf_free(&b);
+    if (st == LEDE_EINVAL)
+      return engine_error(e, LEDE_EINVAL, "lede_doc_render: a %s document cannot be rendered as %s",
+                          lede_format_name(d->format), lede_format_name(fmt));
     return engine_error(e, (lede_status)st, "render: %s", lede_strerror(st));
   }
   size_t n;
@@ -312,6 +409,7 @@ lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
 
 /* ---- script search ------------------------------------------------------ */
 
+/* dir/sub/name.lua when it is readable (OWNED), else NULL. */
 static char *try_path(const char *dir, size_t dirlen, const char *sub,
                       const char *name) {
   size_t n = dirlen + strlen(sub) + strlen(name) + 6;
@@ -355,23 +453,35 @@ char *engine_find_file(const lede_engine *e, const char *name, int is_module) {
   if (!f) f = try_list(LEDE_INSTALL_SCRIPT_DIR, mod, is_module);
 #endif
   if (!f) f = try_list(e->script_path, mod, is_module);
+  char user[4096]; /* `lede new --user` writes here */
+  if (!f && user_script_dir(user, sizeof user) == 0) f = try_list(user, mod, is_module);
   if (!f) f = try_list(getenv("LEDE_PATH"), mod, is_module);
   return f;
 }
 
+/* A name that could climb out of the search directories ("../x", "a/b")
+ * is simply not found: engine_find_file() refuses it. */
 lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
-  if (!e || !name || !path) return LEDE_EINVAL;
+  if (path) *path = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!name) return engine_error(e, LEDE_EINVAL, "lede_find_script: name is NULL");
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_find_script: path is NULL");
   *path = engine_find_file(e, name, 0);
   if (!*path)
     return engine_error(e, LEDE_ENOTFOUND, "no script named '%s' (see `lede scripts`)", name);
   return LEDE_OK;
 }
 
+/* The same order engine_find_file() searches, so `lede scripts` lists
+ * exactly where a name would be found. */
 lede_status lede_script_dirs(lede_engine *e, char **path) {
-  if (!e || !path) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  const char *parts[4] = {NULL, NULL, e->script_path, getenv("LEDE_PATH")};
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_script_dirs: path is NULL");
+  char user[4096];
+  const char *parts[5] = {NULL, NULL, e->script_path, NULL, getenv("LEDE_PATH")};
+  if (user_script_dir(user, sizeof user) == 0) parts[3] = user;
 #ifdef LEDE_SCRIPT_DIR
   parts[0] = LEDE_SCRIPT_DIR;
 #endif
@@ -379,11 +489,11 @@ lede_status lede_script_dirs(lede_engine *e, char **path) {
   parts[1] = LEDE_INSTALL_SCRIPT_DIR;
 #endif
   size_t n = 1;
-  for (int i = 0; i < 4; i++) if (parts[i]) n += strlen(parts[i]) + 1;
+  for (int i = 0; i < 5; i++) if (parts[i]) n += strlen(parts[i]) + 1;
   char *p = malloc(n);
   if (!p) return engine_error(e, LEDE_ENOMEM, "out of memory");
   p[0] = '\0';
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     if (!parts[i] || !*parts[i]) continue;
     if (p[0]) strcat(p, ":");
     strcat(p, parts[i]);
@@ -394,6 +504,9 @@ lede_status lede_script_dirs(lede_engine *e, char **path) {
 
 /* ---- host functions ----------------------------------------------------- */
 
+/* Host functions become fields of lede.host: a name must be usable as
+ * lede.host.NAME, i.e. a Lua identifier (ASCII, not starting with a
+ * digit; keywords are harmless as fields). */
 static int is_identifier(const char *s) {
   if (!*s || (*s >= '0' && *s <= '9')) return 0;
   for (; *s; s++)
@@ -403,29 +516,41 @@ static int is_identifier(const char *s) {
   return 1;
 }
 
-lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn,
-                          void *ud) {
-  if (!e || !name) return LEDE_EINVAL;
+/* One table for both kinds of host function: a name maps to one of them. */
+static lede_status register_fn(lede_engine *e, const char *fname, const char *name,
+                               lede_host_fn fn, lede_typed_fn typed, void *ud) {
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!name) return engine_error(e, LEDE_EINVAL, "%s: name is NULL", fname);
   if (!is_identifier(name))
     return engine_error(e, LEDE_EINVAL, "host function name '%s' is not a Lua identifier", name);
+  int removing = !fn && !typed;
   for (size_t i = 0; i < e->nhosts; i++)
     if (strcmp(e->hosts[i].name, name) == 0) {
-      if (!fn) { /* unregister: keep the table dense */
+      if (removing) { /* unregister: keep the table dense */
         free(e->hosts[i].name);
         e->hosts[i] = e->hosts[--e->nhosts];
         return LEDE_OK;
       }
       e->hosts[i].fn = fn;
+      e->hosts[i].typed = typed;
       e->hosts[i].ud = ud;
       return LEDE_OK;
     }
-  if (!fn) return LEDE_OK; /* removing a name that is not there */
+  if (removing) return LEDE_OK; /* removing a name that is not there */
   host_fn *h = realloc(e->hosts, (e->nhosts + 1) * sizeof *h);
   if (!h) return engine_error(e, LEDE_ENOMEM, "out of memory");
   e->hosts = h;
   char *copy = strdup(name);
   if (!copy) return engine_error(e, LEDE_ENOMEM, "out of memory");
-  h[e->nhosts++] = (host_fn){copy, fn, ud};
+  h[e->nhosts++] = (host_fn){copy, fn, typed, ud};
   return LEDE_OK;
+}
+
+lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn, void *ud) {
+  return register_fn(e, "lede_register", name, fn, NULL, ud);
+}
+
+lede_status lede_register_typed(lede_engine *e, const char *name, lede_typed_fn fn, void *ud) {
+  return register_fn(e, "lede_register_typed", name, NULL, fn, ud);
 }

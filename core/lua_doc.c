@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "doc.h"
+#include "suggest.h"
+#include "utf8.h"
 #include "words.h"
 
 #define DOC_MT "lede.Document"
@@ -93,6 +95,23 @@ static void raise_status(lua_State *L, const lede_doc *d, int st) {
   if (st == LEDE_ELIMIT)
     luactx_raise_limit(L, d->budget && d->budget->hit ? d->budget->hit : LIMIT_MEMORY, 1);
   luaL_error(L, "not enough memory");
+}
+
+/* Charges work done for a method of d to the run using d (its budget;
+ * none outside runs) and raises at a limit.  See budget.h for the costs. */
+static void charge(lua_State *L, lede_doc *d, size_t units) {
+  if (budget_spend(d->budget, units)) luactx_raise_limit(L, d->budget->hit, 1);
+}
+
+/* Edits take valid UTF-8 only, as loading does: renderers copy edit text
+ * as it is, and JSON or HTML with a raw 0xFF or NUL is not JSON or HTML. */
+static void check_edit_text(lua_State *L, const char *s, size_t len) {
+  int is_nul;
+  size_t bad = utf8_check(s, len, &is_nul);
+  if (bad == UTF8_OK) return;
+  char what[128];
+  utf8_describe(s, bad, is_nul, what, sizeof what);
+  luaL_error(L, "new text: %s", what);
 }
 
 static void ensure_segmented(lua_State *L, lede_doc *d) {
@@ -187,6 +206,7 @@ static void pushitems(lua_State *L, int docidx, lede_doc *d, int kind,
     l->first = first;
     return;
   }
+  charge(L, d, COST_ITEM * count); /* two passes over the ids */
   size_t live = 0;
   for (size_t k = first; k < first + count; k++) {
     unsigned fl = kind == LIST_PARAS ? d->paras[k].flags : d->sents[k].flags;
@@ -243,6 +263,7 @@ static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   luactx *ctx = luactx_get(L);
   size_t n;
   const char *text = sent_text(L, ctx, d, si, &n);
+  charge(L, d, 2 * BYTES_COST(n)); /* two scans */
   word_fill f = {NULL, 0, 0};
   words_scan(text, n, fill_word, &f);
   if (f.n > ((size_t)-1 - sizeof(LList)) / (2 * sizeof(size_t)))
@@ -258,6 +279,7 @@ static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   f = (word_fill){l->data, 0, f.n};
   words_scan(text, n, fill_word, &f);
   l->n = f.n;
+  charge(L, d, COST_ITEM * f.n);
   l->sent = si;
   l->version = d->sents[si].version;
   luaL_setmetatable(L, LIST_MT);
@@ -314,6 +336,7 @@ static int list_tostring(lua_State *L) {
 
 static void push_sent_text(lua_State *L, lede_doc *d, size_t si) {
   const doc_sent *s = &d->sents[si];
+  charge(L, d, BYTES_COST(s->tend - s->tstart));
   if (!s->edits) {
     lua_pushlstring(L, d->text + s->tstart, s->tend - s->tstart);
     return;
@@ -329,8 +352,30 @@ static void push_sent_text(lua_State *L, lede_doc *d, size_t si) {
 enum field {
   F_OTHER, F_TEXT, F_INDEX, F_START, F_STOP, F_REMOVED, F_KIND, F_LEVEL,
   F_DEPTH, F_SENTENCES, F_DOCUMENT, F_PARAGRAPH, F_WORDS, F_EDITED,
-  F_SENTENCE, F_PARAGRAPHS, F_SOURCE, F_FORMAT, F_CLOSED, F_CLOSE
+  F_SENTENCE, F_PARAGRAPHS, F_SOURCE, F_FORMAT, F_CLOSED, F_CLOSE, F_COUNT
 };
+
+static const char *const field_names[F_COUNT] = {
+    [F_TEXT] = "text", [F_INDEX] = "index", [F_START] = "start", [F_STOP] = "stop",
+    [F_REMOVED] = "removed", [F_KIND] = "kind", [F_LEVEL] = "level", [F_DEPTH] = "depth",
+    [F_SENTENCES] = "sentences", [F_DOCUMENT] = "document", [F_PARAGRAPH] = "paragraph",
+    [F_WORDS] = "words", [F_EDITED] = "edited", [F_SENTENCE] = "sentence",
+    [F_PARAGRAPHS] = "paragraphs", [F_SOURCE] = "source", [F_FORMAT] = "format",
+    [F_CLOSED] = "closed"};
+
+/* The fields each class answers, as bits of enum field.  Every __index
+ * tests its mask before its switch, so a field exists exactly when it is
+ * listed here: the did-you-mean candidates and luadoc_fields() (which the
+ * annotation drift test reads) cannot disagree with what scripts see.
+ * Methods are not fields: they live in each metatable's "methods". */
+#define FB(f) (1u << (f))
+#define DOC_FIELDS (FB(F_PARAGRAPHS) | FB(F_SENTENCES) | FB(F_SOURCE) | FB(F_FORMAT) | FB(F_CLOSED))
+#define ITEM_FIELDS (FB(F_TEXT) | FB(F_INDEX) | FB(F_START) | FB(F_STOP))
+#define PARA_FIELDS (ITEM_FIELDS | FB(F_REMOVED) | FB(F_KIND) | FB(F_LEVEL) | FB(F_DEPTH) | \
+                     FB(F_SENTENCES) | FB(F_DOCUMENT))
+#define SENT_FIELDS (ITEM_FIELDS | FB(F_REMOVED) | FB(F_PARAGRAPH) | FB(F_WORDS) | \
+                     FB(F_EDITED) | FB(F_DOCUMENT))
+#define WORD_FIELDS (ITEM_FIELDS | FB(F_SENTENCE))
 
 static enum field field_of(lua_State *L, int idx) {
   size_t n;
@@ -359,18 +404,48 @@ static enum field field_of(lua_State *L, int idx) {
 #undef IS
 }
 
-/* Pushes method k of the item at 1 from its metatable's methods table
- * (nil when there is none). */
-static void push_method(lua_State *L) {
+/* Pushes method k of the object at 1 from its metatable's "methods"; a
+ * name that is neither a field nor a method raises, naming the closest
+ * one: a misspelling should not read as a silent nil. */
+static void push_method(lua_State *L, const char *cls, unsigned fields) {
   lua_getmetatable(L, 1);
-  lua_getfield(L, -1, "methods");
+  lua_getfield(L, -1, "methods"); /* [.. mt methods] */
   lua_pushvalue(L, 2);
-  lua_rawget(L, -2);
+  if (lua_rawget(L, -2) != LUA_TNIL) return; /* [.. mt methods f] */
+  size_t n;
+  const char *k = lua_tolstring(L, 2, &n);
+  const char *cands[F_COUNT + 16];
+  size_t nc = 0;
+  for (int f = 0; f < F_COUNT; f++)
+    if (fields & FB(f)) cands[nc++] = field_names[f];
+  /* The method names stay anchored by the metatable in the registry. */
+  lua_pushnil(L);
+  while (nc < sizeof cands / sizeof cands[0] && lua_next(L, -3)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) cands[nc++] = lua_tostring(L, -1);
+  }
+  const char *s = suggest_closest(k, n, cands, nc);
+  if (s) luaL_error(L, "no field '%s' on %s (did you mean '%s'?)", k, cls, s);
+  luaL_error(L, "no field '%s' on %s", k, cls);
+}
+
+/* The field names of a class, for the annotation drift test. */
+size_t luadoc_fields(const char *cls, const char **names, size_t cap) {
+  unsigned mask = strcmp(cls, "Document") == 0    ? DOC_FIELDS
+                  : strcmp(cls, "Paragraph") == 0 ? PARA_FIELDS
+                  : strcmp(cls, "Sentence") == 0  ? SENT_FIELDS
+                  : strcmp(cls, "Word") == 0      ? WORD_FIELDS
+                                                  : 0;
+  size_t n = 0;
+  for (int f = 0; f < F_COUNT; f++)
+    if ((mask & FB(f)) && n < cap) names[n++] = field_names[f];
+  return n;
 }
 
 static int para_index(lua_State *L) {
   lede_doc *d;
   enum field f = field_of(L, 2);
+  if (!(PARA_FIELDS & FB(f))) f = F_OTHER;
   if (f == F_REMOVED || f == F_INDEX) {
     size_t pi = checkitem(L, 1, PARA_MT, &d, 1);
     if (f == F_REMOVED) lua_pushboolean(L, pi < d->npara && (d->paras[pi].flags & ITEM_REMOVED));
@@ -381,6 +456,7 @@ static int para_index(lua_State *L) {
   const doc_para *p = &d->paras[pi];
   switch (f) {
   case F_TEXT:
+    charge(L, d, BYTES_COST(p->tend - p->tstart));
     if (d->segmented && (d->nedited || d->nremoved_sents)) {
       luactx *ctx = luactx_get(L);
       doc_para_text(d, pi, scratch(ctx));
@@ -403,7 +479,7 @@ static int para_index(lua_State *L) {
     pushitems(L, -1, d, LIST_SENTS, d->paras[pi].first_sent, d->paras[pi].nsent);
     break;
   case F_DOCUMENT: lua_getiuservalue(L, 1, 1); break;
-  default: push_method(L); break;
+  default: push_method(L, "Paragraph", PARA_FIELDS); break;
   }
   return 1;
 }
@@ -425,6 +501,8 @@ static int para_newindex(lua_State *L) {
     return luaL_error(L, "paragraph field '%s' is read-only", k);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);
+  charge(L, d, BYTES_COST(len));
+  check_edit_text(L, s, len);
   ensure_segmented(L, d);
   const doc_para *p = &d->paras[pi];
   size_t keep = (size_t)-1;
@@ -444,6 +522,7 @@ static int para_newindex(lua_State *L) {
 static int sent_index(lua_State *L) {
   lede_doc *d;
   enum field f = field_of(L, 2);
+  if (!(SENT_FIELDS & FB(f))) f = F_OTHER;
   if (f == F_REMOVED || f == F_INDEX) {
     size_t si = checkitem(L, 1, SENT_MT, &d, 1);
     if (f == F_REMOVED) lua_pushboolean(L, si < d->nsent && (d->sents[si].flags & ITEM_REMOVED));
@@ -466,7 +545,7 @@ static int sent_index(lua_State *L) {
     break;
   case F_EDITED: lua_pushboolean(L, s->edits != NULL); break;
   case F_DOCUMENT: lua_getiuservalue(L, 1, 1); break;
-  default: push_method(L); break;
+  default: push_method(L, "Sentence", SENT_FIELDS); break;
   }
   return 1;
 }
@@ -485,6 +564,8 @@ static int sent_newindex(lua_State *L) {
     return luaL_error(L, "sentence field '%s' is read-only", k);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);
+  charge(L, d, BYTES_COST(len));
+  check_edit_text(L, s, len);
   replace_or_raise(L, d, si, 0, doc_sent_textlen(d, si), s, len);
   return 0;
 }
@@ -498,6 +579,8 @@ static int sent_replace(lua_State *L) {
   lua_Integer j = luaL_checkinteger(L, 3);
   size_t rl;
   const char *r = luaL_checklstring(L, 4, &rl);
+  charge(L, d, BYTES_COST(rl));
+  check_edit_text(L, r, rl);
   lua_Integer n = (lua_Integer)doc_sent_textlen(d, si);
   if (i < 0) i = i < -n ? 1 : n + i + 1;
   else if (i == 0) i = 1;
@@ -554,6 +637,7 @@ static int word_index(lua_State *L) {
   lede_doc *d;
   LWord *w = checkword(L, 1, &d);
   enum field f = field_of(L, 2);
+  if (!(WORD_FIELDS & FB(f))) f = F_OTHER;
   const doc_sent *s = &d->sents[w->sent];
   switch (f) {
   case F_TEXT:
@@ -581,7 +665,7 @@ static int word_index(lua_State *L) {
     lua_getiuservalue(L, 1, 1);
     pushitem(L, -1, SENT_MT, w->sent);
     break;
-  default: lua_pushnil(L); break;
+  default: push_method(L, "Word", WORD_FIELDS); break;
   }
   return 1;
 }
@@ -595,6 +679,9 @@ static int word_tostring(lua_State *L) {
 /* ---- document fields ---------------------------------------------------- */
 
 void ldoc_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags) {
+  /* Rendering is linear in the document: charged up front, and the
+   * renderers poll the clock as they go. */
+  charge(L, d, BYTES_COST(d->len));
   luactx *ctx = luactx_get(L);
   dbuf *b = scratch(ctx);
   int st = doc_render(d, fmt, flags, b);
@@ -637,17 +724,21 @@ static int doc_index(lua_State *L) {
     return 1;
   }
   lede_doc *d = checkdoc(L, 1);
+  if (!(DOC_FIELDS & FB(f))) f = F_OTHER;
   switch (f) {
   case F_PARAGRAPHS: pushitems(L, 1, d, LIST_PARAS, 0, d->npara); break;
   case F_SENTENCES:
     ensure_segmented(L, d);
     pushitems(L, 1, d, LIST_SENTS, 0, d->nsent);
     break;
-  case F_SOURCE: lua_pushlstring(L, d->src, d->len); break;
+  case F_SOURCE:
+    charge(L, d, BYTES_COST(d->len));
+    lua_pushlstring(L, d->src, d->len);
+    break;
   case F_FORMAT:
     lua_pushstring(L, lede_format_name(d->format));
     break;
-  default: push_method(L); break;
+  default: push_method(L, "Document", DOC_FIELDS); break;
   }
   return 1;
 }
@@ -659,6 +750,40 @@ static int doc_tostring(lua_State *L) {
                        ld->doc->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text",
                        (lua_Integer)ld->doc->len);
   return 1;
+}
+
+/* ---- strict tables ------------------------------------------------------ */
+
+/* __index of a strict table (upvalue 1: its name).  Only missing keys get
+ * here, so this always raises. */
+static int strict_index(lua_State *L) {
+  size_t n;
+  const char *k = lua_tolstring(L, 2, &n);
+  const char *name = lua_tostring(L, lua_upvalueindex(1));
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return luaL_error(L, "no field [%s] on %s", luaL_typename(L, 2), name);
+  const char *cands[64];
+  size_t nc = 0;
+  lua_pushnil(L); /* the keys stay anchored by the table itself */
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING && nc < sizeof cands / sizeof cands[0])
+      cands[nc++] = lua_tostring(L, -1);
+  }
+  const char *s = suggest_closest(k, n, cands, nc);
+  if (s) return luaL_error(L, "no field '%s' on %s (did you mean '%s'?)", k, name, s);
+  return luaL_error(L, "no field '%s' on %s", k, name);
+}
+
+void luadoc_strict_table(lua_State *L, int idx, const char *name) {
+  idx = lua_absindex(L, idx);
+  lua_createtable(L, 0, 2);      /* [.. mt] */
+  lua_pushstring(L, name);
+  lua_pushcclosure(L, strict_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "locked");  /* a script cannot lift the check */
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, idx);      /* [..] */
 }
 
 /* ---- metatables --------------------------------------------------------- */
