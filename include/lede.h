@@ -409,8 +409,9 @@ LEDE_API void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud);
  * On error *out is NULL.  ro may be NULL (defaults).
  * Errors: LEDE_ESCRIPT (a script that cannot be read, does not compile or
  * raises; see lede_errmsg()), LEDE_ELIMIT (memory, instruction or time
- * limit), LEDE_EIO (the output callback stopped the run), LEDE_ENOMEM,
- * LEDE_EINVAL.  The engine stays usable after any error, and nothing is
+ * limit; lede_limit_hit() says which), LEDE_EINTERRUPT (lede_interrupt()),
+ * LEDE_EIO (the output callback stopped the run), LEDE_ENOMEM, LEDE_EINVAL
+ * (a NULL engine or path, or a bad field of ro: the message names it).  The engine stays usable after any error, and nothing is
  * leaked.  Edits the script made stay in doc, even when it fails later.
  * Out of memory inside one of lede's Lua functions is a Lua error ("not
  * enough memory") the script may catch; uncaught, it fails the run with
