@@ -49,10 +49,22 @@ void dbuf_putc(dbuf *b, char c) {
   b->p[b->n] = '\0';
 }
 
+/* Escaping loops visit every byte: on a long input they poll the budget
+ * every POLL_BYTES, so a time limit or lede_interrupt() stops a huge
+ * render part-way (the buffer then fails with LEDE_ELIMIT). */
+#define POLL_BYTES ((size_t)1 << 16)
+
+static int poll_stop(dbuf *b) {
+  if (!budget_poll(b->budget)) return 0;
+  b->failed = LEDE_ELIMIT;
+  return 1;
+}
+
 void dbuf_put_json(dbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0; /* start of the pending run of bytes that need no escape */
   for (size_t i = 0; i < n; i++) {
+    if ((i & (POLL_BYTES - 1)) == POLL_BYTES - 1 && poll_stop(b)) return;
     unsigned char c = (unsigned char)s[i];
     const char *esc = NULL;
     char u[7];
@@ -86,6 +98,7 @@ void dbuf_put_json(dbuf *b, const char *s, size_t n) {
 void dbuf_put_html(dbuf *b, const char *s, size_t n) {
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
+    if ((i & (POLL_BYTES - 1)) == POLL_BYTES - 1 && poll_stop(b)) return;
     const char *esc;
     switch (s[i]) {
     case '&': esc = "&amp;"; break;

@@ -81,6 +81,11 @@ typedef struct cli {
   int ndecl;
   int strict; /* the script declared options: others are errors */
   char header[8192]; /* the script's leading comment block */
+  /* "-- second input: KEY" in a script's header: a second FILE argument
+   * is read and its text passed as args.KEY (lede rouge REF SUMMARY). */
+  char second_key[64];
+  const char *second;  /* that file's path */
+  char *second_text;   /* its contents, OWNED */
   /* many documents */
   int recursive, jsonl, fail_fast, jobs;
   progress_mode progress;
@@ -142,6 +147,15 @@ static void parse_declared(cli *c, const char *header) {
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *q = p + 2;
     while (q < p + len && (*q == ' ' || *q == '\t')) q++;
+    static const char second[] = "second input:";
+    if ((size_t)(p + len - q) > sizeof second && strncmp(q, second, sizeof second - 1) == 0) {
+      q += sizeof second - 1;
+      while (q < p + len && *q == ' ') q++;
+      size_t k = 0;
+      while (q < p + len && *q != ' ' && *q != '\r' && k + 1 < sizeof c->second_key)
+        c->second_key[k++] = *q++;
+      c->second_key[k] = '\0';
+    }
     if (q + 2 < p + len && q[0] == '-' && q[1] == '-' && q[2] != '-' && q[2] != ' ' &&
         c->ndecl < MAX_DECLARED) {
       declared *d = &c->decl[c->ndecl];
@@ -359,6 +373,36 @@ static int list_scripts(lede_engine *e) {
 
 /* ---- one document ---------------------------------------------------------- */
 
+/* Reads the second FILE of a script that declared one into args. */
+static int read_second(cli *c) {
+  FILE *f = fopen(c->second, "rb");
+  size_t n = 0, cap = 0;
+  char *buf = NULL;
+  if (f) {
+    for (;;) {
+      if (cap - n < 4096) {
+        char *nb = realloc(buf, cap = cap * 2 + 8192);
+        if (!nb) break;
+        buf = nb;
+      }
+      size_t got = fread(buf + n, 1, cap - n - 1, f);
+      n += got;
+      if (got == 0) break;
+    }
+  }
+  if (!f || ferror(f) || !buf || memchr(buf, '\0', n)) {
+    fprintf(stderr, "lede: cannot read '%s': %s\n", c->second,
+            !f || ferror(f) ? strerror(errno) : buf ? "contains a NUL byte" : "out of memory");
+    if (f) fclose(f);
+    free(buf);
+    return EXIT_SCRIPT;
+  }
+  fclose(f);
+  buf[n] = '\0';
+  c->second_text = buf;
+  return add_arg(c, c->second_key, buf) ? EXIT_USAGE : 0;
+}
+
 /* Output streams to stdout (or to -o's temporary file) as the script
  * writes it, so a long output starts at once and is never held whole. */
 static int run_single(cli *c, const char *input) {
@@ -389,6 +433,7 @@ static int run_single(cli *c, const char *input) {
     rc = EXIT_SCRIPT;
     goto done;
   }
+  if (c->second && (rc = read_second(c)) != 0) goto done;
   lede_set_output(e, write_file, out ? out : stdout);
   c->run.args = c->args;
   c->run.nargs = c->nargs;
@@ -399,10 +444,18 @@ static int run_single(cli *c, const char *input) {
   if (st != LEDE_OK) {
     const char *msg = lede_errmsg(e);
     /* A script error already reads "script.lua:LINE: ..." with a
-     * traceback; everything else gets the program's prefix. */
-    if (st == LEDE_ESCRIPT) fprintf(stderr, "%s\n", msg);
-    else fprintf(stderr, "lede: %s\n", *msg ? msg : lede_strerror(st));
-    rc = exit_for(st);
+     * traceback; everything else gets the program's prefix.  A script
+     * reports bad options with error("usage: ...", 0): exit 2, the
+     * message without the traceback, and the usual hint. */
+    if (st == LEDE_ESCRIPT && strncmp(msg, "usage: ", 7) == 0) {
+      fprintf(stderr, "lede: %.*s\nTry 'lede %s --help'.\n", (int)strcspn(msg + 7, "\n"),
+              msg + 7, c->command);
+      rc = EXIT_USAGE;
+    } else {
+      if (st == LEDE_ESCRIPT) fprintf(stderr, "%s\n", msg);
+      else fprintf(stderr, "lede: %s\n", *msg ? msg : lede_strerror(st));
+      rc = exit_for(st);
+    }
   }
   if (out) {
     /* Renamed over -o's file only when everything succeeded: a failed
@@ -415,6 +468,8 @@ static int run_single(cli *c, const char *input) {
     tmp = NULL;
   }
 done:
+  free(c->second_text);
+  c->second_text = NULL;
   lede_doc_free(doc);
   lede_engine_free(e);
   return rc;
@@ -553,6 +608,13 @@ static int cmd_help(cli *c) {
 static int cmd_script(cli *c) {
   if (!c->script)
     return usage_error("no command or script named '%s' (see 'lede scripts')", c->command);
+  if (c->second_key[0]) {
+    /* Two files make one run (lede rouge REFERENCE SUMMARY). */
+    if (c->npos != 2 || c->jsonl || c->recursive || c->outdir)
+      return usage_error("%s needs exactly two files", c->command);
+    c->second = c->pos[1];
+    return run_documents(c, c->pos, 1);
+  }
   return run_documents(c, c->pos, c->npos);
 }
 

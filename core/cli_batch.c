@@ -301,7 +301,7 @@ static void emit(batch *b, slot *s) {
 static void pump(batch *b) {
   pthread_mutex_lock(&b->mu);
   for (;;) {
-    while (b->head < b->filled && b->slots[b->head % b->nslots].done) {
+    while (!b->stop && b->head < b->filled && b->slots[b->head % b->nslots].done) {
       slot *s = &b->slots[b->head % b->nslots];
       pthread_mutex_unlock(&b->mu);
       emit(b, s);

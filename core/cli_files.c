@@ -88,7 +88,7 @@ static int walk(const batch_config *cfg, file_list *l, const char *dir, const ch
   if (rc) fprintf(stderr, "lede: out of memory listing '%s'\n", dir);
   /* readdir's order is the file system's: sort so that outputs and
    * messages come out the same on every machine. */
-  if (!rc) qsort(names, n, sizeof *names, by_name);
+  if (!rc && n) qsort(names, n, sizeof *names, by_name);
   for (size_t i = 0; i < n && !rc; i++) {
     size_t pl = strlen(dir) + strlen(names[i]) + 2, rl = strlen(rel) + strlen(names[i]) + 2;
     char *path = malloc(pl), *sub = malloc(rl);

@@ -263,10 +263,10 @@ int jsonl_parse(char *line, size_t len, size_t lineno, int replace_invalid,
   r->len = strlen(text->valuestring);
   const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(r->root, "format");
   if (fmt && !cJSON_IsNull(fmt)) {
-    const char *f = cJSON_IsString(fmt) ? fmt->valuestring : "";
-    if (strcmp(f, "text") == 0 || strcmp(f, "txt") == 0) r->format = LEDE_FORMAT_TEXT;
-    else if (strcmp(f, "markdown") == 0 || strcmp(f, "md") == 0) r->format = LEDE_FORMAT_MARKDOWN;
-    else {
+    /* lede.h's one table of format names, as --from; two of them load. */
+    if (!cJSON_IsString(fmt) || lede_format_parse(fmt->valuestring, &r->format) != LEDE_OK ||
+        (r->format != LEDE_FORMAT_TEXT && r->format != LEDE_FORMAT_MARKDOWN)) {
+      r->format = LEDE_FORMAT_AUTO;
       *err = msgf(lineno, "\"format\" must be \"text\" or \"markdown\"", "");
       return -1;
     }

@@ -22,6 +22,10 @@ lede_doc *doc_new_take(char *src, size_t len, lede_format format) {
   d->text = d->src;
   d->textlen = len;
   d->format = format;
+  if (pthread_mutex_init(&d->lock, NULL)) {
+    free(d);
+    return NULL;
+  }
   return d;
 }
 
@@ -52,6 +56,7 @@ void doc_free(lede_doc *d) {
   free(d->textbuf);
   free(d->src);
   abbrevs_free(d->seg.abbrevs);
+  pthread_mutex_destroy(&d->lock);
   free(d);
 }
 

@@ -14,6 +14,8 @@
 #ifndef LEDE_DOC_H
 #define LEDE_DOC_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,7 +85,12 @@ struct lede_doc {
   size_t npara, cappara;
   doc_sent *sents;
   size_t nsent, capsent;
-  int segmented;
+  /* Set (last, with release order: C11 atomics are sequentially
+   * consistent by default) once every sentence is written, so a reader on
+   * another thread that sees 1 sees the sentences too.  Segmenting itself
+   * is serialised by lock (lede.c), the one mutable step of reading. */
+  atomic_int segmented;
+  pthread_mutex_t lock;  /* see above; also serialises Markdown renders */
   doc_map *map;
   size_t nmap, capmap;
   size_t nremoved_paras, nremoved_sents, nedited;
@@ -122,6 +129,9 @@ int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs);
  * call on one document from two threads at once: lede_doc_prepare()
  * exists so a host can segment before sharing. */
 int doc_segment(lede_doc *d);
+/* doc_segment() under d->lock, for readers that may share d between
+ * threads (reader.c). */
+int doc_lock_segment(lede_doc *d);
 
 /* Source offset for a plain-text offset inside paragraph pi. */
 size_t doc_text_to_src(const lede_doc *d, size_t pi, size_t toff);

@@ -21,6 +21,7 @@ struct lede_engine {
   char *script_path;
   seg_abbrevs *abbrevs;   /* built-ins plus opt.abbreviations */
   char *err;              /* last error message, NULL when none */
+  char *err_msg;          /* err without its traceback, when it has one */
   int err_oom;            /* the last message could not be allocated */
   lede_output_fn out_fn;
   void *out_ud;

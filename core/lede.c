@@ -62,6 +62,7 @@ const char *lede_format_name(lede_format fmt) {
 }
 
 void lede_options_init(lede_options *opt) {
+  if (!opt) return;
   memset(opt, 0, sizeof *opt);
   opt->sandbox = 1;
   opt->max_memory = (size_t)256 << 20;
@@ -74,13 +75,21 @@ void lede_options_init(lede_options *opt) {
 
 /* ---- errors ------------------------------------------------------------- */
 
+#define TRACEBACK "\nstack traceback:"
+
 /* msg NULL means it could not be allocated: lede_errmsg() then reads
  * "out of memory" from a flag on the engine, not from a static buffer, so
  * engines on different threads never share a byte of error state. */
 static void set_err(lede_engine *e, char *msg) {
   free(e->err);
+  free(e->err_msg);
   e->err = msg;
+  e->err_msg = NULL;
   e->err_oom = msg == NULL;
+  /* A script error carries a traceback; lede_error_message() gives the
+   * part before it (a failed copy just means the whole message). */
+  const char *tb = msg ? strstr(msg, TRACEBACK) : NULL;
+  if (tb) e->err_msg = strndup(msg, (size_t)(tb - msg));
 }
 
 lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
@@ -99,14 +108,45 @@ lede_status engine_error(lede_engine *e, lede_status st, const char *fmt, ...) {
 }
 
 void engine_clear_error(lede_engine *e) {
-  free(e->err);
-  e->err = NULL;
+  set_err(e, NULL);
   e->err_oom = 0;
 }
 
 const char *lede_errmsg(const lede_engine *e) {
   if (!e) return "";
   return e->err ? e->err : e->err_oom ? "out of memory" : "";
+}
+
+const char *lede_error_message(const lede_engine *e) {
+  if (e && e->err_msg) return e->err_msg;
+  const char *m = lede_errmsg(e);
+  /* Only when the copy failed does a traceback remain: cut it here
+   * rather than return it whole. */
+  return e && e->err && strstr(m, TRACEBACK) ? "script error" : m;
+}
+
+const char *lede_error_traceback(const lede_engine *e) {
+  const char *tb = e && e->err ? strstr(e->err, TRACEBACK) : NULL;
+  return tb ? tb + 1 : ""; /* without the line break before it */
+}
+
+lede_limit lede_limit_hit(const lede_engine *e) {
+  if (!e) return LEDE_LIMIT_NONE;
+  switch (e->last_limit) {
+  case LIMIT_MEMORY: return LEDE_LIMIT_MEMORY;
+  case LIMIT_INSTRUCTIONS: return LEDE_LIMIT_INSTRUCTIONS;
+  case LIMIT_TIME: return LEDE_LIMIT_TIME;
+  default: return LEDE_LIMIT_NONE;
+  }
+}
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "lede_interrupt() needs a lock-free atomic int to be signal-safe");
+
+/* Only an atomic store: async-signal-safe and callable from any thread,
+ * as long as e itself is alive (the host's to ensure). */
+void lede_interrupt(lede_engine *e) {
+  if (e) atomic_store(&e->interrupt, 1);
 }
 
 /* ---- engines ------------------------------------------------------------ */
@@ -135,6 +175,10 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
       }
   }
   e->opt.abbreviations = NULL; /* the strings are the host's; we copied them */
+  if (e->opt.sandbox != 0 && e->opt.sandbox != 1) {
+    lede_engine_free(e);
+    return LEDE_EINVAL;
+  }
   /* NaN and infinities would reach (long) conversions in run.c, which
    * is undefined behaviour; beyond ~31 years a deadline means none. */
   if (e->opt.timeout > 1e9) e->opt.timeout = 0;
@@ -247,9 +291,14 @@ static errbuf errtext_r(int err) {
 
 lede_status lede_doc_load_file(lede_engine *e, const char *path,
                                const lede_load_options *opt, lede_doc **out) {
-  if (!e || !path || !out) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: path is NULL");
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: out is NULL");
+  char why[160];
+  if (opt && load_check_options(opt, why, sizeof why))
+    return engine_error(e, LEDE_EINVAL, "%s: %s", path, why);
   int is_stdin = strcmp(path, "-") == 0;
   FILE *f = is_stdin ? stdin : fopen(path, "rb");
   if (!f)
@@ -277,13 +326,14 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
 
 void lede_doc_free(lede_doc *d) { doc_free(d); }
 
-lede_format lede_doc_format(const lede_doc *d) { return d->format; }
+lede_format lede_doc_format(const lede_doc *d) { return d ? d->format : LEDE_FORMAT_AUTO; }
 
 lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
                             size_t *sentences) {
-  if (!e || !d) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  int st = doc_segment(d);
+  if (!d) return engine_error(e, LEDE_EINVAL, "lede_doc_counts: document is NULL");
+  int st = doc_lock_segment(d);
   if (st) return engine_error(e, (lede_status)st, "%s", lede_strerror(st));
   if (paragraphs) *paragraphs = d->npara;
   if (sentences) *sentences = d->nsent;
@@ -292,15 +342,35 @@ lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
 
 lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
                             unsigned flags, char **out, size_t *outlen) {
-  if (!e || !d || !out) return LEDE_EINVAL;
+  if (out) *out = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  *out = NULL;
+  if (!d) return engine_error(e, LEDE_EINVAL, "lede_doc_render: document is NULL");
+  if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_render: out is NULL");
+  if (fmt != LEDE_FORMAT_AUTO && !lede_format_name(fmt))
+    return engine_error(e, LEDE_EINVAL, "lede_doc_render: format %d is not a lede_format",
+                        (int)fmt);
+  if (flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE))
+    return engine_error(e, LEDE_EINVAL, "lede_doc_render: unknown flags 0x%x",
+                        flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE));
+  /* Rendering only reads, except that JSON needs the sentences found and
+   * a Markdown render works in the document's cmark tree: the first is
+   * done once under the lock, the second takes turns (see lede.h). */
+  int st = fmt == LEDE_FORMAT_JSON ? doc_lock_segment(d) : 0;
   dbuf b;
   dbuf_init(&b, NULL);
-  int st = doc_render(d, fmt, flags, &b);
+  int shared = d->format == LEDE_FORMAT_MARKDOWN && fmt != LEDE_FORMAT_JSON;
+  if (!st) {
+    if (shared) pthread_mutex_lock(&d->lock);
+    st = doc_render(d, fmt, flags, &b);
+    if (shared) pthread_mutex_unlock(&d->lock);
+  }
   if (!st) st = b.failed;
   if (st) {
     dbuf_free(&b);
+    if (st == LEDE_EINVAL)
+      return engine_error(e, LEDE_EINVAL, "lede_doc_render: a %s document cannot be rendered as %s",
+                          lede_format_name(d->format), lede_format_name(fmt));
     return engine_error(e, (lede_status)st, "render: %s", lede_strerror(st));
   }
   size_t n;
@@ -360,8 +430,11 @@ char *engine_find_file(const lede_engine *e, const char *name, int is_module) {
 }
 
 lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
-  if (!e || !name || !path) return LEDE_EINVAL;
+  if (path) *path = NULL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!name) return engine_error(e, LEDE_EINVAL, "lede_find_script: name is NULL");
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_find_script: path is NULL");
   *path = engine_find_file(e, name, 0);
   if (!*path)
     return engine_error(e, LEDE_ENOTFOUND, "no script named '%s' (see `lede scripts`)", name);
@@ -369,8 +442,9 @@ lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
 }
 
 lede_status lede_script_dirs(lede_engine *e, char **path) {
-  if (!e || !path) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!path) return engine_error(e, LEDE_EINVAL, "lede_script_dirs: path is NULL");
   const char *parts[4] = {NULL, NULL, e->script_path, getenv("LEDE_PATH")};
 #ifdef LEDE_SCRIPT_DIR
   parts[0] = LEDE_SCRIPT_DIR;
@@ -405,8 +479,9 @@ static int is_identifier(const char *s) {
 
 lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn,
                           void *ud) {
-  if (!e || !name) return LEDE_EINVAL;
+  if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
+  if (!name) return engine_error(e, LEDE_EINVAL, "lede_register: name is NULL");
   if (!is_identifier(name))
     return engine_error(e, LEDE_EINVAL, "host function name '%s' is not a Lua identifier", name);
   for (size_t i = 0; i < e->nhosts; i++)

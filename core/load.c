@@ -11,7 +11,7 @@
 /* Options are checked before any work, so a host that passes garbage
  * learns which field at once rather than getting a silently wrong
  * document (an unknown format used to load as plain text). */
-static int check_options(const lede_load_options *o, char *why, size_t n) {
+int load_check_options(const lede_load_options *o, char *why, size_t n) {
   if (o->format != LEDE_FORMAT_AUTO && o->format != LEDE_FORMAT_TEXT &&
       o->format != LEDE_FORMAT_MARKDOWN) {
     const char *name = lede_format_name(o->format);
@@ -42,7 +42,7 @@ int doc_load(const load_request *r, lede_doc **out, char *why, size_t whylen) {
   int st;
   *out = NULL;
   why[0] = '\0';
-  if ((st = check_options(opt, why, whylen))) goto fail;
+  if ((st = load_check_options(opt, why, whylen))) goto fail;
   if (r->max_input && len > r->max_input) {
     snprintf(why, whylen, "document is %zu bytes, larger than the limit of %zu bytes", len,
              r->max_input);

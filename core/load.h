@@ -24,6 +24,8 @@ typedef struct load_request {
                                    the document stays charged to it */
 } load_request;
 
+/* LEDE_EINVAL (why says which field) unless every field of o is valid. */
+int load_check_options(const lede_load_options *o, char *why, size_t n);
 /* Checks the options and the UTF-8 (repairing it when asked), makes the
  * document and parses it.  Returns 0 with *out OWNED (doc_free), or a
  * status with *out NULL and why[0..whylen) saying what was wrong for

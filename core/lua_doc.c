@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "utf8.h"
 #include "words.h"
 
 #define DOC_MT "lede.Document"
@@ -93,6 +94,23 @@ static void raise_status(lua_State *L, const lede_doc *d, int st) {
   if (st == LEDE_ELIMIT)
     luactx_raise_limit(L, d->budget && d->budget->hit ? d->budget->hit : LIMIT_MEMORY, 1);
   luaL_error(L, "not enough memory");
+}
+
+/* Charges work done for a method of d to the run using d (its budget;
+ * none outside runs) and raises at a limit.  See budget.h for the costs. */
+static void charge(lua_State *L, lede_doc *d, size_t units) {
+  if (budget_spend(d->budget, units)) luactx_raise_limit(L, d->budget->hit, 1);
+}
+
+/* Edits take valid UTF-8 only, as loading does: renderers copy edit text
+ * as it is, and JSON or HTML with a raw 0xFF or NUL is not JSON or HTML. */
+static void check_edit_text(lua_State *L, const char *s, size_t len) {
+  int is_nul;
+  size_t bad = utf8_check(s, len, &is_nul);
+  if (bad == UTF8_OK) return;
+  char what[128];
+  utf8_describe(s, bad, is_nul, what, sizeof what);
+  luaL_error(L, "new text: %s", what);
 }
 
 static void ensure_segmented(lua_State *L, lede_doc *d) {
@@ -187,6 +205,7 @@ static void pushitems(lua_State *L, int docidx, lede_doc *d, int kind,
     l->first = first;
     return;
   }
+  charge(L, d, COST_ITEM * count); /* two passes over the ids */
   size_t live = 0;
   for (size_t k = first; k < first + count; k++) {
     unsigned fl = kind == LIST_PARAS ? d->paras[k].flags : d->sents[k].flags;
@@ -243,6 +262,7 @@ static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   luactx *ctx = luactx_get(L);
   size_t n;
   const char *text = sent_text(L, ctx, d, si, &n);
+  charge(L, d, 2 * BYTES_COST(n)); /* two scans */
   word_fill f = {NULL, 0, 0};
   words_scan(text, n, fill_word, &f);
   if (f.n > ((size_t)-1 - sizeof(LList)) / (2 * sizeof(size_t)))
@@ -258,6 +278,7 @@ static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   f = (word_fill){l->data, 0, f.n};
   words_scan(text, n, fill_word, &f);
   l->n = f.n;
+  charge(L, d, COST_ITEM * f.n);
   l->sent = si;
   l->version = d->sents[si].version;
   luaL_setmetatable(L, LIST_MT);
@@ -314,6 +335,7 @@ static int list_tostring(lua_State *L) {
 
 static void push_sent_text(lua_State *L, lede_doc *d, size_t si) {
   const doc_sent *s = &d->sents[si];
+  charge(L, d, BYTES_COST(s->tend - s->tstart));
   if (!s->edits) {
     lua_pushlstring(L, d->text + s->tstart, s->tend - s->tstart);
     return;
@@ -381,6 +403,7 @@ static int para_index(lua_State *L) {
   const doc_para *p = &d->paras[pi];
   switch (f) {
   case F_TEXT:
+    charge(L, d, BYTES_COST(p->tend - p->tstart));
     if (d->segmented && (d->nedited || d->nremoved_sents)) {
       luactx *ctx = luactx_get(L);
       doc_para_text(d, pi, scratch(ctx));
@@ -425,6 +448,8 @@ static int para_newindex(lua_State *L) {
     return luaL_error(L, "paragraph field '%s' is read-only", k);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);
+  charge(L, d, BYTES_COST(len));
+  check_edit_text(L, s, len);
   ensure_segmented(L, d);
   const doc_para *p = &d->paras[pi];
   size_t keep = (size_t)-1;
@@ -485,6 +510,8 @@ static int sent_newindex(lua_State *L) {
     return luaL_error(L, "sentence field '%s' is read-only", k);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);
+  charge(L, d, BYTES_COST(len));
+  check_edit_text(L, s, len);
   replace_or_raise(L, d, si, 0, doc_sent_textlen(d, si), s, len);
   return 0;
 }
@@ -498,6 +525,8 @@ static int sent_replace(lua_State *L) {
   lua_Integer j = luaL_checkinteger(L, 3);
   size_t rl;
   const char *r = luaL_checklstring(L, 4, &rl);
+  charge(L, d, BYTES_COST(rl));
+  check_edit_text(L, r, rl);
   lua_Integer n = (lua_Integer)doc_sent_textlen(d, si);
   if (i < 0) i = i < -n ? 1 : n + i + 1;
   else if (i == 0) i = 1;
@@ -595,6 +624,9 @@ static int word_tostring(lua_State *L) {
 /* ---- document fields ---------------------------------------------------- */
 
 void ldoc_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags) {
+  /* Rendering is linear in the document: charged up front, and the
+   * renderers poll the clock as they go. */
+  charge(L, d, BYTES_COST(d->len));
   luactx *ctx = luactx_get(L);
   dbuf *b = scratch(ctx);
   int st = doc_render(d, fmt, flags, b);
@@ -643,7 +675,10 @@ static int doc_index(lua_State *L) {
     ensure_segmented(L, d);
     pushitems(L, 1, d, LIST_SENTS, 0, d->nsent);
     break;
-  case F_SOURCE: lua_pushlstring(L, d->src, d->len); break;
+  case F_SOURCE:
+    charge(L, d, BYTES_COST(d->len));
+    lua_pushlstring(L, d->src, d->len);
+    break;
   case F_FORMAT:
     lua_pushstring(L, lede_format_name(d->format));
     break;

@@ -9,9 +9,11 @@
 #include "doc.h"
 #include "engine.h"
 #include "load.h"
+#include "lua_bulk.h"
 #include "lua_doc.h"
 #include "lua_lede.h"
 #include "lua_redact.h"
+#include "textlib.h"
 #include "utf8.h"
 #include "words.h"
 
@@ -117,13 +119,22 @@ typedef struct push_ctx {
   lua_State *L;
   const char *base;
   lua_Integer n;
+  run_budget *budget; /* one COST_ITEM per string pushed */
 } push_ctx;
 
+/* Pushes base[start, end) as the next array element; stops the scan (1)
+ * when the budget says so, and the caller raises. */
 static int push_range(void *ud, size_t start, size_t end) {
   push_ctx *c = ud;
+  if (budget_spend(c->budget, COST_ITEM)) return 1;
   lua_pushlstring(c->L, c->base + start, end - start);
   lua_rawseti(c->L, -2, ++c->n);
   return 0;
+}
+
+/* Raises the limit error if b stopped the run (after a scan was cut). */
+static void raise_if_hit(lua_State *L, const run_budget *b) {
+  if (b && b->hit) luactx_raise_limit(L, b->hit, 1);
 }
 
 /* lede.sentences(text) -> array of sentence strings (text split into
@@ -155,9 +166,9 @@ static int l_sentences(lua_State *L) {
   if (st) return luaL_error(L, "not enough memory");
   luaL_checkstack(L, 4, "lede.sentences");
   lua_pushvalue(L, -2); /* [.. t holder t] */
-  push_ctx c = {L, d->text, 0};
+  push_ctx c = {L, d->text, 0, ctx->budget};
   for (size_t i = 0; i < d->nsent; i++)
-    push_range(&c, d->sents[i].tstart, d->sents[i].tend);
+    if (push_range(&c, d->sents[i].tstart, d->sents[i].tend)) raise_if_hit(L, c.budget);
   lua_pop(L, 1);
   ldoc_detach(L, -1); /* frees d now rather than at the next GC */
   lua_pop(L, 1);          /* [.. t] */
@@ -168,9 +179,11 @@ static int l_sentences(lua_State *L) {
 static int l_words(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  run_budget *b = luactx_get(L)->budget;
+  luactx_charge(L, b, BYTES_COST(len));
   lua_newtable(L);
-  push_ctx c = {L, s, 0};
-  words_scan(s, len, push_range, &c);
+  push_ctx c = {L, s, 0, b};
+  if (words_scan(s, len, push_range, &c)) raise_if_hit(L, b);
   return 1;
 }
 
@@ -183,10 +196,17 @@ static int is_ascii_space(unsigned char c) {
 static int l_squish(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  run_budget *budget = luactx_get(L)->budget;
+  luactx_charge(L, budget, BYTES_COST(len));
   luaL_Buffer b;
   char *out = luaL_buffinitsize(L, &b, len);
-  size_t n = 0, i = 0;
+  size_t n = 0, i = 0, polled = 0;
   while (i < len) {
+    /* Charged up front; this only polls the clock every 64 KiB. */
+    if (i - polled >= 65536) {
+      polled = i;
+      luactx_poll(L, budget);
+    }
     /* Copy a run of non-space bytes in one go: most bytes are > ' '. */
     size_t j = i;
     while (j < len && ((unsigned char)s[j] > ' ' || !is_ascii_space((unsigned char)s[j]))) j++;
@@ -205,6 +225,7 @@ static int l_squish(lua_State *L) {
 typedef struct count_ctx {
   const char *s;
   lua_Integer words, syllables;
+  run_budget *budget; /* one COST_ITEM per word */
 } count_ctx;
 
 static int is_vowel(char c) {
@@ -218,6 +239,7 @@ static int is_vowel(char c) {
  * when they start a group, which keeps accented words reasonable. */
 static int count_word(void *ud, size_t start, size_t end) {
   count_ctx *c = ud;
+  if (budget_spend(c->budget, COST_ITEM)) return 1;
   const char *w = c->s + start;
   size_t n = end - start;
   lua_Integer syl = 0;
@@ -240,8 +262,10 @@ static int count_word(void *ud, size_t start, size_t end) {
 static int l_count(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  count_ctx c = {s, 0, 0};
-  words_scan(s, len, count_word, &c);
+  run_budget *b = luactx_get(L)->budget;
+  luactx_charge(L, b, BYTES_COST(len));
+  count_ctx c = {s, 0, 0, b};
+  if (words_scan(s, len, count_word, &c)) raise_if_hit(L, b);
   lua_Integer chars = 0;
   for (size_t i = 0; i < len; i++) chars += ((unsigned char)s[i] & 0xC0) != 0x80;
   lua_pushinteger(L, c.words);
@@ -259,6 +283,7 @@ static int l_abbrev_add(lua_State *L) {
     size_t wl = len && w[len - 1] == '.' ? len - 1 : len;
     if (wl == 0 || wl > SEG_ABBREV_MAX || strcspn(w, " \t\r\n") < wl)
       return luaL_argerror(L, i, "an abbreviation is 1 to 64 bytes without white space");
+    luactx_charge(L, ctx->budget, COST_ITEM);
     /* The run's own copy, made at the first add: documents loaded before
      * keep the set they were loaded with. */
     if (!ctx->abbrevs && !(ctx->abbrevs = abbrevs_clone(ctx->base_abbrevs)))
@@ -271,7 +296,9 @@ static int l_abbrev_add(lua_State *L) {
 static int l_abbrev_has(lua_State *L) {
   size_t len;
   const char *w = luaL_checklstring(L, 1, &len);
-  lua_pushboolean(L, abbrevs_has(luactx_abbrevs(luactx_get(L)), w, len));
+  luactx *ctx = luactx_get(L);
+  luactx_charge(L, ctx->budget, BYTES_COST(len));
+  lua_pushboolean(L, abbrevs_has(luactx_abbrevs(ctx), w, len));
   return 1;
 }
 
@@ -281,13 +308,38 @@ static int l_write(lua_State *L) {
   luactx *ctx = luactx_get(L);
   int n = lua_gettop(L);
   if (!ctx->write) return luaL_error(L, "lede.write is only available inside a script run");
+  /* Every argument is checked before anything is written: a bad one
+   * writes nothing, and a host's callback gets one piece per call. */
+  size_t total = 0;
   for (int i = 1; i <= n; i++) {
     size_t len;
-    const char *s = luaL_checklstring(L, i, &len);
-    ctx->wrote = 1;
-    if (len && ctx->write(ctx->write_ud, s, len))
-      return luaL_error(L, "cannot write output");
+    luaL_checklstring(L, i, &len);
+    total += len;
   }
+  luactx_charge(L, ctx->budget, BYTES_COST(total));
+  ctx->wrote = 1;
+  if (total == 0) return 0;
+  const char *piece;
+  if (n == 1) {
+    piece = lua_tostring(L, 1);
+  } else {
+    dbuf *b = &ctx->scratch;
+    b->n = 0;
+    for (int i = 1; i <= n; i++) {
+      size_t len;
+      const char *s = lua_tolstring(L, i, &len);
+      dbuf_put(b, s, len);
+    }
+    if (b->failed) {
+      int hit = b->failed == LEDE_ELIMIT;
+      b->failed = 0;
+      b->n = 0;
+      return luaL_error(L, hit ? "script exceeded memory limit" : "not enough memory");
+    }
+    piece = b->p;
+    luactx_poll(L, ctx->budget); /* the copy may have taken a while */
+  }
+  if (ctx->write(ctx->write_ud, piece, total)) return luaL_error(L, "cannot write output");
   return 0;
 }
 
@@ -333,6 +385,10 @@ static void jb_put(lua_State *L, jbuf *j, const char *s, size_t n) {
 static void jb_puts(lua_State *L, jbuf *j, const char *s) { jb_put(L, j, s, strlen(s)); }
 
 static void json_string(lua_State *L, jbuf *j, const char *s, size_t n) {
+  if (n >= 4096) { /* charged before the work, not only after it */
+    luactx_charge(L, j->b.budget, BYTES_COST(n));
+    j->done += n + 2;
+  }
   dbuf_putc(&j->b, '"');
   dbuf_put_json(&j->b, s, n);
   dbuf_putc(&j->b, '"');
@@ -534,6 +590,8 @@ static int l_host_call(lua_State *L) {
   const host_fn *h = lua_touserdata(L, lua_upvalueindex(1));
   int argc = lua_gettop(L);
   if (argc > 64) return luaL_error(L, "%s: too many arguments", h->name);
+  luactx *ctx = luactx_get(L);
+  luactx_charge(L, ctx->budget, COST_ITEM * (size_t)(argc + 1));
   const char *argv[64];
   size_t argl[64];
   for (int i = 0; i < argc; i++) {
@@ -545,7 +603,6 @@ static int l_host_call(lua_State *L) {
       lua_replace(L, i + 1); /* keep the converted string anchored */
     }
   }
-  luactx *ctx = luactx_get(L);
   lede_result res = {&ctx->scratch, 0, 0};
   ctx->scratch.n = 0;
   int rc = h->fn(h->ud, argc, argv, argl, &res);
@@ -565,6 +622,7 @@ static int l_host_call(lua_State *L) {
     return lua_error(L);
   }
   if (!res.has_value) return 0;
+  luactx_charge(L, ctx->budget, BYTES_COST(b->n)); /* the copy into Lua */
   lua_pushlstring(L, b->p ? b->p : "", b->n); /* [.. result] */
   return 1;
 }
@@ -575,6 +633,11 @@ int lmod_open(lua_State *L) {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
       {"count", l_count},
+      /* whole-document output (lua_bulk.c) */
+      {"write_sentences", lbulk_write_sentences},
+      /* summaries and scoring (textlib.c) */
+      {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
+      {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);

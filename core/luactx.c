@@ -39,3 +39,8 @@ void luactx_charge(lua_State *L, run_budget *b, size_t units) {
   limit_kind k = budget_spend(b, units);
   if (k != LIMIT_NONE) luactx_raise_limit(L, k, 1);
 }
+
+void luactx_poll(lua_State *L, run_budget *b) {
+  limit_kind k = budget_poll(b);
+  if (k != LIMIT_NONE) luactx_raise_limit(L, k, 1);
+}

@@ -51,6 +51,10 @@ const seg_abbrevs *luactx_abbrevs(const luactx *ctx);
  * Long loops call it every few thousand items, so a timeout or
  * lede_interrupt() is noticed within a millisecond. */
 void luactx_charge(lua_State *L, run_budget *b, size_t units);
+/* Reads the clock and the interrupt flag now (luactx_charge() does every
+ * POLL_UNITS units) and raises at a limit: between two big steps of one
+ * call. */
+void luactx_poll(lua_State *L, run_budget *b);
 /* Raises "script exceeded ... limit" (or "script interrupted") for kind,
  * prefixed with the position of the Lua function at level (0: the running
  * Lua function, 1: the caller of a C function). */

@@ -111,8 +111,8 @@ static const char iban_lengths[] =
     "AD24AE23AL28AT20AZ28BA20BE16BG22BH22BI27BR29BY28CH21CR22CY28CZ24DE22DJ27DK18"
     "DO28EE20EG29ES24FI18FK18FO18FR27GB22GE22GI23GL18GR27GT28HR21HU28IE22IL23IQ23"
     "IS26IT27JO30KW30KZ20LB28LC32LI21LT20LU20LV21LY25MC27MD24ME22MK19MN20MR27MT31"
-    "MU30NI28NL18NO15OM23PK24PL28PS29QA29RO24RS22RU33SA24SC31SD18SE24SI19SK24SM27"
-    "SO23ST25SV28TL23TN24UA29VA22VG24XK20YE30";
+    "MU30NI28NL18NO15OM23PK24PL28PS29PT25QA29RO24RS22RU33SA24SC31SD18SE24SI19SK24SM27"
+    "SO23ST25SV28TL23TN24TR26UA29VA22VG24XK20YE30HN28";
 
 static int iban_length(char a, char b) {
   for (const char *p = iban_lengths; *p; p += 4)
@@ -233,33 +233,39 @@ static int by_start(const void *pa, const void *pb) {
   return a->start < b->start ? -1 : a->start > b->start;
 }
 
-/* Taken findings are kept sorted by start in out[0..k): a candidate
- * overlaps one of them iff it overlaps the last one starting before its
- * end.  Insertion shifts, but findings are sparse in real text. */
+/* Findings only compete with those they overlap: sorted by start, the
+ * list falls into clusters of overlapping findings, and each cluster is
+ * settled on its own, best first, which keeps the policy's cost linear
+ * in the number of clusters. */
 int redact_resolve(rx_list *l) {
   if (l->n < 2) return 0;
-  rx_find *out = malloc(l->n * sizeof *out);
-  if (!out) return -1;
-  qsort(l->v, l->n, sizeof *l->v, by_rank);
-  size_t k = 0;
-  for (size_t i = 0; i < l->n; i++) {
-    rx_find f = l->v[i];
-    if (f.end <= f.start) continue;
-    /* first taken finding with start >= f.end */
-    size_t lo = 0, hi = k;
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (out[mid].start < f.end) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && out[lo - 1].end > f.start) continue;
-    memmove(out + lo + 1, out + lo, (k - lo) * sizeof *out);
-    out[lo] = f;
-    k++;
-  }
-  memcpy(l->v, out, k * sizeof *out);
-  free(out);
-  l->n = k;
   qsort(l->v, l->n, sizeof *l->v, by_start);
+  size_t k = 0, i = 0;
+  while (i < l->n) {
+    size_t j = i + 1, maxend = l->v[i].end;
+    while (j < l->n && l->v[j].start < maxend) {
+      if (l->v[j].end > maxend) maxend = l->v[j].end;
+      j++;
+    }
+    if (j - i == 1) {
+      if (l->v[i].end > l->v[i].start) l->v[k++] = l->v[i];
+      i = j;
+      continue;
+    }
+    /* The cluster v[i..j): best first, each taken unless it overlaps one
+     * taken before; the taken ones go to v[k..), which never passes i. */
+    qsort(l->v + i, j - i, sizeof *l->v, by_rank);
+    size_t first = k;
+    for (size_t c = i; c < j; c++) {
+      rx_find f = l->v[c];
+      int clash = f.end <= f.start;
+      for (size_t t = first; t < k && !clash; t++)
+        clash = l->v[t].start < f.end && f.start < l->v[t].end;
+      if (!clash) l->v[k++] = f;
+    }
+    qsort(l->v + first, k - first, sizeof *l->v, by_start);
+    i = j;
+  }
+  l->n = k;
   return 0;
 }

@@ -10,9 +10,24 @@
 
 #define B(i) ((unsigned)(unsigned char)s[i])
 
+/* Byte classes for the hot loops: W a letter or digit, T a byte that
+ * starts a finding on its own ('@', '+', '(', ':'), M the first letter
+ * of a month name. */
+enum { W = 1, T = 2, M = 4 };
+static const unsigned char cls[256] = {
+    ['0' ... '9'] = W, ['A'] = W | M, ['B'] = W, ['C'] = W, ['D'] = W | M, ['E'] = W,
+    ['F'] = W | M, ['G'] = W, ['H'] = W, ['I'] = W, ['J'] = W | M, ['K'] = W, ['L'] = W,
+    ['M'] = W | M, ['N'] = W | M, ['O'] = W | M, ['P'] = W, ['Q'] = W, ['R'] = W,
+    ['S'] = W | M, ['T'] = W, ['U'] = W, ['V'] = W, ['W'] = W, ['X'] = W, ['Y'] = W,
+    ['Z'] = W, ['a'] = W | M, ['b'] = W, ['c'] = W, ['d'] = W | M, ['e'] = W, ['f'] = W | M,
+    ['g'] = W, ['h'] = W, ['i'] = W, ['j'] = W | M, ['k'] = W, ['l'] = W, ['m'] = W | M,
+    ['n'] = W | M, ['o'] = W | M, ['p'] = W, ['q'] = W, ['r'] = W, ['s'] = W | M, ['t'] = W,
+    ['u'] = W, ['v'] = W, ['w'] = W, ['x'] = W, ['y'] = W, ['z'] = W, ['@'] = T, ['+'] = T,
+    ['('] = T, [':'] = T};
+
 static int isdig(unsigned c) { return c - '0' < 10u; }
 static int isalp(unsigned c) { return (c | 32u) - 'a' < 26u; }
-static int isaln(unsigned c) { return isdig(c) || isalp(c); }
+static int isaln(unsigned c) { return cls[c & 0xFF] & W; }
 static int isup(unsigned c) { return c - 'A' < 26u; }
 static int ishex(unsigned c) { return isdig(c) || (c | 32u) - 'a' < 6u; }
 static unsigned low(unsigned c) { return isup(c) ? c + 32 : c; }
@@ -41,6 +56,11 @@ static size_t uni_word(const char *s, size_t n, size_t i) {
   utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
                                         (utf8proc_ssize_t)(n - i < 4 ? n - i : 4), &cp);
   if (l <= 0) return 0;
+  /* CJK text runs words together without spaces: an address or number
+   * next to it must not swallow it. */
+  if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFFEF) || cp >= 0x20000)
+    return 0;
   utf8proc_category_t c = utf8proc_category(cp);
   if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) ||
       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO))
@@ -75,7 +95,8 @@ static int num_left(const char *s, size_t i) {
   if (isaln(p)) return 0;
   if (p == '*' || p == '_') return !masked_before(s, i);
   if ((p == '.' || p == ',') && i >= 2 && isdig(B(i - 2))) return 0;
-  if ((p == '-' || p == '/' || p == ':') && i >= 2 && isaln(B(i - 2))) return 0;
+  if ((p == '-' || p == '/') && i >= 2 && isaln(B(i - 2))) return 0;
+  if (p == ':' && i >= 2 && isdig(B(i - 2))) return 0; /* "12:30" */
   return 1;
 }
 
@@ -143,7 +164,7 @@ static const char version_words[] =
     "version versions ver v release build firmware fw kernel rev revision update upgrade "
     "upgraded patch sdk api library package section sec chapter clause rule step figure fig "
     "table item paragraph article art appendix tag python node java ios android windows "
-    "macos chrome firefox edition release. ";
+    "macos chrome firefox edition release. netmask mask subnet ";
 
 /* Words that make a bare run of digits a phone number. */
 static const char phone_words[] =
@@ -160,7 +181,10 @@ static int after_words(const char *s, size_t i, const char *list) {
 static size_t digits(const char *s, size_t n, size_t j, size_t max, int *val) {
   size_t k = 0;
   int v = 0;
-  while (j + k < n && isdig(B(j + k)) && k <= max) v = v * 10 + (int)(B(j + k++) - '0');
+  while (j + k < n && isdig(B(j + k)) && k <= max) {
+    if (k < 9) v = v * 10 + (int)(B(j + k) - '0'); /* only short values are used */
+    k++;
+  }
   *val = v;
   return k;
 }
@@ -245,6 +269,7 @@ static size_t m_ssn(const char *s, size_t n, size_t i) {
 
 /* ---- DATE ----------------------------------------------------------- */
 
+static const unsigned char month_len[12] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
 static const char *const month_names[12] = {
     "january", "february", "march",     "april",   "may",      "june",
     "july",    "august",   "september", "october", "november", "december"};
@@ -261,7 +286,9 @@ static int month_at(const char *s, size_t n, size_t j, size_t *len) {
   }
   if (k < 3) return 0;
   for (int m = 0; m < 12; m++) {
-    size_t fl = strlen(month_names[m]);
+    size_t fl = month_len[m];
+    if (w[0] != month_names[m][0] || w[1] != month_names[m][1] || w[2] != month_names[m][2])
+      continue;
     int full = k == fl && memcmp(w, month_names[m], k) == 0;
     int abbr = !full && ((k == 3 && memcmp(w, month_names[m], 3) == 0) ||
                          (m == 8 && k == 4 && memcmp(w, "sept", 4) == 0));
@@ -412,7 +439,7 @@ static size_t m_ipv6(const char *s, size_t n, size_t i) {
     }
     if (h == 0) break;
     if (h > 4 && !dec) return 0;
-    if (dec && j + h < n && B(j + h) == '.' && (dbl || groups == 6)) {
+    if (dec && j + h + 1 < n && B(j + h) == '.' && isdig(B(j + h + 1)) && (dbl || groups == 6)) {
       size_t e = ipv4_at(s, n, j);
       if (!e) return 0;
       groups += 2;
@@ -529,12 +556,13 @@ static size_t m_phone_nanp(const char *s, size_t n, size_t i) {
  * "(030) 901820", "089/1234567", "01 23 45 67 89", and "0044 ..." */
 static size_t m_phone_national(const char *s, size_t n, size_t i) {
   size_t j = i, end;
-  int total = 0, groups = 0, v;
+  int total = 0, groups = 0, v, pairs;
   unsigned sep = 0;
   if (B(j) == '(') {
     size_t l = digits(s, n, j + 1, 5, &v);
     if (l < 2 || l > 5 || B(j + 1) != '0' || j + 1 + l >= n || B(j + 1 + l) != ')') return 0;
     total = (int)l;
+    pairs = 0;
     j += l + 2;
     if (j < n && B(j) == ' ') j++;
     sep = ' ';
@@ -542,6 +570,7 @@ static size_t m_phone_national(const char *s, size_t n, size_t i) {
     size_t l = digits(s, n, j, 5, &v);
     if (l < 2 || l > 5 || B(j) != '0') return 0;
     total = (int)l;
+    pairs = l == 2;
     j += l;
     if (j + 1 >= n || !phone_sep(B(j)) || !isdig(B(j + 1))) return 0;
     sep = B(j++);
@@ -551,6 +580,7 @@ static size_t m_phone_national(const char *s, size_t n, size_t i) {
   for (;;) {
     size_t l = digits(s, n, j, 8, &v);
     if (l < 2 || l > 8) return 0;
+    if (l != 2) pairs = 0;
     total += (int)l;
     groups++;
     j += l;
@@ -565,6 +595,9 @@ static size_t m_phone_national(const char *s, size_t n, size_t i) {
     break;
   }
   int intl = B(i) == '0' && B(i + 1) == '0';
+  /* "0044 20 7946 0958": a country code (never starting with 0), spaces */
+  if (intl && (B(i + 2) == '0' || sep != ' ')) return 0;
+  if (pairs && total != 10) return 0; /* "01 23 45 67 89", not lottery numbers */
   if (end - i == 11 && B(i + 3) == '-' && B(i + 6) == '-') return 0; /* an SSN's shape */
   if (intl ? (total < 10 || total > 15) : (total < 9 || total > 12)) return 0;
   return num_right(s, n, end) ? end : 0;
@@ -590,7 +623,7 @@ static size_t longest(size_t a, size_t b) { return a > b ? a : b; }
 /* ---- EMAIL ---------------------------------------------------------- */
 
 static int local_char(unsigned c) {
-  return isaln(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  return isaln(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
 }
 
 /* At the '@' s[at]: the address around it, start in *start. */
@@ -606,7 +639,7 @@ static size_t m_email(const char *s, size_t n, size_t at, size_t *start) {
       break;
     }
   }
-  while (k < at && (B(k) == '.' || B(k) == '-' || B(k) == '+' || B(k) == '_')) k++;
+  while (k < at && (B(k) == '.' || B(k) == '-' || B(k) == '+' || B(k) == '_' || B(k) == '\'')) k++;
   if (k == at || B(at - 1) == '.') return 0;
   if (k > 0 && (B(k - 1) == '@' || (B(k - 1) == '*' && masked_before(s, k)))) return 0;
   for (size_t j = k; j + 1 < at; j++)
@@ -725,20 +758,28 @@ static size_t m_iban(const char *s, size_t n, size_t i) {
 
 /* A word (letters and digits) starts at s[i]: tries the recognizers that
  * start with its first byte. */
-static void at_word(scan *x, size_t i) {
+static size_t at_word(scan *x, size_t i) {
   const char *s = x->s;
-  size_t n = x->n;
+  size_t n = x->n, we = i;
   unsigned c = B(i), m = x->mask;
-  int colon_soon = 0;
-  for (size_t k = i + 1; k < n && k < i + 6; k++)
-    if (B(k) == ':') colon_soon = 1;
+  while (we < n && isaln(B(we))) we++;
+  unsigned next = we < n ? B(we) : 0;
+  /* Most words are followed by a space or punctuation that no
+   * recognizer continues with: decide that from the word's end first. */
+  int colon_soon = next == ':' && we - i <= 4;
   if (isdig(c)) {
-    if (!num_left(s, i)) return;
+    /* "10.0.0.1-10.0.0.254": a range's second address */
+    int left = num_left(s, i), range = !left && B(i - 1) == '-' && isdig(B(i - 2));
+    if (!left && !range) return we;
+    if (range) {
+      if (m & (1u << RX_IP_ADDRESS)) add(x, i, m_ipv4(s, n, i), RX_IP_ADDRESS);
+      return we;
+    }
     if (m & (1u << RX_CREDIT_CARD)) add(x, i, m_card(s, n, i), RX_CREDIT_CARD);
     if (m & (1u << RX_US_SSN)) add(x, i, m_ssn(s, n, i), RX_US_SSN);
     if (m & (1u << RX_DATE)) add(x, i, m_date_num(s, n, i), RX_DATE);
     if (m & (1u << RX_IP_ADDRESS)) {
-      add(x, i, m_ipv4(s, n, i), RX_IP_ADDRESS);
+      if (next == '.') add(x, i, m_ipv4(s, n, i), RX_IP_ADDRESS);
       if (colon_soon) add(x, i, m_ipv6(s, n, i), RX_IP_ADDRESS);
     }
     if ((m & (1u << RX_PHONE)) && !spaced_run_before(s, i)) {
@@ -747,14 +788,20 @@ static void at_word(scan *x, size_t i) {
       if (!e) e = m_phone_context(s, n, i);
       add(x, i, e, RX_PHONE);
     }
-    return;
+    return we;
   }
-  if (i > 0 && (B(i - 1) == '-' || B(i - 1) == '_')) return;
-  if (m & (1u << RX_URL)) add(x, i, m_url(s, n, i), RX_URL);
-  if (x->best > i) return;
-  if ((m & (1u << RX_IBAN)) && isup(c)) add(x, i, m_iban(s, n, i), RX_IBAN);
-  if (m & (1u << RX_DATE)) add(x, i, m_date_month_first(s, n, i), RX_DATE);
+  if (i > 0 && (B(i - 1) == '-' || B(i - 1) == '_')) return we;
+  if ((m & (1u << RX_URL)) &&
+      (next == ':' || next == '+' || next == '-' || next == '.'))
+    add(x, i, m_url(s, n, i), RX_URL);
+  if (x->best > i) return we;
+  if ((m & (1u << RX_IBAN)) && isup(c) && (we - i >= 15 || (we - i == 4 && next == ' ')))
+    add(x, i, m_iban(s, n, i), RX_IBAN);
+  if ((m & (1u << RX_DATE)) && we - i >= 3 && we - i <= 9 &&
+      (next == ' ' || next == '.' || next == '\n' || next == 0xC2) && (cls[c] & M))
+    add(x, i, m_date_month_first(s, n, i), RX_DATE);
   if ((m & (1u << RX_IP_ADDRESS)) && colon_soon && ishex(c)) add(x, i, m_ipv6(s, n, i), RX_IP_ADDRESS);
+  return we;
 }
 
 int redact_scan(const char *s, size_t n, unsigned mask, rx_list *out) {
@@ -762,14 +809,20 @@ int redact_scan(const char *s, size_t n, unsigned mask, rx_list *out) {
   size_t i = 0;
   while (i < n) {
     unsigned c = B(i);
+    if (!cls[c]) {
+      i++;
+      continue;
+    }
     if (isaln(c)) {
       x.best = 0;
-      if (i == 0 || !isaln(B(i - 1))) at_word(&x, i);
+      size_t we = i;
+      if (i == 0 || !isaln(B(i - 1))) we = at_word(&x, i);
       if (x.failed) return -1;
       if (x.best > i) {
         i = x.best;
         continue;
       }
+      i = we > i ? we : i + 1;
       while (i < n && isaln(B(i))) i++;
       continue;
     }

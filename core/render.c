@@ -65,6 +65,7 @@ int render_json(const lede_doc *d, dbuf *out) {
   int firstp = 1;
   for (size_t pi = 0; pi < d->npara && !out->failed; pi++) {
     const doc_para *p = &d->paras[pi];
+    if ((pi & 1023) == 1023 && budget_interrupted(out->budget)) out->failed = LEDE_ELIMIT;
     if (p->flags & ITEM_REMOVED) continue;
     dbuf_printf(out, "%s\n{\"index\":%zu,\"kind\":\"%s\",", firstp ? "" : ",",
                 pi + 1, doc_kind_name(p->kind));
@@ -136,6 +137,11 @@ int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
     /* a text paragraph's line breaks are soft, as in Markdown: one <p>
      * each, everything escaped (the text is data, never mark-up) */
     for (size_t pi = 0; pi < d->npara; pi++) {
+      /* A time limit or the host's interrupt stops a long render. */
+      if ((pi & 1023) == 1023 && budget_interrupted(out->budget)) {
+        dbuf_free(&dtext);
+        return LEDE_ELIMIT;
+      }
       if (d->paras[pi].flags & ITEM_REMOVED) continue;
       dtext.n = 0;
       doc_para_text(d, pi, &dtext);

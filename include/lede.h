@@ -244,6 +244,37 @@ LEDE_API void lede_engine_free(lede_engine *e);
  * parameter have no engine to write to and leave it unchanged. */
 LEDE_API const char *lede_errmsg(const lede_engine *e);
 
+/* BORROWED, with lede_errmsg()'s lifetime: the last message without its
+ * traceback ("script:line: message" for LEDE_ESCRIPT); the whole message
+ * for other errors; never NULL. */
+LEDE_API const char *lede_error_message(const lede_engine *e);
+/* BORROWED, likewise: the Lua traceback of the last failed run
+ * ("stack traceback:\n\t..."), or "" when it has none (errors outside a
+ * script, compile errors).  Never NULL. */
+LEDE_API const char *lede_error_traceback(const lede_engine *e);
+
+/* Which limit stopped a run. */
+typedef enum {
+  LEDE_LIMIT_NONE = 0,         /* the last run was not stopped by a limit */
+  LEDE_LIMIT_MEMORY = 1,       /* max_memory */
+  LEDE_LIMIT_INSTRUCTIONS = 2, /* max_instructions (work done in C counts) */
+  LEDE_LIMIT_TIME = 3          /* timeout */
+} lede_limit;
+/* The limit that stopped the last run on e (the one that returned
+ * LEDE_ELIMIT), without parsing the message; LEDE_LIMIT_NONE after a run
+ * that succeeded, failed otherwise or was interrupted, and for e NULL.
+ * Reset by the next run. */
+LEDE_API lede_limit lede_limit_hit(const lede_engine *e);
+
+/* Asks the run in progress on e to stop: it fails with LEDE_EINTERRUPT
+ * ("script interrupted by the host") at its next instruction check or C
+ * helper poll (within about a millisecond), its edits so far staying in
+ * the document.  Safe from any thread and from a signal handler (one
+ * lock-free atomic store); e must stay valid during the call.  A call
+ * while no run is in progress has no effect: each run clears the request
+ * when it starts.  NULL-safe. */
+LEDE_API void lede_interrupt(lede_engine *e);
+
 /* ---- documents ---------------------------------------------------------- */
 
 /* Loads a document from src[0..len), which is copied (src is BORROWED for
@@ -262,13 +293,15 @@ LEDE_API lede_status lede_doc_load_file(lede_engine *e, const char *path,
 /* Frees a document and its edits (NULL-safe).  Not while a run on it is
  * in progress. */
 LEDE_API void lede_doc_free(lede_doc *d);
-/* The document's format: LEDE_FORMAT_TEXT or LEDE_FORMAT_MARKDOWN.  d must
- * not be NULL. */
+/* The document's format: LEDE_FORMAT_TEXT or LEDE_FORMAT_MARKDOWN;
+ * LEDE_FORMAT_AUTO for d NULL. */
 LEDE_API lede_format lede_doc_format(const lede_doc *d);
 /* Counts paragraphs (removed ones included) and sentences (likewise).
- * Sentences are found on first use, with e's abbreviations; later calls
- * and runs reuse that segmentation.  Either out pointer may be NULL.
- * Errors: LEDE_EINVAL, LEDE_ENOMEM. */
+ * Sentences are found on first use, with the segmentation options the
+ * document was loaded with (never those of whoever reads it first); later
+ * calls and runs reuse them.  Either out pointer may be NULL.  Safe to
+ * call from several threads on one unedited document (see "reading
+ * documents from C").  Errors: LEDE_EINVAL, LEDE_ENOMEM. */
 LEDE_API lede_status lede_doc_counts(lede_engine *e, lede_doc *d,
                                      size_t *paragraphs, size_t *sentences);
 /* Renders the document with every edit applied.  On LEDE_OK *out is OWNED
@@ -279,6 +312,78 @@ LEDE_API lede_status lede_doc_counts(lede_engine *e, lede_doc *d,
 LEDE_API lede_status lede_doc_render(lede_engine *e, lede_doc *d,
                                      lede_format fmt, unsigned flags,
                                      char **out, size_t *outlen);
+
+/* ---- reading documents from C ------------------------------------------- */
+
+/* A host that only wants paragraphs, sentences and their offsets reads
+ * them here, without any script or Lua state:
+ *
+ *   size_t n;  lede_span s;  char *text;  size_t len;
+ *   lede_doc_counts(e, d, NULL, &n);
+ *   for (size_t i = 0; i < n; i++)
+ *     if (lede_doc_sentence(e, d, i, &s) == LEDE_OK && !s.removed &&
+ *         lede_doc_sentence_text(e, d, i, &text, &len) == LEDE_OK) {
+ *       printf("%zu-%zu %.*s\n", s.start, s.end, (int)len, text);
+ *       lede_free(text);
+ *     }
+ *
+ * Indices are 0-based and count removed items (as lede_doc_counts does).
+ * Sentences are found on first use with the segmentation options the
+ * document was loaded with (the engine's abbreviations at load time).
+ *
+ * Threads: the functions of this section and lede_doc_render() may be
+ * called on one document from several threads at once (each with its own
+ * engine) as long as nobody edits it meanwhile: finding the sentences is
+ * serialised inside, and Markdown renders take turns on the document.
+ * Runs (lede_run_*, lede_script_run) may edit, so a document a run is
+ * using must not be shared with any other call. */
+
+/* What a paragraph or a sentence is. */
+typedef enum {
+  LEDE_KIND_PARAGRAPH = 0,
+  LEDE_KIND_HEADING = 1,
+  LEDE_KIND_ITEM = 2,  /* a list item's text */
+  LEDE_KIND_QUOTE = 3, /* text inside a block quote */
+  LEDE_KIND_CODE = 4,  /* code block: never has sentences */
+  LEDE_KIND_HTML = 5   /* raw HTML block: never has sentences */
+} lede_kind;
+
+/* STATIC: "paragraph", "heading", "item", "quote", "code" or "html" (the
+ * names scripts see); NULL for any other value. */
+LEDE_API const char *lede_kind_name(lede_kind kind);
+
+/* A paragraph or a sentence, filled by the calls below. */
+typedef struct lede_span {
+  lede_kind kind;   /* a sentence has its paragraph's kind */
+  int level;        /* heading level 1-6, else 0 */
+  int depth;        /* Markdown container depth (lists, quotes); 0 in text */
+  size_t start;     /* source bytes [start, end): 0-based, end exclusive */
+  size_t end;
+  size_t paragraph; /* index of the paragraph (a paragraph's own index) */
+  size_t first;     /* paragraphs: index of their first sentence;
+                       sentences: their own index */
+  size_t count;     /* paragraphs: their sentences; sentences: 1 */
+  int removed;      /* removed by an edit (its text is then "") */
+  int edited;       /* its text differs from the source bytes */
+} lede_span;
+
+/* Fills *out with paragraph i (0 <= i < the count of lede_doc_counts()).
+ * Errors: LEDE_EINVAL (NULL argument, i out of range: the message says
+ * the count), LEDE_ENOMEM. */
+LEDE_API lede_status lede_doc_paragraph(lede_engine *e, lede_doc *d, size_t i,
+                                        lede_span *out);
+/* Fills *out with sentence i; errors as lede_doc_paragraph(). */
+LEDE_API lede_status lede_doc_sentence(lede_engine *e, lede_doc *d, size_t i,
+                                       lede_span *out);
+/* The current text of paragraph i (edits applied; removed sentences and
+ * the space after them left out).  On LEDE_OK *text is OWNED
+ * (NUL-terminated, *len bytes, len may be NULL): release with lede_free().
+ * Errors as lede_doc_paragraph(). */
+LEDE_API lede_status lede_doc_paragraph_text(lede_engine *e, lede_doc *d, size_t i,
+                                             char **text, size_t *len);
+/* The current text of sentence i, edits applied; as above. */
+LEDE_API lede_status lede_doc_sentence_text(lede_engine *e, lede_doc *d, size_t i,
+                                            char **text, size_t *len);
 
 /* ---- scripts ------------------------------------------------------------ */
 
@@ -324,6 +429,36 @@ LEDE_API lede_status lede_find_script(lede_engine *e, const char *name,
 /* The directories searched for scripts, in order, ':'-separated (those
  * that do not exist included).  On LEDE_OK *path is OWNED: lede_free(). */
 LEDE_API lede_status lede_script_dirs(lede_engine *e, char **path);
+
+/* ---- prepared scripts --------------------------------------------------- */
+
+/* A compiled script, run many times without compiling it again (as
+ * sqlite3_prepare / sqlite3_step).  Immutable once made: any number of
+ * engines on any threads may run one handle at the same time.  Every run
+ * still gets a fresh Lua state, so runs share nothing but the code. */
+typedef struct lede_script lede_script;
+
+/* Compiles code[0..len) (text only; name is used in messages as in
+ * lede_run_string()).  On LEDE_OK *out is OWNED: release with
+ * lede_script_free().  Errors: LEDE_ESCRIPT (does not compile; the message
+ * is "name:line: ..."), LEDE_ENOMEM (also when compiling would exceed the
+ * engine's max_memory), LEDE_EINVAL.  The engine is used for its message
+ * and memory limit only; the script is not tied to it. */
+LEDE_API lede_status lede_script_compile(lede_engine *e, const char *name,
+                                         const char *code, size_t len,
+                                         lede_script **out);
+/* As lede_script_compile() with the text of the file at path (read now,
+ * once).  Errors additionally: LEDE_ESCRIPT when it cannot be read. */
+LEDE_API lede_status lede_script_compile_file(lede_engine *e, const char *path,
+                                              lede_script **out);
+/* Runs s on doc exactly as lede_run_string() would run its source: same
+ * arguments, output, limits, errors and edits. */
+LEDE_API lede_status lede_script_run(lede_engine *e, const lede_script *s,
+                                     lede_doc *doc, const lede_run_options *ro,
+                                     char **out, size_t *outlen);
+/* Frees a prepared script (NULL-safe).  Not while a run of it is in
+ * progress on any thread. */
+LEDE_API void lede_script_free(lede_script *s);
 
 /* ---- host functions ----------------------------------------------------- */
 

@@ -122,8 +122,33 @@ else
   say_fail "chromium could not load the text page"
 fi
 
+# `lede summarize --format html`: the whole document with sentences shaded
+# by score; hostile text in a chosen and an unchosen sentence and in a
+# heading must stay text, and the chosen sentence must be marked.
+cat > "$dir/summary.md" << 'MD'
+# Summary \<check\> <script>document.title = "PWNED-SUM-HEAD"</script>
+
+The council approved the flood plan <img src=x onerror="document.title = 'PWNED-SUM-IMG'"> on Tuesday.
+The flood plan raises the levee and the council pays for the flood plan.
+Other news: <script>document.body.insertAdjacentHTML("beforeend", "<p id='pwned'>PWNED-SUM</p>")</script> LEDE-SUM-PRESENT.
+MD
+"$LEDE" summarize --format html --sentences 1 --algorithm lead "$dir/summary.md" > "$dir/summary.html" ||
+  say_fail "lede summarize --format html failed"
+if dump_dom "$dir/summary.html" > "$dir/summary.dom" && [ -s "$dir/summary.dom" ]; then
+  grep -q 'LEDE-SUM-PRESENT' "$dir/summary.dom" || say_fail "summary page: the text is missing"
+  if grep -qi '<script\|<img\|id=.pwned\|PWNED-SUM</p>' "$dir/summary.dom"; then
+    say_fail "summary page: document text became mark-up"
+  fi
+  if grep -q '<title>PWNED' "$dir/summary.dom"; then say_fail "summary page: a script ran"; fi
+  grep -q '<mark class="s"[^>]*>The council approved the flood plan' "$dir/summary.dom" ||
+    say_fail "summary page: the chosen sentence is not marked"
+  grep -q '<meta charset="utf-8">' "$dir/summary.dom" || say_fail "summary page: no UTF-8 meta"
+else
+  say_fail "chromium could not load the summary page"
+fi
+
 if [ "$fail" -eq 0 ]; then
-  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script)"
+  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script; summary page escaped)"
 else
   echo "browser: rendered page and DOM kept in $dir for inspection" >&2
   trap - EXIT

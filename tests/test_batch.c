@@ -453,13 +453,13 @@ Test(batch, a_record_hits_a_limit_while_the_others_finish) {
       "{\"id\": 3, \"text\": \"Three.\"}\n"
       "{\"id\": 4, \"text\": \"Four.\"}\n"
       "{\"id\": 5, \"text\": \"Five.\"}\n";
-  proc_result r = run_lede(ARGV("run", s, "--jsonl", "--timeout", "0.3", "--max-instructions", "0",
+  proc_result r = run_lede(ARGV("run", s, "--jsonl", "--timeout", "0.5", "--max-instructions", "0",
                                 "-j", "2"),
                            in);
   assert_status(&r, 3); /* only limits failed */
   cr_assert_str_eq(r.out,
                    "{\"id\":1,\"output\":\"One.|1\\n\"}\n"
-                   "{\"id\":2,\"error\":\"script exceeded time limit of 0.3 seconds\",\"status\":\"limit\"}\n"
+                   "{\"id\":2,\"error\":\"script exceeded time limit of 0.5 seconds\",\"status\":\"limit\"}\n"
                    "{\"id\":3,\"output\":\"Three.|1\\n\"}\n"
                    "{\"id\":4,\"output\":\"Four.|1\\n\"}\n"
                    "{\"id\":5,\"output\":\"Five.|1\\n\"}\n");
@@ -488,13 +488,13 @@ Test(batch, exit_statuses_and_usage_errors) {
   proc_result r = run_lede(ARGV("run", s, a, b, "--quiet"), NULL);
   assert_status(&r, 0);
   proc_free(&r);
-  r = run_lede(ARGV("run", s, a, file("c.txt", "spin.\n"), "--timeout", "0.2", "--max-instructions",
+  r = run_lede(ARGV("run", s, a, file("c.txt", "spin.\n"), "--timeout", "0.5", "--max-instructions",
                     "0", "--quiet"),
                NULL);
   assert_status(&r, 3);
   proc_free(&r);
   r = run_lede(ARGV("run", s, a, file("d.txt", "spin.\n"), file("e.txt", "boom.\n"), "--timeout",
-                    "0.2", "--max-instructions", "0", "--quiet"),
+                    "0.5", "--max-instructions", "0", "--quiet"),
                NULL);
   assert_status(&r, 1); /* a script error outranks a limit */
   proc_free(&r);

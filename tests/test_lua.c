@@ -838,3 +838,51 @@ LEAK_TEST(lua, load_rejects_unknown_option_keys, teardown) {
                "t.lua:1: lede.load: unknown option 'formt' (did you mean 'format'?)");
   expect_error(LUA(lede.load("x", {colour = 1})), "t.lua:1: lede.load: unknown option 'colour'");
 }
+
+/* lede.write_sentences (lua_bulk.c) writes what the bundled sentences
+ * script's Lua loops wrote, byte for byte: squished lines, and the JSON
+ * array with its escaping, after edits and a removal. */
+Test(lua, write_sentences_equals_the_lua_loops) {
+  static const char src[] = "Alpha  beta\ngamma\tdone. \"Quoted\" \xe2\x80\xa8 tab\x01 here.\n\n"
+                            "Second para here. Third one! Last.\n";
+  static const char edit[] = "local doc = ...\n"
+                             "doc.sentences[2].text = 'Now   \"edited\"\\n  text.'\n"
+                             "doc.sentences[4]:remove()\n";
+  static const char lines_lua[] = "local doc = ...\n"
+                                  "for _, s in ipairs(doc.sentences) do\n"
+                                  "  lede.write(lede.squish(s.text), '\\n')\n"
+                                  "end\n";
+  static const char json_lua[] =
+      "local doc = ...\n"
+      "lede.write('[')\n"
+      "local first = true\n"
+      "for _, s in ipairs(doc.sentences) do\n"
+      "  lede.write(first and '\\n' or ',\\n', string.format(\n"
+      "    '{\"paragraph\":%d,\"index\":%d,\"start\":%d,\"end\":%d,\"text\":%s}',\n"
+      "    s.paragraph.index, s.index, s.start - 1, s.stop, lede.json(s.text)))\n"
+      "  first = false\n"
+      "end\n"
+      "lede.write(first and ']\\n' or '\\n]\\n')\n";
+  lede_doc *d = load_text(eng, src, LEDE_PARAS_AUTO);
+  cr_assert_eq(run_on(d, edit, NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  const char *pairs[2][2] = {{lines_lua, "lede.write_sentences((...))"},
+                             {json_lua, "lede.write_sentences((...), 'json')"}};
+  for (int k = 0; k < 2; k++) {
+    cr_assert_eq(run_on(d, pairs[k][0], NULL), LEDE_OK, "%s", lede_errmsg(eng));
+    char *want = strdup(out);
+    cr_assert_eq(run_on(d, pairs[k][1], NULL), LEDE_OK, "%s", lede_errmsg(eng));
+    cr_assert_str_eq(out, want);
+    if (k == 0)
+      cr_assert_str_eq(out, "Alpha beta gamma done.\nNow \"edited\" text.\nSecond para here.\nLast.\n");
+    free(want);
+  }
+  /* An empty document: nothing, or an empty array. */
+  lede_doc *e = load_text(eng, "", LEDE_PARAS_AUTO);
+  cr_assert_eq(run_on(e, "lede.write_sentences((...), 'json')", NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  cr_assert_str_eq(out, "[]\n");
+  cr_assert_eq(run_on(e, "lede.write_sentences((...)) return nil", NULL), LEDE_OK);
+  cr_assert_str_eq(out, "");
+  lede_doc_free(e);
+  lede_doc_free(d);
+  expect_error("lede.write_sentences((...), 'xml')", "t.lua:1: bad argument #2 to 'write_sentences' (invalid option 'xml')");
+}

@@ -1,0 +1,101 @@
+#!/bin/sh
+# Batch throughput (issue 14): 10,000 news-sized records (about 4 KB of
+# text each, cut from the generated news corpus) through
+# `lede summarize --jsonl` (`lede stats --jsonl` while summarize does not
+# exist) with -j 1 and -j 2: records/s, the speed-up, CPU seconds per
+# record, and peak memory, which must not grow with the number of records
+# (40,000 records are run too).  Then the output-heavy paths, whole file
+# (lede sentences, --json) and per record (lede sentences --jsonl), next
+# to wc -w and to load+segment alone (target: 100 MB/s).  The machine may
+# be shared: CPU seconds and the load average are printed with the
+# wall-clock figures, and MB/s are given both ways.
+set -eu
+B=${1:-build}
+LEDE=$B/lede
+D=$B/bench
+mkdir -p "$D"
+. tests/bench/corpus.inc
+
+script=stats
+[ -f scripts/summarize.lua ] && script=summarize
+
+jsonl() { # RECORDS -> path of a JSONL file of that many records, made once
+  out="$D/news$1.jsonl"
+  if [ ! -s "$out" ]; then
+    src=$(corpus_txt "$D" 20)
+    python3 - "$src" "$1" "$out" <<'PY'
+import json, sys
+src, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+paras = [p for p in open(src, encoding="utf-8").read().split("\n\n") if p.strip()]
+docs, cur, size = [], [], 0
+for p in paras:  # news-sized: paragraphs grouped to about 4 KB
+    cur.append(p); size += len(p.encode()) + 2
+    if size >= 4000:
+        docs.append("\n\n".join(cur)); cur, size = [], 0
+with open(out, "w", encoding="utf-8") as f:
+    for i in range(n):  # the corpus is cycled when it is short
+        f.write(json.dumps({"id": i, "text": docs[i % len(docs)]}) + "\n")
+PY
+  fi
+  echo "$out"
+}
+
+run() { # JOBS FILE -> "wall user sys peak_kib" (best wall of 2 runs)
+  best=""
+  for i in 1 2; do
+    /usr/bin/time -f "%e %U %S %M" -o "$D/time.out" \
+      "$LEDE" "$script" --jsonl --quiet -j "$1" < "$2" > "$D/batch.out"
+    read -r w u s m < "$D/time.out"
+    if [ -z "$best" ] || awk -v a="$w" -v b="$(echo "$best" | cut -d' ' -f1)" 'BEGIN { exit !(a < b) }'; then
+      best="$w $u $s $m"
+    fi
+  done
+  echo "$best"
+}
+
+f10=$(jsonl 10000)
+f40=$(jsonl 40000)
+size=$(stat -c %s "$f10")
+lines=$(grep -c '"output"' "$D/batch.out" 2>/dev/null || true)
+echo "records: 10000 from $f10 ($size bytes, $((size / 10000)) bytes each), lede $script --jsonl"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+set -- $(run 1 "$f10"); w1=$1 u1=$2 s1=$3 m1=$4
+set -- $(run 2 "$f10"); w2=$1 u2=$2 s2=$3 m2=$4
+ok=$(grep -c '"output"' "$D/batch.out" || true)
+set -- $(run 2 "$f40"); w4=$1 m4=$4
+echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -v n=10000 -v b="$size" -v w1="$w1" -v u1="$u1" -v s1="$s1" -v m1="$m1" \
+    -v w2="$w2" -v u2="$u2" -v s2="$s2" -v m2="$m2" -v w4="$w4" -v m4="$m4" -v ok="$ok" 'BEGIN {
+  c1 = u1 + s1; c2 = u2 + s2
+  printf "  -j 1  %6.2f s  %7.0f records/s  %5.1f MB/s  cpu %6.2f s (%.3f ms/record)  peak %6.1f MB\n", w1, n / w1, b / 1e6 / w1, c1, c1 * 1000 / n, m1 / 1024
+  printf "  -j 2  %6.2f s  %7.0f records/s  %5.1f MB/s  cpu %6.2f s (%.3f ms/record)  peak %6.1f MB\n", w2, n / w2, b / 1e6 / w2, c2, c2 * 1000 / n, m2 / 1024
+  printf "  -j 2 speed-up %.2fx wall (target >= 1.70x); cpu used %.2f of 2 cores; records ok: %d\n", w1 / w2, c2 / w2, ok
+  printf "  -j 2 on 40000 records: %6.2f s, peak %6.1f MB (10000 records: %.1f MB): memory is per record in flight\n", w4, m4 / 1024, m2 / 1024
+}'
+
+# Output-heavy paths: best of 3, wall and CPU (user+sys) MB/s.
+time3() { # prints "wall cpu" of the best wall run of "$@" > /dev/null
+  best=""
+  for i in 1 2 3; do
+    /usr/bin/time -f "%e %U %S" -o "$D/time.out" "$@" > /dev/null
+    read -r w u s < "$D/time.out"
+    if [ -z "$best" ] || awk -v a="$w" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
+      best="$w $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')"
+    fi
+  done
+  echo "$best"
+}
+printf '%s\n' 'local doc = ... return #doc.sentences .. " sentences\n"' > "$D/count.lua"
+f=$(corpus_txt "$D" 20)
+fsize=$(stat -c %s "$f")
+echo "output paths on $f ($fsize bytes); records: $f10 ($size bytes)"
+row() { # LABEL BYTES WALL CPU
+  awk -v l="$1" -v n="$2" -v w="$3" -v c="$4" 'BEGIN {
+    cc = c > 0 ? c : 0.005
+    printf "  %-32s %6.2f s %7.1f MB/s   cpu %5.2f s %7.1f MB/s per cpu-second\n", l, w, n / 1e6 / w, c, n / 1e6 / cc }'
+}
+set -- $(time3 wc -w "$f"); row "wc -w" "$fsize" "$1" "$2"
+set -- $(time3 "$LEDE" run "$D/count.lua" "$f"); row "lede load+segment (count)" "$fsize" "$1" "$2"
+set -- $(time3 "$LEDE" sentences "$f"); row "lede sentences" "$fsize" "$1" "$2"
+set -- $(time3 "$LEDE" sentences --json "$f"); row "lede sentences --json" "$fsize" "$1" "$2"
+set -- $(time3 sh -c "'$LEDE' sentences --jsonl --quiet -j 1 < '$f10'"); row "lede sentences --jsonl -j 1" "$size" "$1" "$2"
