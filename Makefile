@@ -125,6 +125,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t --jobs=2; done
 	@$(MAKE) --no-print-directory check-examples
+	@lua5.4 tests/check_readme.lua $(B)
 	@sh tests/check_exports.sh $(B)
 	@sh tests/check_static_state.sh $(B)
 	@sh tests/check_lua_module.sh $(B)
@@ -170,6 +171,8 @@ valgrind: deps-test
 eval-redact:
 	@$(MAKE) --no-print-directory all
 	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/cases.txt
+	@echo; echo "== held-out set (tests/data/redact/heldout.txt)"
+	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/heldout.txt
 
 bench:
 	@sh .ci/deps $(BUILD_PKGS) time python3 cmark

@@ -14,6 +14,7 @@
 #include "lede.h"
 #include "cli_batch.h"
 #include "cli_files.h"
+#include "cli_tools.h"
 
 #define MAX_ARGS 256
 #define MAX_DECLARED 64
@@ -25,6 +26,10 @@ static const char usage_text[] =
     "       lede NAME --jsonl [options] < in.jsonl   one JSON record per line\n"
     "       lede scripts                             list the bundled scripts\n"
     "       lede NAME --help                         options of a script\n"
+    "       lede new NAME [--user]                   write a starter script NAME.lua\n"
+    "       lede check SCRIPT...                     compile and lint scripts, no run\n"
+    "       lede repl [FILE] [options]               interactive Lua prompt with doc\n"
+    "       lede types [DIR]                         editor type hints (LuaLS) in DIR\n"
     "\n"
     "options (anywhere on the line):\n"
     "  -o FILE                 write the output to FILE (atomically)\n"
@@ -723,6 +728,8 @@ int main(int argc, char **argv) {
       continue;
     }
     c.command = a;
+    int tool = tool_dispatch(argv[0], a, argc, argv, i); /* new, check, types, repl */
+    if (tool >= 0) return tool;
     break;
   }
   if (!c.command) {

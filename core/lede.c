@@ -11,6 +11,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "load.h"
+#include "userdir.h"
 
 int lede_version(void) { return LEDE_VERSION_NUM; }
 
@@ -425,6 +426,8 @@ char *engine_find_file(const lede_engine *e, const char *name, int is_module) {
   if (!f) f = try_list(LEDE_INSTALL_SCRIPT_DIR, mod, is_module);
 #endif
   if (!f) f = try_list(e->script_path, mod, is_module);
+  char user[4096]; /* `lede new --user` writes here */
+  if (!f && user_script_dir(user, sizeof user) == 0) f = try_list(user, mod, is_module);
   if (!f) f = try_list(getenv("LEDE_PATH"), mod, is_module);
   return f;
 }
@@ -445,7 +448,9 @@ lede_status lede_script_dirs(lede_engine *e, char **path) {
   if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
   if (!path) return engine_error(e, LEDE_EINVAL, "lede_script_dirs: path is NULL");
-  const char *parts[4] = {NULL, NULL, e->script_path, getenv("LEDE_PATH")};
+  char user[4096];
+  const char *parts[5] = {NULL, NULL, e->script_path, NULL, getenv("LEDE_PATH")};
+  if (user_script_dir(user, sizeof user) == 0) parts[3] = user;
 #ifdef LEDE_SCRIPT_DIR
   parts[0] = LEDE_SCRIPT_DIR;
 #endif
@@ -453,11 +458,11 @@ lede_status lede_script_dirs(lede_engine *e, char **path) {
   parts[1] = LEDE_INSTALL_SCRIPT_DIR;
 #endif
   size_t n = 1;
-  for (int i = 0; i < 4; i++) if (parts[i]) n += strlen(parts[i]) + 1;
+  for (int i = 0; i < 5; i++) if (parts[i]) n += strlen(parts[i]) + 1;
   char *p = malloc(n);
   if (!p) return engine_error(e, LEDE_ENOMEM, "out of memory");
   p[0] = '\0';
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     if (!parts[i] || !*parts[i]) continue;
     if (p[0]) strcat(p, ":");
     strcat(p, parts[i]);

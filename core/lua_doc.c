@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "suggest.h"
 #include "utf8.h"
 #include "words.h"
 
@@ -351,8 +352,30 @@ static void push_sent_text(lua_State *L, lede_doc *d, size_t si) {
 enum field {
   F_OTHER, F_TEXT, F_INDEX, F_START, F_STOP, F_REMOVED, F_KIND, F_LEVEL,
   F_DEPTH, F_SENTENCES, F_DOCUMENT, F_PARAGRAPH, F_WORDS, F_EDITED,
-  F_SENTENCE, F_PARAGRAPHS, F_SOURCE, F_FORMAT, F_CLOSED, F_CLOSE
+  F_SENTENCE, F_PARAGRAPHS, F_SOURCE, F_FORMAT, F_CLOSED, F_CLOSE, F_COUNT
 };
+
+static const char *const field_names[F_COUNT] = {
+    [F_TEXT] = "text", [F_INDEX] = "index", [F_START] = "start", [F_STOP] = "stop",
+    [F_REMOVED] = "removed", [F_KIND] = "kind", [F_LEVEL] = "level", [F_DEPTH] = "depth",
+    [F_SENTENCES] = "sentences", [F_DOCUMENT] = "document", [F_PARAGRAPH] = "paragraph",
+    [F_WORDS] = "words", [F_EDITED] = "edited", [F_SENTENCE] = "sentence",
+    [F_PARAGRAPHS] = "paragraphs", [F_SOURCE] = "source", [F_FORMAT] = "format",
+    [F_CLOSED] = "closed"};
+
+/* The fields each class answers, as bits of enum field.  Every __index
+ * tests its mask before its switch, so a field exists exactly when it is
+ * listed here: the did-you-mean candidates and luadoc_fields() (which the
+ * annotation drift test reads) cannot disagree with what scripts see.
+ * Methods are not fields: they live in each metatable's "methods". */
+#define FB(f) (1u << (f))
+#define DOC_FIELDS (FB(F_PARAGRAPHS) | FB(F_SENTENCES) | FB(F_SOURCE) | FB(F_FORMAT) | FB(F_CLOSED))
+#define ITEM_FIELDS (FB(F_TEXT) | FB(F_INDEX) | FB(F_START) | FB(F_STOP))
+#define PARA_FIELDS (ITEM_FIELDS | FB(F_REMOVED) | FB(F_KIND) | FB(F_LEVEL) | FB(F_DEPTH) | \
+                     FB(F_SENTENCES) | FB(F_DOCUMENT))
+#define SENT_FIELDS (ITEM_FIELDS | FB(F_REMOVED) | FB(F_PARAGRAPH) | FB(F_WORDS) | \
+                     FB(F_EDITED) | FB(F_DOCUMENT))
+#define WORD_FIELDS (ITEM_FIELDS | FB(F_SENTENCE))
 
 static enum field field_of(lua_State *L, int idx) {
   size_t n;
@@ -381,18 +404,48 @@ static enum field field_of(lua_State *L, int idx) {
 #undef IS
 }
 
-/* Pushes method k of the item at 1 from its metatable's methods table
- * (nil when there is none). */
-static void push_method(lua_State *L) {
+/* Pushes method k of the object at 1 from its metatable's "methods"; a
+ * name that is neither a field nor a method raises, naming the closest
+ * one: a misspelling should not read as a silent nil. */
+static void push_method(lua_State *L, const char *cls, unsigned fields) {
   lua_getmetatable(L, 1);
-  lua_getfield(L, -1, "methods");
+  lua_getfield(L, -1, "methods"); /* [.. mt methods] */
   lua_pushvalue(L, 2);
-  lua_rawget(L, -2);
+  if (lua_rawget(L, -2) != LUA_TNIL) return; /* [.. mt methods f] */
+  size_t n;
+  const char *k = lua_tolstring(L, 2, &n);
+  const char *cands[F_COUNT + 16];
+  size_t nc = 0;
+  for (int f = 0; f < F_COUNT; f++)
+    if (fields & FB(f)) cands[nc++] = field_names[f];
+  /* The method names stay anchored by the metatable in the registry. */
+  lua_pushnil(L);
+  while (nc < sizeof cands / sizeof cands[0] && lua_next(L, -3)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) cands[nc++] = lua_tostring(L, -1);
+  }
+  const char *s = suggest_closest(k, n, cands, nc);
+  if (s) luaL_error(L, "no field '%s' on %s (did you mean '%s'?)", k, cls, s);
+  luaL_error(L, "no field '%s' on %s", k, cls);
+}
+
+/* The field names of a class, for the annotation drift test. */
+size_t luadoc_fields(const char *cls, const char **names, size_t cap) {
+  unsigned mask = strcmp(cls, "Document") == 0    ? DOC_FIELDS
+                  : strcmp(cls, "Paragraph") == 0 ? PARA_FIELDS
+                  : strcmp(cls, "Sentence") == 0  ? SENT_FIELDS
+                  : strcmp(cls, "Word") == 0      ? WORD_FIELDS
+                                                  : 0;
+  size_t n = 0;
+  for (int f = 0; f < F_COUNT; f++)
+    if ((mask & FB(f)) && n < cap) names[n++] = field_names[f];
+  return n;
 }
 
 static int para_index(lua_State *L) {
   lede_doc *d;
   enum field f = field_of(L, 2);
+  if (!(PARA_FIELDS & FB(f))) f = F_OTHER;
   if (f == F_REMOVED || f == F_INDEX) {
     size_t pi = checkitem(L, 1, PARA_MT, &d, 1);
     if (f == F_REMOVED) lua_pushboolean(L, pi < d->npara && (d->paras[pi].flags & ITEM_REMOVED));
@@ -426,7 +479,7 @@ static int para_index(lua_State *L) {
     pushitems(L, -1, d, LIST_SENTS, d->paras[pi].first_sent, d->paras[pi].nsent);
     break;
   case F_DOCUMENT: lua_getiuservalue(L, 1, 1); break;
-  default: push_method(L); break;
+  default: push_method(L, "Paragraph", PARA_FIELDS); break;
   }
   return 1;
 }
@@ -469,6 +522,7 @@ static int para_newindex(lua_State *L) {
 static int sent_index(lua_State *L) {
   lede_doc *d;
   enum field f = field_of(L, 2);
+  if (!(SENT_FIELDS & FB(f))) f = F_OTHER;
   if (f == F_REMOVED || f == F_INDEX) {
     size_t si = checkitem(L, 1, SENT_MT, &d, 1);
     if (f == F_REMOVED) lua_pushboolean(L, si < d->nsent && (d->sents[si].flags & ITEM_REMOVED));
@@ -491,7 +545,7 @@ static int sent_index(lua_State *L) {
     break;
   case F_EDITED: lua_pushboolean(L, s->edits != NULL); break;
   case F_DOCUMENT: lua_getiuservalue(L, 1, 1); break;
-  default: push_method(L); break;
+  default: push_method(L, "Sentence", SENT_FIELDS); break;
   }
   return 1;
 }
@@ -583,6 +637,7 @@ static int word_index(lua_State *L) {
   lede_doc *d;
   LWord *w = checkword(L, 1, &d);
   enum field f = field_of(L, 2);
+  if (!(WORD_FIELDS & FB(f))) f = F_OTHER;
   const doc_sent *s = &d->sents[w->sent];
   switch (f) {
   case F_TEXT:
@@ -610,7 +665,7 @@ static int word_index(lua_State *L) {
     lua_getiuservalue(L, 1, 1);
     pushitem(L, -1, SENT_MT, w->sent);
     break;
-  default: lua_pushnil(L); break;
+  default: push_method(L, "Word", WORD_FIELDS); break;
   }
   return 1;
 }
@@ -669,6 +724,7 @@ static int doc_index(lua_State *L) {
     return 1;
   }
   lede_doc *d = checkdoc(L, 1);
+  if (!(DOC_FIELDS & FB(f))) f = F_OTHER;
   switch (f) {
   case F_PARAGRAPHS: pushitems(L, 1, d, LIST_PARAS, 0, d->npara); break;
   case F_SENTENCES:
@@ -682,7 +738,7 @@ static int doc_index(lua_State *L) {
   case F_FORMAT:
     lua_pushstring(L, lede_format_name(d->format));
     break;
-  default: push_method(L); break;
+  default: push_method(L, "Document", DOC_FIELDS); break;
   }
   return 1;
 }
@@ -694,6 +750,40 @@ static int doc_tostring(lua_State *L) {
                        ld->doc->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text",
                        (lua_Integer)ld->doc->len);
   return 1;
+}
+
+/* ---- strict tables ------------------------------------------------------ */
+
+/* __index of a strict table (upvalue 1: its name).  Only missing keys get
+ * here, so this always raises. */
+static int strict_index(lua_State *L) {
+  size_t n;
+  const char *k = lua_tolstring(L, 2, &n);
+  const char *name = lua_tostring(L, lua_upvalueindex(1));
+  if (lua_type(L, 2) != LUA_TSTRING)
+    return luaL_error(L, "no field [%s] on %s", luaL_typename(L, 2), name);
+  const char *cands[64];
+  size_t nc = 0;
+  lua_pushnil(L); /* the keys stay anchored by the table itself */
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING && nc < sizeof cands / sizeof cands[0])
+      cands[nc++] = lua_tostring(L, -1);
+  }
+  const char *s = suggest_closest(k, n, cands, nc);
+  if (s) return luaL_error(L, "no field '%s' on %s (did you mean '%s'?)", k, name, s);
+  return luaL_error(L, "no field '%s' on %s", k, name);
+}
+
+void luadoc_strict_table(lua_State *L, int idx, const char *name) {
+  idx = lua_absindex(L, idx);
+  lua_createtable(L, 0, 2);      /* [.. mt] */
+  lua_pushstring(L, name);
+  lua_pushcclosure(L, strict_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "locked");  /* a script cannot lift the check */
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, idx);      /* [..] */
 }
 
 /* ---- metatables --------------------------------------------------------- */

@@ -31,4 +31,15 @@ void ldoc_detach(lua_State *L, int idx);
 /* Renders d in fmt/flags and pushes the string: [.. s]; raises on error. */
 void ldoc_render(lua_State *L, lede_doc *d, lede_format fmt, unsigned flags);
 
+/* The field names (not methods) that objects of class cls answer:
+ * "Document", "Paragraph", "Sentence" or "Word".  Fills names[0..cap)
+ * with STATIC strings and returns how many there are (0 for another
+ * name).  For the annotation drift test. */
+size_t luadoc_fields(const char *cls, const char **names, size_t cap);
+
+/* Gives the table at idx a locked metatable whose __index raises "no field
+ * 'k' on NAME (did you mean 'x'?)" for a missing key, with the closest of
+ * the table's own string keys.  rawget still answers nil. */
+void luadoc_strict_table(lua_State *L, int idx, const char *name);
+
 #endif

@@ -655,6 +655,12 @@ int lmod_open(lua_State *L) {
       lua_pushcclosure(L, l_host_call, 1);
       lua_setfield(L, -2, ctx->engine->hosts[i].name);
     }
+  /* lede.host stays lenient: `if lede.host.f then` is how a script asks
+   * whether its host registered f. */
   lua_setfield(L, -2, "host");
+  lua_getfield(L, -1, "abbreviations");
+  luadoc_strict_table(L, -1, "lede.abbreviations");
+  lua_pop(L, 1);
+  luadoc_strict_table(L, -1, "lede");
   return 1;
 }

@@ -461,6 +461,8 @@ static size_t m_ipv6(const char *s, size_t n, size_t i) {
     }
     break;
   }
+  /* "::" alone is the unspecified address only in brackets ("[::]:80") */
+  if (groups == 0 && dbl && i > 0 && B(i - 1) == '[' && j < n && B(j) == ']') return j;
   if (groups == 0 || !digit || (upper && lower_)) return 0;
   if (dbl ? groups > 7 : groups != 8) return 0;
   if (j + 1 < n && B(j) == '%' && isaln(B(j + 1))) /* a zone */
@@ -676,6 +678,8 @@ static size_t m_email(const char *s, size_t n, size_t at, size_t *start) {
   if (nl < 2) return 0;
   size_t e = ends[nl - 1];
   if (e < n && (B(e) == '@' || (B(e) == '_' && e + 1 < n && isaln(B(e + 1))))) return 0;
+  /* "git@github.com:acme/x.git" is a host and a path, not an address */
+  if (e + 1 < n && B(e) == ':' && (isaln(B(e + 1)) || B(e + 1) == '/')) return 0;
   *start = k;
   return e;
 }

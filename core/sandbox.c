@@ -118,8 +118,7 @@ void sandbox_hook(lua_State *L, lua_Debug *ar) {
 
 /* ---- the environment ---------------------------------------------------- */
 
-/* print to stderr: standard output belongs to the document output. */
-static int sb_print(lua_State *L) {
+int sandbox_print_line(lua_State *L) {
   int n = lua_gettop(L);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
@@ -130,6 +129,12 @@ static int sb_print(lua_State *L) {
   }
   luaL_addchar(&b, '\n');
   luaL_pushresult(&b);
+  return 1;
+}
+
+/* print to stderr: standard output belongs to the document output. */
+static int sb_print(lua_State *L) {
+  sandbox_print_line(L);
   size_t len;
   const char *s = lua_tolstring(L, -1, &len);
   fwrite(s, 1, len, stderr);

@@ -15,6 +15,9 @@ void sandbox_arm(lua_State *L);
 /* Makes the hook fire at the very next instruction or call of every
  * coroutine, for good: called once a limit stopped the run. */
 void sandbox_stop(lua_State *L);
+/* print()'s arguments as one line, tab-separated, tostring'd, with a
+ * newline: [args.. line].  For print functions that write elsewhere. */
+int sandbox_print_line(lua_State *L);
 /* Opens the libraries and pushes the script environment: the allow-list
  * when sandboxed, else the full global table.  [.. env] */
 int sandbox_env(lua_State *L, int sandboxed);

@@ -147,8 +147,36 @@ else
   say_fail "chromium could not load the summary page"
 fi
 
+# `lede redact --preview`: the original with every finding highlighted
+# and labelled; hostile text next to and inside findings stays text, and
+# each finding is a <mark> whose label is its type.
+cat > "$dir/redact.md" << 'MD'
+# Preview <script>document.title = "PWNED-RED-HEAD"</script>
+
+Mail <img src=x onerror="document.title = 'PWNED-RED-IMG'">ann@example.com or see https://example.com/?q=<b>x</b> LEDE-RED-PRESENT.
+Call (555) 010-9999 "quoted" & done.
+MD
+"$LEDE" redact --preview "$dir/redact.html" "$dir/redact.md" > /dev/null ||
+  say_fail "lede redact --preview failed"
+if dump_dom "$dir/redact.html" > "$dir/redact.dom" && [ -s "$dir/redact.dom" ]; then
+  grep -q 'LEDE-RED-PRESENT' "$dir/redact.dom" || say_fail "preview page: the text is missing"
+  if grep -qi '<script\|<img\|<b>x' "$dir/redact.dom"; then
+    say_fail "preview page: document text became mark-up"
+  fi
+  if grep -q '<title>PWNED' "$dir/redact.dom"; then say_fail "preview page: a script ran"; fi
+  grep -q '<mark class="pii" data-type="EMAIL"[^>]*><span class="type">EMAIL</span>ann@example.com</mark>' "$dir/redact.dom" ||
+    say_fail "preview page: the address is not highlighted and labelled"
+  grep -q '<mark class="pii" data-type="PHONE"[^>]*><span class="type">PHONE</span>(555) 010-9999</mark>' "$dir/redact.dom" ||
+    say_fail "preview page: the phone number is not highlighted and labelled"
+  grep -q '<mark class="pii" data-type="URL"[^>]*><span class="type">URL</span>https://example.com/?q=</mark>' "$dir/redact.dom" ||
+    say_fail "preview page: the URL is not highlighted and labelled"
+  grep -q '<meta charset="utf-8">' "$dir/redact.dom" || say_fail "preview page: no UTF-8 meta"
+else
+  say_fail "chromium could not load the redaction preview page"
+fi
+
 if [ "$fail" -eq 0 ]; then
-  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script; summary page escaped)"
+  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script; summary page escaped; redaction preview escaped and labelled)"
 else
   echo "browser: rendered page and DOM kept in $dir for inspection" >&2
   trap - EXIT

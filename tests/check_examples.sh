@@ -39,7 +39,18 @@ for script in examples/scripts/*.lua; do
   input=$(sed -n 's/^-- input: *//p' "$script" | head -1)
   expected=examples/scripts/$name.expected
   out=$B/examples/$name.script.out
-  if "$LEDE" run "$script" ${input:+"$input"} > "$out" 2>"$out.err" && cmp -s "$out" "$expected"; then
+  # "-- run-as: NAME ARGS..." runs it as a command found on LEDE_PATH, with
+  # its declared options, as a user would: lede NAME ARGS... FILE
+  runas=$(sed -n 's/^-- run-as: *//p' "$script" | head -1)
+  if [ -n "$runas" ]; then
+    # shellcheck disable=SC2086 # ARGS are words
+    set -- $runas
+    cmd() { LEDE_PATH=examples/scripts "$LEDE" "$@" ${input:+"$input"}; }
+  else
+    set -- run "$script"
+    cmd() { "$LEDE" "$@" ${input:+"$input"}; }
+  fi
+  if cmd "$@" > "$out" 2>"$out.err" && cmp -s "$out" "$expected"; then
     pass=$((pass + 1))
   else
     echo "FAIL: $script (see $out, $out.err)"

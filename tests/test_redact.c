@@ -46,6 +46,7 @@ Test(redact, email) {
   NONE("j***n@example.com and ****@example.com");
   NONE("[EMAIL] was here");
   NONE("a..b@example.com");
+  NONE("git clone git@github.com:acme/widgets.git");
 }
 
 Test(redact, phone) {
@@ -108,12 +109,15 @@ Test(redact, ip_address) {
   FOUND("fe80::1%eth0 up", "IP_ADDRESS:fe80::1%eth0");
   FOUND("net 10.0.0.0/8", "IP_ADDRESS:10.0.0.0");
   FOUND("FE80::ABCD:1", "IP_ADDRESS:FE80::ABCD:1");
+  FOUND("listen [::]:8080", "IP_ADDRESS:::");
+  FOUND("10.0.0.1-10.0.0.254", "IP_ADDRESS:10.0.0.1|IP_ADDRESS:10.0.0.254");
   NONE("version 1.2.3.4");
   NONE("upgraded to v1.2.3.4");
   NONE("256.1.1.1 and 1.2.3 and 1.2.3.4.5");
   NONE("at 10:30:00 and MAC 00:1a:2b:3c:4d:5e");
   NONE("std::vector and Foo::Bar and ::");
   NONE("section 4.2.1.3 says");
+  NONE("netmask 255.255.255.0 and a bare :: in prose");
 }
 
 Test(redact, url) {

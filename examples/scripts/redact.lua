@@ -2,6 +2,8 @@
 -- An example of edits that keep formatting: "6 p.m." inside a list item,
 -- a quote or *emphasis* becomes "█ ███." and everything else keeps its
 -- exact bytes.
+-- For personal data (e-mail, phone, card, IBAN, IP, URL, SSN, dates) use the
+-- bundled `lede redact`, which recognizes and validates them; see README.
 -- input: examples/guide.md
 local doc = ...
 

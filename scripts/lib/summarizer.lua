@@ -461,7 +461,8 @@ function M.summarize(doc, opts)
   local alg = check(opts)
   -- A prepared document (M.prepare) may be summarized again and again
   -- with other options: the evaluation and the fitting do.
-  local prep = doc.units and doc or M.prepare(doc, opts)
+  -- A lede document answers only its own fields (others raise): ask its type.
+  local prep = type(doc) == "table" and doc.units and doc or M.prepare(doc, opts)
   for _, u in ipairs(prep.units) do u.chosen, u.score, u.parts = nil, 0, {} end
   local cand = candidates(prep)
   local budget = budget_of(prep, opts)
