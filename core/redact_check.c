@@ -81,11 +81,12 @@ int redact_card_digits(const char *d, size_t nd) {
   int p2 = prefix(d, 2), p3 = prefix(d, 3), p4 = prefix(d, 4), p6 = prefix(d, 6);
   int ok = 0;
   switch (d[0]) {
-  case '1': ok = nd == 15; break; /* UATP */
+  case '1': ok = nd == 15; break; /* UATP, JCB's old 1800 range */
   case '2':
     ok = (p4 >= 2200 && p4 <= 2204) /* Mir */ ? nd >= 16
          : (p6 >= 222100 && p6 <= 272099) /* Mastercard 2-series */ ? nd == 16
-                                                                      : 0;
+         : p4 == 2131 /* JCB's old range */ ? nd == 15
+                                            : 0;
     break;
   case '3':
     if (p2 == 34 || p2 == 37) ok = nd == 15;                        /* Amex */

@@ -463,7 +463,8 @@ static size_t m_ipv6(const char *s, size_t n, size_t i) {
   }
   /* "::" alone is the unspecified address only in brackets ("[::]:80") */
   if (groups == 0 && dbl && i > 0 && B(i - 1) == '[' && j < n && B(j) == ']') return j;
-  if (groups == 0 || !digit || (upper && lower_)) return 0;
+  /* letters only ("dead::beef") is a word pair more often than an address */
+  if (groups == 0 || (!digit && groups < 3) || (upper && lower_)) return 0;
   if (dbl ? groups > 7 : groups != 8) return 0;
   if (j + 1 < n && B(j) == '%' && isaln(B(j + 1))) /* a zone */
     for (j++; j < n && (isaln(B(j)) || B(j) == '.' || B(j) == '_'); j++) {}
@@ -476,6 +477,26 @@ static size_t m_ipv6(const char *s, size_t n, size_t i) {
 
 static int phone_sep(unsigned c) { return c == ' ' || c == '-' || c == '.' || c == '/'; }
 
+/* An extension after a number ending at s[e): "x123", " ext. 123",
+ * " ext 4": the new end, or e when there is none. */
+static size_t extension(const char *s, size_t n, size_t e) {
+  size_t k = e;
+  if (k < n && B(k) == ' ') k++;
+  if (k < n && low(B(k)) == 'x') {
+    k++;
+  } else if (k + 2 < n && low(B(k)) == 'e' && low(B(k + 1)) == 'x' && low(B(k + 2)) == 't') {
+    k += 3;
+    if (k < n && B(k) == '.') k++;
+    if (k < n && B(k) == ' ') k++;
+  } else {
+    return e;
+  }
+  int v;
+  size_t l = digits(s, n, k, 6, &v);
+  if (l == 0 || l > 6 || (k + l < n && isaln(B(k + l)))) return e;
+  return k + l;
+}
+
 /* "+44 20 7946 0958", "+1 (555) 010-9999", "+49 (0)30 901820",
  * "+4915112345678": 7 to 15 digits after the '+'. */
 static size_t m_phone_intl(const char *s, size_t n, size_t i) {
@@ -483,6 +504,16 @@ static size_t m_phone_intl(const char *s, size_t n, size_t i) {
   int total = 0, groups = 0;
   unsigned last_sep = 0;
   if (j >= n || !isdig(B(j)) || B(j) == '0') return 0;
+  if (i > 0 && B(i - 1) == '(') { /* "(+44) 20 7946 0958" */
+    int v;
+    size_t l = digits(s, n, j, 3, &v);
+    if (l > 3 || j + l + 1 >= n || B(j + l) != ')') return 0;
+    total = (int)l;
+    groups = 1;
+    j += l + 1;
+    end = j;
+    if (B(j) == ' ' || B(j) == '-') j++;
+  }
   while (j < n && groups < 9) {
     if (B(j) == '(' && groups > 0) {
       int v;
@@ -512,13 +543,16 @@ static size_t m_phone_intl(const char *s, size_t n, size_t i) {
       j++;
       continue;
     }
+    if (j + 1 < n && B(j) == '(' && isdig(B(j + 1))) continue; /* "+44(0)20" */
     break;
   }
   if (groups > 1 && last_len == 1 && last_sep == ' ') { /* "+1 555 010 9999 2 days" */
     end = prev_end;
     total -= 1;
   }
-  if (total < 7 || total > 15 || !num_right(s, n, end)) return 0;
+  if (total < 7 || total > 15) return 0;
+  end = extension(s, n, end);
+  if (!num_right(s, n, end)) return 0;
   if (end < n && phone_sep(B(end)) && end + 1 < n && isdig(B(end + 1))) return 0;
   return end;
 }
@@ -528,19 +562,25 @@ static size_t m_phone_intl(const char *s, size_t n, size_t i) {
 static size_t m_phone_nanp(const char *s, size_t n, size_t i) {
   size_t j = i;
   int v;
-  if (B(j) == '1' && j + 2 < n && (B(j + 1) == '-' || B(j + 1) == ' ' || B(j + 1) == '.') &&
-      (isdig(B(j + 2)) || B(j + 2) == '('))
+  /* "1-800-...", and "001-555-..." dialled from abroad */
+  if (j + 4 < n && B(j) == '0' && B(j + 1) == '0' && B(j + 2) == '1' &&
+      (B(j + 3) == '-' || B(j + 3) == ' ' || B(j + 3) == '.') && isdig(B(j + 4)))
+    j += 4;
+  else if (B(j) == '1' && j + 2 < n && (B(j + 1) == '-' || B(j + 1) == ' ' || B(j + 1) == '.') &&
+           (isdig(B(j + 2)) || B(j + 2) == '('))
     j += 2;
   unsigned sep1 = 0;
   if (B(j) == '(') {
     if (digits(s, n, j + 1, 3, &v) != 3 || j + 4 >= n || B(j + 4) != ')') return 0;
-    if (B(j + 1) < '2') return 0;
     j += 5;
     if (j < n && B(j) == ' ') j++;
   } else {
-    if (digits(s, n, j, 3, &v) != 3 || B(j) < '2' || j + 3 >= n) return 0;
+    if (digits(s, n, j, 3, &v) != 3 || j + 3 >= n) return 0;
     sep1 = B(j + 3);
     if (sep1 != '-' && sep1 != '.' && sep1 != ' ') return 0;
+    /* real area codes start with 2-9; written with dashes or dots, any
+     * three digits read as one ("123-456-7890" in a form) */
+    if (sep1 == ' ' && B(j) < '2') return 0;
     j += 4;
   }
   if (digits(s, n, j, 3, &v) != 3 || j + 3 >= n) return 0;
@@ -548,7 +588,7 @@ static size_t m_phone_nanp(const char *s, size_t n, size_t i) {
   if (sep1 ? sep2 != sep1 : (sep2 != '-' && sep2 != '.' && sep2 != ' ')) return 0;
   j += 4;
   if (digits(s, n, j, 4, &v) != 4) return 0;
-  j += 4;
+  j = extension(s, n, j + 4);
   if (!num_right(s, n, j)) return 0;
   if (j + 1 < n && phone_sep(B(j)) && isdig(B(j + 1))) return 0;
   return j;
@@ -773,7 +813,7 @@ static size_t at_word(scan *x, size_t i) {
   int colon_soon = next == ':' && we - i <= 4;
   if (isdig(c)) {
     /* "10.0.0.1-10.0.0.254": a range's second address */
-    int left = num_left(s, i), range = !left && B(i - 1) == '-' && isdig(B(i - 2));
+    int left = num_left(s, i), range = !left && i >= 2 && B(i - 1) == '-' && isdig(B(i - 2));
     if (!left && !range) return we;
     if (range) {
       if (m & (1u << RX_IP_ADDRESS)) add(x, i, m_ipv4(s, n, i), RX_IP_ADDRESS);
@@ -840,7 +880,9 @@ int redact_scan(const char *s, size_t n, unsigned mask, rx_list *out) {
     } else if ((c == '+' || c == '(') && (mask & (1u << RX_PHONE)) &&
                (i == 0 || (!isaln(B(i - 1)) && B(i - 1) != '*'))) {
       size_t e = c == '+' ? m_phone_intl(s, n, i)
-                          : longest(m_phone_nanp(s, n, i), m_phone_national(s, n, i));
+                 : i + 1 < n && B(i + 1) == '+'
+                     ? m_phone_intl(s, n, i + 1)
+                     : longest(m_phone_nanp(s, n, i), m_phone_national(s, n, i));
       if (e) {
         if (rx_push(out, i, e, RX_PHONE, 0, 0)) return -1;
         i = e;

@@ -61,6 +61,11 @@ Test(redact, phone) {
   FOUND("Tel: 01 23 45 67 89", "PHONE:01 23 45 67 89");
   FOUND("(030) 901820", "PHONE:(030) 901820");
   FOUND("call me on 5550109999", "PHONE:5550109999");
+  FOUND("(+44) 20 7946 0958", "PHONE:(+44) 20 7946 0958");
+  FOUND("555-010-9999x123 or (555)010-9999 ext. 42",
+        "PHONE:555-010-9999x123|PHONE:(555)010-9999 ext. 42");
+  FOUND("001-555-010-9999, 123-456-7890", "PHONE:001-555-010-9999|PHONE:123-456-7890");
+  FOUND("+44(0)1632 960123", "PHONE:+44(0)1632 960123");
   FOUND("電話：+81 3-1234-5678。", "PHONE:+81 3-1234-5678");
   NONE("GUID 123e4567-e89b-12d3-a456-426614174000");
   NONE("id 550e8400-e29b-41d4-a716-446655440000 done");
@@ -115,7 +120,8 @@ Test(redact, ip_address) {
   NONE("upgraded to v1.2.3.4");
   NONE("256.1.1.1 and 1.2.3 and 1.2.3.4.5");
   NONE("at 10:30:00 and MAC 00:1a:2b:3c:4d:5e");
-  NONE("std::vector and Foo::Bar and ::");
+  NONE("std::vector and Foo::Bar and :: and dead::beef");
+  FOUND("a7c3:ba::d4e1", "IP_ADDRESS:a7c3:ba::d4e1");
   NONE("section 4.2.1.3 says");
   NONE("netmask 255.255.255.0 and a bare :: in prose");
 }
@@ -220,4 +226,31 @@ Test(redact, validators) {
   cr_expect_eq(redact_type_from_name("ssn", 3), RX_US_SSN);
   cr_expect_eq(redact_type_from_name("Ip_Address", 10), RX_IP_ADDRESS);
   cr_expect_eq(redact_type_from_name("nope", 4), -1);
+}
+
+/* Random text made of the bytes the recognizers care about, each buffer
+ * allocated to its exact size: under AddressSanitizer (make asan) any
+ * read past either end fails the test.  Findings must lie inside the
+ * text, be non-empty and, once resolved, sorted and disjoint. */
+Test(redact, random_bytes_stay_in_bounds) {
+  static const char alphabet[] = "0123456789 -./:@+()[]*_#,'abcdefxyzABCDEFMOTW\n\xc3\xa9\xe4\xb8\xad";
+  unsigned long seed = 12345;
+  for (int round = 0; round < 3000; round++) {
+    seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+    size_t n = (size_t)(seed >> 33) % 64 + 1;
+    char *buf = malloc(n);
+    cr_assert_not_null(buf);
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+      buf[i] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+    }
+    rx_list l = {0};
+    cr_assert_eq(redact_scan(buf, n, RX_ALL, &l), 0);
+    for (size_t k = 0; k < l.n; k++)
+      cr_assert(l.v[k].start < l.v[k].end && l.v[k].end <= n);
+    cr_assert_eq(redact_resolve(&l), 0);
+    for (size_t k = 1; k < l.n; k++) cr_assert_leq(l.v[k - 1].end, l.v[k].start);
+    rx_list_free(&l);
+    free(buf);
+  }
 }
