@@ -68,6 +68,7 @@ typedef struct batch {
   pthread_mutex_t json_mu; /* see jsonl_parse */
   int fatal;            /* stdout or -o failed: the batch cannot go on */
   progress prog;
+  lede_script *script;  /* compiled once; every worker's engine runs it */
 } batch;
 
 typedef struct worker {
@@ -107,7 +108,7 @@ static void process_file(worker *w, slot *s) {
     s->msg = fmt_msg("lede: %s%s\n", lede_errmsg(w->e), "");
     return;
   }
-  st = lede_run_file(w->e, cfg->script, doc, &cfg->run, &s->out, &s->outlen);
+  st = lede_script_run(w->e, w->b->script, doc, &cfg->run, &s->out, &s->outlen);
   lede_doc_free(doc);
   if (st != LEDE_OK) {
     /* A script's message names the script, not the document it ran on:
@@ -158,7 +159,7 @@ static void process_record(worker *w, slot *s) {
   ro.nargs = r.nargs;
   char *out = NULL;
   size_t outlen = 0;
-  st = lede_run_file(w->e, cfg->script, doc, &ro, &out, &outlen);
+  st = lede_script_run(w->e, b->script, doc, &ro, &out, &outlen);
   lede_doc_free(doc);
   if (st != LEDE_OK) record_error(s, r.id, run_failure(st), lede_errmsg(w->e));
   else if (jsonl_utf8_prefix(out, outlen) < outlen)
@@ -186,7 +187,9 @@ static void *worker_main(void *arg) {
     else process_file(w, s);
     pthread_mutex_lock(&b->mu);
     s->done = 1;
-    pthread_cond_signal(&b->done);
+    /* Only the head's completion lets the main thread write anything:
+     * waking it for others would cost a context switch per record. */
+    if (s == &b->slots[b->head % b->nslots]) pthread_cond_signal(&b->done);
   }
   pthread_mutex_unlock(&b->mu);
   return NULL;
@@ -336,6 +339,19 @@ static void pump(batch *b) {
   pthread_mutex_unlock(&b->mu);
 }
 
+/* -j 1: the records run on the main thread, one after the other, with
+ * no hand-off between threads (the mode GNU parallel and Spark use, one
+ * lede per core, so it is worth having no per-record thread switches). */
+static void run_inline(batch *b, worker *w) {
+  slot *s = &b->slots[0];
+  while (!b->fatal && read_record(b, s)) {
+    if (b->cfg->jsonl) process_record(w, s);
+    else process_file(w, s);
+    emit(b, s);
+    if (b->cfg->fail_fast && progress_failures(&b->prog)) break;
+  }
+}
+
 int batch_default_jobs(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 256 ? 256 : (int)n;
@@ -378,7 +394,7 @@ static int start(batch *b, const batch_config *cfg) {
 
 int batch_main(const batch_config *cfg) {
   batch b;
-  int rc = start(&b, cfg);
+  int rc = start(&b, cfg); /* zeroes b first */
   if (rc) {
     files_free(&b.files);
     return rc;
@@ -412,8 +428,22 @@ int batch_main(const batch_config *cfg) {
       goto done;
     }
   }
-  pthread_mutex_init(&b.mu, NULL);
+  /* One compile for the whole batch: a prepared script is immutable and
+   * any number of engines may run it at once (lede.h), and a script that
+   * does not compile fails the batch here instead of once per record. */
+  lede_status cst = lede_script_compile_file(w[0].e, cfg->script, &b.script);
+  if (cst != LEDE_OK) {
+    const char *m = lede_errmsg(w[0].e);
+    fprintf(stderr, "%s%s\n", cst == LEDE_ESCRIPT ? "" : "lede: ", *m ? m : lede_strerror(cst));
+    rc = cst == LEDE_ESCRIPT ? EXIT_SCRIPT : EXIT_LIMIT;
+    goto done;
+  }
   pthread_mutex_init(&b.json_mu, NULL);
+  if (jobs == 1) {
+    run_inline(&b, &w[0]);
+    goto finish;
+  }
+  pthread_mutex_init(&b.mu, NULL);
   pthread_cond_init(&b.work, NULL);
   pthread_cond_init(&b.done, NULL);
   for (int i = 0; i < jobs; i++) {
@@ -431,6 +461,11 @@ int batch_main(const batch_config *cfg) {
   pthread_mutex_unlock(&b.mu);
   for (int i = 0; i < jobs; i++)
     if (w[i].started) pthread_join(w[i].tid, NULL);
+  pthread_cond_destroy(&b.work);
+  pthread_cond_destroy(&b.done);
+  pthread_mutex_destroy(&b.mu);
+finish:
+  pthread_mutex_destroy(&b.json_mu);
   if (fflush(b.out) != 0 || ferror(b.out)) {
     if (!b.fatal) fprintf(stderr, "lede: cannot write the output: %s\n", strerror(errno));
     b.fatal = 1;
@@ -439,10 +474,6 @@ int batch_main(const batch_config *cfg) {
     fprintf(stderr, "lede: stopped at the first failure (--fail-fast)\n");
   progress_finish(&b.prog, jobs);
   rc = exit_status(&b);
-  pthread_cond_destroy(&b.work);
-  pthread_cond_destroy(&b.done);
-  pthread_mutex_destroy(&b.json_mu);
-  pthread_mutex_destroy(&b.mu);
 done:
   if (tmp) {
     /* -o: with JSON Lines every record, failed or not, has its line, so
@@ -464,6 +495,7 @@ done:
     }
   }
   free(b.slots);
+  lede_script_free(b.script);
   if (w)
     for (int i = 0; i < jobs; i++) lede_engine_free(w[i].e);
   free(w);

@@ -498,6 +498,15 @@ Test(batch, exit_statuses_and_usage_errors) {
                NULL);
   assert_status(&r, 1); /* a script error outranks a limit */
   proc_free(&r);
+  /* A script that does not compile fails the batch once, before any
+   * record runs. */
+  r = run_lede(ARGV("run", file("bad.lua", "return +"), a, b, "-j", "2"), NULL);
+  assert_status(&r, 1);
+  char werr[600];
+  snprintf(werr, sizeof werr, "%s:1: unexpected symbol near '+'\n", tmp("bad.lua"));
+  cr_assert_str_eq(r.err, werr);
+  cr_assert_str_eq(r.out, "");
+  proc_free(&r);
   struct {
     const char *argv[10];
     const char *err;
