@@ -6,7 +6,7 @@
 #   make bench      throughput and peak memory next to reference tools
 #   make eval       summary algorithms scored (ROUGE) on the dev sets in SUMM_DATA
 #   make weights    refit the default summarizer's settings on SUMM_DATA
-#   make tsan       examples/threads.c under ThreadSanitizer
+#   make tsan       the threaded examples under ThreadSanitizer
 #   make valgrind   the embedding examples and every error path under valgrind
 #   make install / uninstall   PREFIX, DESTDIR (also LUA_CMOD_DIR, MANDIR)
 

@@ -12,7 +12,8 @@
 
 typedef struct host_fn {
   char *name;
-  lede_host_fn fn;
+  lede_host_fn fn;    /* string arguments (lede_register), or */
+  lede_typed_fn typed; /* typed values (lede_register_typed) */
   void *ud;
 } host_fn;
 

@@ -482,30 +482,41 @@ static int is_identifier(const char *s) {
   return 1;
 }
 
-lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn,
-                          void *ud) {
+/* One table for both kinds of host function: a name maps to one of them. */
+static lede_status register_fn(lede_engine *e, const char *fname, const char *name,
+                               lede_host_fn fn, lede_typed_fn typed, void *ud) {
   if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
-  if (!name) return engine_error(e, LEDE_EINVAL, "lede_register: name is NULL");
+  if (!name) return engine_error(e, LEDE_EINVAL, "%s: name is NULL", fname);
   if (!is_identifier(name))
     return engine_error(e, LEDE_EINVAL, "host function name '%s' is not a Lua identifier", name);
+  int removing = !fn && !typed;
   for (size_t i = 0; i < e->nhosts; i++)
     if (strcmp(e->hosts[i].name, name) == 0) {
-      if (!fn) { /* unregister: keep the table dense */
+      if (removing) { /* unregister: keep the table dense */
         free(e->hosts[i].name);
         e->hosts[i] = e->hosts[--e->nhosts];
         return LEDE_OK;
       }
       e->hosts[i].fn = fn;
+      e->hosts[i].typed = typed;
       e->hosts[i].ud = ud;
       return LEDE_OK;
     }
-  if (!fn) return LEDE_OK; /* removing a name that is not there */
+  if (removing) return LEDE_OK; /* removing a name that is not there */
   host_fn *h = realloc(e->hosts, (e->nhosts + 1) * sizeof *h);
   if (!h) return engine_error(e, LEDE_ENOMEM, "out of memory");
   e->hosts = h;
   char *copy = strdup(name);
   if (!copy) return engine_error(e, LEDE_ENOMEM, "out of memory");
-  h[e->nhosts++] = (host_fn){copy, fn, ud};
+  h[e->nhosts++] = (host_fn){copy, fn, typed, ud};
   return LEDE_OK;
+}
+
+lede_status lede_register(lede_engine *e, const char *name, lede_host_fn fn, void *ud) {
+  return register_fn(e, "lede_register", name, fn, NULL, ud);
+}
+
+lede_status lede_register_typed(lede_engine *e, const char *name, lede_typed_fn fn, void *ud) {
+  return register_fn(e, "lede_register_typed", name, NULL, fn, ud);
 }

@@ -8,6 +8,7 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "host.h"
 #include "load.h"
 #include "lua_bulk.h"
 #include "lua_doc.h"
@@ -551,82 +552,6 @@ static int l_json(lua_State *L) {
   return 1;
 }
 
-/* ---- host functions ----------------------------------------------------- */
-
-/* The host function's answer is collected in C, in the run's scratch
- * buffer, and pushed only after the host function returned: a Lua push
- * can raise (memory limit), and a raise inside lede_result_*() would
- * longjmp through the host's own frames, skipping its clean-up. */
-struct lede_result {
-  dbuf *buf;     /* the context's scratch: result or message */
-  int has_value; /* buf holds the string result */
-  int has_error; /* buf holds the error message */
-};
-
-static void result_set(lede_result *res, const char *s, size_t len) {
-  res->buf->n = 0;
-  res->buf->failed = 0;
-  dbuf_put(res->buf, s, len);
-}
-
-void lede_result_string(lede_result *res, const char *s, size_t len) {
-  if (!res) return;
-  result_set(res, s ? s : "", s ? len : 0);
-  res->has_value = 1;
-  res->has_error = 0;
-}
-
-void lede_result_error(lede_result *res, const char *msg) {
-  if (!res) return;
-  if (!msg) msg = "host function failed";
-  result_set(res, msg, strlen(msg));
-  res->has_value = 0;
-  res->has_error = 1;
-}
-
-/* lede.host.NAME(...): converts the arguments, calls the host, then turns
- * its answer into a result or a Lua error at the caller's line. */
-static int l_host_call(lua_State *L) {
-  const host_fn *h = lua_touserdata(L, lua_upvalueindex(1));
-  int argc = lua_gettop(L);
-  if (argc > 64) return luaL_error(L, "%s: too many arguments", h->name);
-  luactx *ctx = luactx_get(L);
-  luactx_charge(L, ctx->budget, COST_ITEM * (size_t)(argc + 1));
-  const char *argv[64];
-  size_t argl[64];
-  for (int i = 0; i < argc; i++) {
-    if (lua_isnil(L, i + 1)) {
-      argv[i] = NULL;
-      argl[i] = 0;
-    } else {
-      argv[i] = luaL_tolstring(L, i + 1, &argl[i]);
-      lua_replace(L, i + 1); /* keep the converted string anchored */
-    }
-  }
-  lede_result res = {&ctx->scratch, 0, 0};
-  ctx->scratch.n = 0;
-  int rc = h->fn(h->ud, argc, argv, argl, &res);
-  /* From here on raising is safe again: the host's frames are gone. */
-  dbuf *b = &ctx->scratch;
-  if (b->failed) {
-    int hit = b->failed == LEDE_ELIMIT;
-    b->failed = 0;
-    b->n = 0;
-    return luaL_error(L, hit ? "script exceeded memory limit" : "not enough memory");
-  }
-  if (rc || res.has_error) {
-    luaL_where(L, 1); /* [.. where] "script.lua:12: " */
-    if (res.has_error) lua_pushlstring(L, b->p ? b->p : "", b->n);
-    else lua_pushfstring(L, "%s failed", h->name);
-    lua_concat(L, 2); /* [.. message] */
-    return lua_error(L);
-  }
-  if (!res.has_value) return 0;
-  luactx_charge(L, ctx->budget, BYTES_COST(b->n)); /* the copy into Lua */
-  lua_pushlstring(L, b->p ? b->p : "", b->n); /* [.. result] */
-  return 1;
-}
-
 int lmod_open(lua_State *L) {
   ldoc_open_classes(L);
   static const luaL_Reg funcs[] = {
@@ -647,14 +572,7 @@ int lmod_open(lua_State *L) {
   lua_setfield(L, -2, "abbreviations");
   lede_lua_redact(L); /* [.. lede redact] */
   lua_setfield(L, -2, "redact");
-  luactx *ctx = luactx_get(L);
-  lua_newtable(L); /* [.. lede host] */
-  if (ctx->engine)
-    for (size_t i = 0; i < ctx->engine->nhosts; i++) {
-      lua_pushlightuserdata(L, &ctx->engine->hosts[i]);
-      lua_pushcclosure(L, l_host_call, 1);
-      lua_setfield(L, -2, ctx->engine->hosts[i].name);
-    }
+  host_push_table(L, luactx_get(L)->engine); /* [.. lede host] */
   /* lede.host stays lenient: `if lede.host.f then` is how a script asks
    * whether its host registered f. */
   lua_setfield(L, -2, "host");

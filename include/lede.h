@@ -488,6 +488,98 @@ LEDE_API void lede_result_error(lede_result *res, const char *msg);
 LEDE_API lede_status lede_register(lede_engine *e, const char *name,
                                    lede_host_fn fn, void *ud);
 
+/* ---- typed host functions ------------------------------------------------ */
+
+/* Host functions that take and return real values, as Lua's C API does:
+ * nil, booleans, numbers (integers exact), strings that may hold NUL bytes
+ * and tables (arrays and string-keyed maps, nested up to 64 deep) in both
+ * directions, and any number of results.
+ *
+ *   static int scale(void *ud, const lede_value *args, lede_result *res) {
+ *     const lede_value *t = lede_value_index(args, 1);   // the 1st argument
+ *     double k = lede_value_number(lede_value_index(args, 2));
+ *     if (lede_value_type(t) != LEDE_TTABLE) {
+ *       lede_result_error(res, "scale: expected a table");
+ *       return 1;
+ *     }
+ *     lede_result_table(res);                            // one result: {..}
+ *     for (size_t i = 1; i <= lede_value_length(t); i++)
+ *       lede_result_number(res, k * lede_value_number(lede_value_index(t, i)));
+ *     lede_result_end(res);
+ *     lede_result_boolean(res, 1);                       // a second result
+ *     return 0;
+ *   }
+ *   lede_register_typed(e, "scale", scale, NULL);   // lede.host.scale({1, 2}, 10)
+ *
+ * The arguments are converted before the call and the results pushed after
+ * it, so nothing the host does can be interrupted by a Lua error.  A
+ * function, userdata or coroutine argument, or a table key that is not a
+ * string or number, raises in the script before the host is called. */
+typedef enum {
+  LEDE_TNIL = 0,
+  LEDE_TBOOLEAN = 1,
+  LEDE_TNUMBER = 2,
+  LEDE_TSTRING = 3,
+  LEDE_TTABLE = 4
+} lede_type;
+
+/* A value from the script.  BORROWED: valid during the host call only. */
+typedef struct lede_value lede_value;
+
+/* A typed host function: args is a table of the arguments (keys 1..n, nil
+ * arguments included; lede_value_length(args) is their number).  Return 0
+ * on success with results set through lede_result_*() (none: the call
+ * returns nothing), or non-zero to raise (lede_result_error()'s message, or
+ * "NAME failed").  Runs on the thread of the run; see "Re-entrancy". */
+typedef int (*lede_typed_fn)(void *ud, const lede_value *args, lede_result *res);
+/* As lede_register(), for a typed function (it replaces a string function
+ * of the same name and vice versa; fn NULL removes the name). */
+LEDE_API lede_status lede_register_typed(lede_engine *e, const char *name,
+                                         lede_typed_fn fn, void *ud);
+
+/* Reading values; every function accepts NULL (a missing value) and
+ * answers as for nil. */
+/* The type of v; LEDE_TNIL for NULL. */
+LEDE_API lede_type lede_value_type(const lede_value *v);
+/* Lua truth: 0 for nil and false, 1 for anything else. */
+LEDE_API int lede_value_boolean(const lede_value *v);
+/* The number (0 if v is not one). */
+LEDE_API double lede_value_number(const lede_value *v);
+/* 1 and *out (out may be NULL) if v is a number with an integer value. */
+LEDE_API int lede_value_integer(const lede_value *v, long long *out);
+/* BORROWED: the bytes of a string (*len of them, NUL-terminated, may hold
+ * NULs), or NULL (and *len 0) if v is not a string.  len may be NULL. */
+LEDE_API const char *lede_value_string(const lede_value *v, size_t *len);
+/* Entries of a table (0 if v is not one). */
+LEDE_API size_t lede_value_count(const lede_value *t);
+/* Its array part: k in 1..length are lede_value_index(t, k), in order. */
+LEDE_API size_t lede_value_length(const lede_value *t);
+/* Entry i (0-based, i < count) of t: its key and its value.  The array
+ * part comes first, in order; then the other keys, in no set order. */
+LEDE_API const lede_value *lede_value_key(const lede_value *t, size_t i);
+LEDE_API const lede_value *lede_value_at(const lede_value *t, size_t i);
+/* t[k] for an integer key k >= 1, or NULL. */
+LEDE_API const lede_value *lede_value_index(const lede_value *t, size_t k);
+/* t[key] for a string key (NUL-terminated), or NULL. */
+LEDE_API const lede_value *lede_value_field(const lede_value *t, const char *key);
+
+/* Results, in order, each a result of the call -- or, between
+ * lede_result_table() and lede_result_end(), an element of that table:
+ * appended to its array part, or stored under the key given just before
+ * by lede_result_key().  Everything is copied; a table left open is
+ * closed after the call.  All are NULL-safe.  (In a string host function
+ * lede_result_string() replaces; these append.) */
+LEDE_API void lede_result_nil(lede_result *res);
+LEDE_API void lede_result_boolean(lede_result *res, int b);
+LEDE_API void lede_result_number(lede_result *res, double x);
+LEDE_API void lede_result_integer(lede_result *res, long long i);
+/* A string of len bytes, NULs allowed (s NULL means ""). */
+LEDE_API void lede_result_lstring(lede_result *res, const char *s, size_t len);
+LEDE_API void lede_result_table(lede_result *res);
+/* The key (len bytes) of the next value in the open table. */
+LEDE_API void lede_result_key(lede_result *res, const char *key, size_t len);
+LEDE_API void lede_result_end(lede_result *res);
+
 #ifdef __cplusplus
 }
 #endif

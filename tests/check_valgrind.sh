@@ -3,7 +3,10 @@
 # happy path), callback.c (host functions and streamed output) and errors.c
 # (every failure path: bad UTF-8, NUL, input limit, missing files, syntax
 # and runtime errors, the sandbox, memory/instruction/time limits, a
-# refused output callback, failing host functions).  Any leak or memory
+# refused output callback, failing host functions), and the API of issue
+# 12: sentences.c (reading from C), pool.c (a prepared script on a thread
+# pool), cancel.c (lede_interrupt from a second thread), typed.c (typed
+# host functions) and readers.c (two threads reading one document).  Any leak or memory
 # error fails; so does output that differs from examples/NAME.expected.
 # Then `require "lede"` in lua5.4, through tests/lua_module.lua.
 set -eu
@@ -15,7 +18,7 @@ PKG="$(pkg-config --cflags --libs lua5.4 libcmark libutf8proc libsodium) -lstemm
 mkdir -p "$B/valgrind"
 root=$(pwd)
 fail=0
-for name in embed callback errors; do
+for name in embed callback errors sentences pool cancel typed readers; do
   bin=$B/valgrind/$name
   ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude -O0 -g \
     -o "$bin" "examples/$name.c" "$B/liblede.a" $PKG -lm -lpthread
