@@ -166,6 +166,10 @@ static const char version_words[] =
     "table item paragraph article art appendix tag python node java ios android windows "
     "macos chrome firefox edition release. netmask mask subnet ";
 
+/* Numbers after these words are product or device codes (EAN-13 and
+ * IMEI numbers pass Luhn as often as any). */
+static const char code_words[] = "ean gtin upc barcode isbn imei sku tracking serial ";
+
 /* Words that make a bare run of digits a phone number. */
 static const char phone_words[] =
     "phone tel telephone call mobile mob cell cellphone fax whatsapp sms text ring dial "
@@ -240,7 +244,7 @@ static size_t m_card(const char *s, size_t n, size_t i) {
     if (k < ng && sep != ' ') break;
     if (tot < 13 || tot > 19 || !card_layout(glen, k)) continue;
     if (k == ng && !num_right(s, n, gend[k - 1])) break;
-    if (redact_card_digits(d, tot)) return gend[k - 1];
+    if (redact_card_digits(d, tot)) return after_words(s, i, code_words) ? 0 : gend[k - 1];
   }
   return 0;
 }

@@ -79,22 +79,34 @@ if types then types = types .. ",custom" end
 local ok, found = pcall(R.scan, src, {types = types})
 if not ok then fail(tostring(found)) end
 local findings = {}
-for _, f in ipairs(found) do
-  if not allow[f.text:lower()] then findings[#findings + 1] = f end
+if next(allow) then
+  for _, f in ipairs(found) do
+    if not allow[f.text:lower()] then findings[#findings + 1] = f end
+  end
+else
+  findings = found
 end
+found = nil
 
 -- Paragraph and sentence of each finding (1-based indices; nil outside
 -- any, e.g. in a Markdown link destination between blocks).
-do
+local inline_scanned, inline_todo = {}, {}
+if args.report or args["detect-only"] or args.preview or markdown then
   local paras, pi = doc.paragraphs, 1
+  local np, cur, p, sents, si = #paras, 0, nil, nil, 1
   for _, f in ipairs(findings) do
-    while paras[pi] and paras[pi].stop < f.start do pi = pi + 1 end
-    local p = paras[pi]
-    if p and p.start <= f.start then
-      f.paragraph, f.para = p.index, p
-      for _, s in ipairs(p.sentences) do
-        if s.start <= f.start and f.start <= s.stop then f.sentence = s.index break end
+    while pi <= np and paras[pi].stop < f.start do pi = pi + 1 end
+    if pi <= np and pi ~= cur then cur, p, sents, si = pi, paras[pi], nil, 1 end
+    if p and p.start <= f.start and f.start <= p.stop then
+      f.paragraph, f.pkind = p.index, p.kind
+      if markdown and not inline_scanned[cur] and p.kind ~= "code" and p.kind ~= "html" then
+        inline_scanned[cur] = true
+        inline_todo[#inline_todo + 1] = {p.start, p.stop}
       end
+      sents = sents or p.sentences
+      while sents[si] and sents[si].stop < f.start do si = si + 1 end
+      local s = sents[si]
+      if s and s.start <= f.start then f.sentence = s.index end
     end
   end
 end
@@ -141,22 +153,13 @@ local function scan_inline_raw(a, b)
 end
 local function in_raw(f)
   if not markdown then return true end
-  if f.para and (f.para.kind == "code" or f.para.kind == "html") then return true end
+  if f.pkind == "code" or f.pkind == "html" then return true end
   for _, r in ipairs(raw_ranges) do
     if r[1] <= f.start and f.stop <= r[2] then return true end
   end
   return false
 end
-if markdown then
-  local seen = {}
-  for _, f in ipairs(findings) do
-    local p = f.para
-    if p and not seen[p] and p.kind ~= "code" and p.kind ~= "html" then
-      seen[p] = true
-      scan_inline_raw(p.start, p.stop)
-    end
-  end
-end
+for _, r in ipairs(inline_todo) do scan_inline_raw(r[1], r[2]) end
 
 -- Pseudonyms: one per distinct value and type, kept across documents in
 -- the mapping file.  Values are escaped so any byte survives a line.
@@ -235,13 +238,7 @@ local function replacement(f)
   return "[" .. label .. "]"
 end
 
-local out, pos = {}, 1
-for _, f in ipairs(findings) do
-  out[#out + 1] = src:sub(pos, f.start - 1)
-  out[#out + 1] = replacement(f)
-  pos = f.stop + 1
-end
-out[#out + 1] = src:sub(pos)
+for _, f in ipairs(findings) do f.rep = replacement(f) end
 
 -- unredact replaces every token of the mapping: a token already in the
 -- document would be "restored" into something it never was.
@@ -260,14 +257,11 @@ if uses("pseudonym") then
 end
 
 local function report()
-  local rows = {}
+  local rows, values = {}, args["report-values"]
   for i, f in ipairs(findings) do
-    local row = {'{"type":', lede.json(f.type), ',"start":', f.start - 1, ',"end":', f.stop,
-                 ',"paragraph":', f.paragraph or "null", ',"sentence":', f.sentence or "null",
-                 ',"operator":', lede.json(f.operator or style(f.type))}
-    if args["report-values"] then row[#row + 1] = ',"value":' .. lede.json(f.text) end
-    row[#row + 1] = "}"
-    rows[i] = table.concat(row)
+    rows[i] = ('{"type":%s,"start":%d,"end":%d,"paragraph":%s,"sentence":%s,"operator":%s%s}'):format(
+      lede.json(f.type), f.start - 1, f.stop, f.paragraph or "null", f.sentence or "null",
+      lede.json(f.operator or style(f.type)), values and ',"value":' .. lede.json(f.text) or "")
   end
   if #rows == 0 then return "[]\n" end
   return "[\n" .. table.concat(rows, ",\n") .. "\n]\n"
@@ -308,7 +302,6 @@ mark.pii .type { font: bold 11px/1 system-ui, sans-serif; color: #fff; backgroun
   return table.concat(h)
 end
 
-local result = table.concat(out)
 if args.report then
   local okw, err = R.write(args.report, report())
   if not okw then fail(err) end
@@ -328,4 +321,12 @@ if args["detect-only"] then
   end
   return table.concat(rows)
 end
-return result
+-- Streamed piece by piece: a large document is not copied a second time;
+-- what the report and preview needed is garbage by now.
+collectgarbage()
+local pos = 1
+for _, f in ipairs(findings) do
+  lede.write(src:sub(pos, f.start - 1), f.rep)
+  pos = f.stop + 1
+end
+lede.write(src:sub(pos))

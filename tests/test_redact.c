@@ -93,6 +93,7 @@ Test(redact, credit_card) {
   NONE("dash-joined 4111-1111-1111-1111-22");
   NONE("masked ****-****-****-1111 and ****1111");
   NONE("no issuer 7111111111111114");
+  NONE("EAN 4012888888881881, IMEI: 4111111111111111");
 }
 
 Test(redact, iban) {
