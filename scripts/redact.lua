@@ -44,7 +44,8 @@ for item in (args.style or "tag"):gmatch("[^,]+") do
   local t, st = item:match("^%s*([%w_]+)%s*=%s*(%a+)%s*$")
   if t then
     if not STYLES[st] then fail("unknown style '" .. st .. "'") end
-    style_of[t:upper()] = st
+    local ALIAS = {CARD = "CREDIT_CARD", IP = "IP_ADDRESS", SSN = "US_SSN"}
+    style_of[ALIAS[t:upper()] or t:upper()] = st
   else
     st = item:match("^%s*(%a+)%s*$")
     if not st or not STYLES[st] then fail("unknown style '" .. item .. "' (tag, mask, pseudonym, hash, remove, keep)") end

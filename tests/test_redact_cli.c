@@ -62,7 +62,10 @@ Test(redact_cli, mask_keeps_separators_and_last_digits) {
 }
 
 Test(redact_cli, per_type_styles_remove_and_keep) {
-  proc_result r = run_lede(ARGV("redact", "--style", "remove,email=keep,phone=tag"), TEXT);
+  proc_result r = run_lede(ARGV("redact", "--style", "tag,card=mask"), "Card 4111 1111 1111 1111.\n");
+  expect_out(&r, 0, "Card **** **** **** ****.\n");
+  proc_free(&r);
+  r = run_lede(ARGV("redact", "--style", "remove,email=keep,phone=tag"), TEXT);
   expect_out(&r, 0,
              "Hi Ann, mail me at ann.lee@example.com or call [PHONE].\n\n"
              "Card  expires 03/27; ann.lee@example.com again.\n");
@@ -280,5 +283,22 @@ Test(redact_cli, lua_module_validators_and_file_rule) {
                             "  tostring(ok), err:match('not given on the command line') or err}, ' ') .. '\\n'\n");
   proc_result r = run_lede(ARGV("run", script), "");
   expect_out(&r, 0, "true false true false true true true 2 false not given on the command line\n");
+  proc_free(&r);
+}
+
+/* An LPeg pattern is any object with :match(subject, init) returning the
+ * position after a match; this stand-in matches "ID-" and four digits. */
+Test(redact_cli, lpeg_style_pattern_objects) {
+  const char *script = file("lp.lua",
+                            "local P = setmetatable({}, {__index = {match = function(self, s, i)\n"
+                            "  local a, b = s:find('^ID%-%d%d%d%d', i)\n"
+                            "  return a and b + 1 end}})\n"
+                            "lede.redact.add{type = 'INTERNAL', pattern = P}\n"
+                            "local out = {}\n"
+                            "for _, f in ipairs(lede.redact.scan('see ID-1234, xID-9999 and ID-5678.')) do\n"
+                            "  out[#out + 1] = f.type .. ' ' .. f.start .. '-' .. f.stop .. ' ' .. f.text end\n"
+                            "return table.concat(out, '|') .. '\\n'\n");
+  proc_result r = run_lede(ARGV("run", script), "");
+  expect_out(&r, 0, "INTERNAL 5-11 ID-1234|INTERNAL 27-33 ID-5678\n");
   proc_free(&r);
 }
