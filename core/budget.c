@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
+/* The deadline is absolute, taken once: every poll compares the clock
+ * with it, so no per-poll arithmetic can drift. */
 void budget_start(run_budget *b, size_t max_memory, unsigned long max_steps,
                   double timeout, atomic_int *interrupt) {
   *b = (run_budget){.limit = max_memory,
@@ -27,6 +29,8 @@ void budget_start(run_budget *b, size_t max_memory, unsigned long max_steps,
   }
 }
 
+/* The first limit wins and is the one reported: a memory failure caused
+ * by unwinding after a timeout must not turn the timeout into "memory". */
 limit_kind budget_stop(run_budget *b, limit_kind kind) {
   if (!b->hit) {
     b->hit = kind;
@@ -35,6 +39,8 @@ limit_kind budget_stop(run_budget *b, limit_kind kind) {
   return b->hit;
 }
 
+/* CLOCK_MONOTONIC: a wall-clock change (NTP, an admin) must neither end a
+ * run early nor let it run forever. */
 static int time_up(const run_budget *b) {
   if (!b->has_deadline) return 0;
   struct timespec now;
@@ -54,8 +60,8 @@ static limit_kind check_now(run_budget *b) {
 }
 
 limit_kind budget_spend(run_budget *b, size_t units) {
-  if (!b) return LIMIT_NONE;
-  if (b->hit) return b->hit;
+  if (!b) return LIMIT_NONE; /* outside runs (require "lede", a host's call) */
+  if (b->hit) return b->hit; /* sticky: a caught error must not reset it */
   if (b->count_steps) {
     if (b->steps_left <= units) {
       b->steps_left = 0;
@@ -63,6 +69,9 @@ limit_kind budget_spend(run_budget *b, size_t units) {
     }
     b->steps_left -= units;
   }
+  /* The flag is read at every call (one relaxed load), the clock only
+   * every POLL_UNITS: an interrupt is noticed sooner than a deadline,
+   * which costs a system call (or vDSO read) to check. */
   if (b->interrupt && atomic_load_explicit(b->interrupt, memory_order_relaxed))
     return budget_stop(b, LIMIT_INTERRUPT);
   /* Saturating: a huge single charge must not wrap the counter to zero. */
@@ -78,6 +87,7 @@ limit_kind budget_poll(run_budget *b) {
 
 int budget_charge(run_budget *b, size_t n) {
   if (!b) return 0;
+  /* Written to not overflow: used + n could wrap for a huge n. */
   if (b->limit && (n > b->limit || b->used > b->limit - n)) {
     budget_stop(b, LIMIT_MEMORY);
     return -1;
@@ -93,6 +103,8 @@ void budget_credit(run_budget *b, size_t n) {
 
 int budget_interrupted(run_budget *b) { return budget_poll(b) != LIMIT_NONE; }
 
+/* Charge first, then allocate: a refused charge costs no malloc, and a
+ * failed malloc gives the charge back. */
 void *budget_malloc(run_budget *b, size_t n) {
   if (budget_charge(b, n)) return NULL;
   void *p = malloc(n ? n : 1);
@@ -112,6 +124,7 @@ void *budget_realloc(run_budget *b, void *p, size_t oldn, size_t newn) {
   return q;
 }
 
+/* NULL-safe like free(), and credits only what was really freed. */
 void budget_free(run_budget *b, void *p, size_t n) {
   if (!p) return;
   free(p);

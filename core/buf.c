@@ -1,4 +1,12 @@
-/* buf.c -- growable output buffers for rendering and JSON. */
+/* buf.c -- growable output buffers for rendering and JSON.
+ *
+ * Every renderer writes through a dbuf, and a dbuf charges its memory to
+ * the budget of the run it works for: a script that renders a 100 MB
+ * document holds that memory as surely as a Lua string of that size.
+ * Appends do not return errors (a renderer makes thousands of them): the
+ * first failure is remembered in b->failed and later appends do nothing,
+ * so one check at the end is enough and no output is half-written without
+ * the caller knowing. */
 #include "buf.h"
 
 #include <stdarg.h>
@@ -16,16 +24,22 @@ void dbuf_init(dbuf *b, run_budget *budget) {
 
 int dbuf_reserve(dbuf *b, size_t extra) {
   if (b->failed) return -1;
+  /* Sizes near SIZE_MAX would wrap in the doubling below: refuse them as
+   * out of memory, which they are. */
   if (extra >= (size_t)-1 / 2 - b->n) {
     b->failed = LEDE_ENOMEM;
     return -1;
   }
-  size_t need = b->n + extra + 1;
+  size_t need = b->n + extra + 1; /* + 1: the p[n] NUL callers may rely on */
   if (need <= b->cap) return 0;
+  /* Doubling keeps appends amortised O(1); 256 bytes covers most single
+   * sentences, the commonest use, without a second growth. */
   size_t cap = b->cap ? b->cap : 256;
   while (cap < need) cap *= 2;
   char *p = budget_realloc(b->budget, b->p, b->cap, cap);
   if (!p) {
+    /* The budget says whether this was the script's memory limit (a
+     * limit error for the run) or the machine's (out of memory). */
     b->failed = (b->budget && b->budget->hit) ? LEDE_ELIMIT : LEDE_ENOMEM;
     return -1;
   }
@@ -60,6 +74,9 @@ static int poll_stop(dbuf *b) {
   return 1;
 }
 
+/* The one JSON string escaper: `--to json` (render.c) and lede.json
+ * (lua_lede.c) both use it, so they agree byte for byte.  Runs of bytes
+ * that need no escape are copied in one dbuf_put, not byte by byte. */
 void dbuf_put_json(dbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0; /* start of the pending run of bytes that need no escape */
@@ -95,6 +112,8 @@ void dbuf_put_json(dbuf *b, const char *s, size_t n) {
   dbuf_put(b, s + run, n - run);
 }
 
+/* Escapes the five characters that matter in text and in quoted
+ * attribute values; everything else, UTF-8 included, passes through. */
 void dbuf_put_html(dbuf *b, const char *s, size_t n) {
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
@@ -115,6 +134,9 @@ void dbuf_put_html(dbuf *b, const char *s, size_t n) {
   dbuf_put(b, s + run, n - run);
 }
 
+/* Most formatted pieces are short (numbers, keys): they are formatted on
+ * the stack first, and only a longer one is formatted twice, the second
+ * time straight into the buffer. */
 void dbuf_printf(dbuf *b, const char *fmt, ...) {
   char small[128];
   va_list ap;
@@ -133,6 +155,8 @@ void dbuf_printf(dbuf *b, const char *fmt, ...) {
   b->n += (size_t)n;
 }
 
+/* The caller gets a NUL-terminated string even for empty output (a
+ * reserve of 0 allocates), as lede.h promises for every OWNED output. */
 char *dbuf_take(dbuf *b, size_t *len) {
   if (b->failed) {
     dbuf_free(b);

@@ -1,5 +1,12 @@
 /* lede.c -- the public API: versions, errors, engines and documents.
- * Script runs live in run.c. */
+ * Script runs live in run.c, prepared scripts in script.c, reading
+ * documents from C in reader.c, host calls in host.c.
+ *
+ * Every entry point follows one shape: reject a NULL engine with
+ * LEDE_EINVAL (there is nowhere to write a message), clear the engine's
+ * last error, then check each other argument with a message naming it,
+ * and only then do the work.  OUT pointers are reset first, so a host's
+ * single clean-up path is right after any failure. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +26,8 @@ const char *lede_version_string(void) { return LEDE_VERSION_STRING; }
 
 int lede_abi_version(void) { return LEDE_ABI_VERSION; }
 
+/* From the same X-macro table as the enum, so a new code cannot be
+ * added without its text. */
 const char *lede_strerror(int st) {
   switch (st) {
 #define LEDE_STATUS_TEXT(name, code, text) case code: return text;
@@ -29,6 +38,8 @@ const char *lede_strerror(int st) {
   }
 }
 
+/* Outputs are malloc'd here; a host linked against another C runtime
+ * must free them with the library's free, hence this wrapper. */
 void lede_free(void *p) { free(p); }
 
 /* ---- format names ------------------------------------------------------- */
@@ -152,6 +163,8 @@ void lede_interrupt(lede_engine *e) {
 
 /* ---- engines ------------------------------------------------------------ */
 
+/* The options are copied, strings included, so the host may free its
+ * struct at once; every field is checked before the engine is returned. */
 lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
   if (!out) return LEDE_EINVAL;
   *out = NULL;
@@ -176,6 +189,8 @@ lede_status lede_engine_new(const lede_options *opt, lede_engine **out) {
       }
   }
   e->opt.abbreviations = NULL; /* the strings are the host's; we copied them */
+  /* sandbox is a yes/no today; other values are refused rather than read
+   * as "yes", so a later mode can be given a number of its own. */
   if (e->opt.sandbox != 0 && e->opt.sandbox != 1) {
     lede_engine_free(e);
     return LEDE_EINVAL;
@@ -194,6 +209,7 @@ oom:
   return LEDE_ENOMEM;
 }
 
+/* Documents are not the engine's: they outlive it (lede.h). */
 void lede_engine_free(lede_engine *e) {
   if (!e) return;
   set_err(e, NULL);
@@ -214,6 +230,8 @@ void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud) {
 
 /* Loads src[0..len) through the one load path; take is src itself when
  * the document may own it (freed by doc_load on error). */
+/* Messages start with the input's name (path, "<stdin>" or "<input>")
+ * so a host loading many files can tell which one failed. */
 static lede_status load_named(lede_engine *e, const char *name, const char *src,
                               size_t len, char *take, const lede_load_options *opt,
                               lede_doc **out) {
@@ -227,6 +245,8 @@ static lede_status load_named(lede_engine *e, const char *name, const char *src,
   return LEDE_OK;
 }
 
+/* src NULL with len 0 is an empty document: a host's empty buffer may
+ * well be a NULL pointer. */
 lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
                           const lede_load_options *opt, lede_doc **out) {
   if (out) *out = NULL;
@@ -237,6 +257,8 @@ lede_status lede_doc_load(lede_engine *e, const char *src, size_t len,
   return load_named(e, "<input>", src ? src : "", len, NULL, opt, out);
 }
 
+/* The format of a file named on a command line or by a host that did not
+ * say: its extension, as cmark-based tools decide it. */
 static int has_suffix(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && strcmp(s + n - m, suffix) == 0;
@@ -297,6 +319,8 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
   engine_clear_error(e);
   if (!path) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: path is NULL");
   if (!out) return engine_error(e, LEDE_EINVAL, "lede_doc_load_file: out is NULL");
+  /* Bad options are refused before the file is read: a 1 GB file need
+   * not be read to learn that its format is 77. */
   char why[160];
   if (opt && load_check_options(opt, why, sizeof why))
     return engine_error(e, LEDE_EINVAL, "%s: %s", path, why);
@@ -306,7 +330,7 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
     return engine_error(e, LEDE_EIO, "%s: cannot open: %s", path, errtext(errno));
   size_t len = 0;
   char *src = read_stream(f, e->opt.max_input, &len);
-  int err = errno;
+  int err = errno; /* before fclose, which may change it */
   if (!is_stdin) fclose(f);
   if (!src)
     return engine_error(e, err == ENOMEM ? LEDE_ENOMEM : LEDE_EIO,
@@ -329,6 +353,8 @@ void lede_doc_free(lede_doc *d) { doc_free(d); }
 
 lede_format lede_doc_format(const lede_doc *d) { return d ? d->format : LEDE_FORMAT_AUTO; }
 
+/* Counting needs the sentences: found here, under the document's lock,
+ * so counting from two threads at once is safe (reader.c). */
 lede_status lede_doc_counts(lede_engine *e, lede_doc *d, size_t *paragraphs,
                             size_t *sentences) {
   if (!e) return LEDE_EINVAL;
@@ -383,6 +409,7 @@ lede_status lede_doc_render(lede_engine *e, lede_doc *d, lede_format fmt,
 
 /* ---- script search ------------------------------------------------------ */
 
+/* dir/sub/name.lua when it is readable (OWNED), else NULL. */
 static char *try_path(const char *dir, size_t dirlen, const char *sub,
                       const char *name) {
   size_t n = dirlen + strlen(sub) + strlen(name) + 6;
@@ -432,6 +459,8 @@ char *engine_find_file(const lede_engine *e, const char *name, int is_module) {
   return f;
 }
 
+/* A name that could climb out of the search directories ("../x", "a/b")
+ * is simply not found: engine_find_file() refuses it. */
 lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
   if (path) *path = NULL;
   if (!e) return LEDE_EINVAL;
@@ -444,6 +473,8 @@ lede_status lede_find_script(lede_engine *e, const char *name, char **path) {
   return LEDE_OK;
 }
 
+/* The same order engine_find_file() searches, so `lede scripts` lists
+ * exactly where a name would be found. */
 lede_status lede_script_dirs(lede_engine *e, char **path) {
   if (!e) return LEDE_EINVAL;
   engine_clear_error(e);
@@ -473,6 +504,9 @@ lede_status lede_script_dirs(lede_engine *e, char **path) {
 
 /* ---- host functions ----------------------------------------------------- */
 
+/* Host functions become fields of lede.host: a name must be usable as
+ * lede.host.NAME, i.e. a Lua identifier (ASCII, not starting with a
+ * digit; keywords are harmless as fields). */
 static int is_identifier(const char *s) {
   if (!*s || (*s >= '0' && *s <= '9')) return 0;
   for (; *s; s++)

@@ -89,32 +89,33 @@ static lede_status give(lede_engine *e, dbuf *b, char **text, size_t *len) {
   return LEDE_OK;
 }
 
-lede_status lede_doc_paragraph_text(lede_engine *e, lede_doc *d, size_t i, char **text,
-                                    size_t *len) {
+/* The text of paragraph or sentence i with edits applied, OWNED by the
+ * caller; a removed item's text is "". */
+static lede_status item_text(lede_engine *e, lede_doc *d, size_t i, int para, char **text,
+                             size_t *len, const char *fn) {
   if (text) *text = NULL;
-  lede_status st = check(e, d, text, "lede_doc_paragraph_text");
+  lede_status st = check(e, d, text, fn);
   if (st) return st;
-  if (i >= d->npara)
-    return engine_error(e, LEDE_EINVAL,
-                        "lede_doc_paragraph_text: index %zu out of range (%zu paragraphs)", i,
-                        d->npara);
+  size_t n = para ? d->npara : d->nsent;
+  if (i >= n)
+    return engine_error(e, LEDE_EINVAL, "%s: index %zu out of range (%zu %s)", fn, i, n,
+                        para ? "paragraphs" : "sentences");
   dbuf b;
   dbuf_init(&b, NULL);
-  if (!(d->paras[i].flags & ITEM_REMOVED)) doc_para_text(d, i, &b);
+  unsigned flags = para ? d->paras[i].flags : d->sents[i].flags;
+  if (!(flags & ITEM_REMOVED)) {
+    if (para) doc_para_text(d, i, &b);
+    else doc_sent_text(d, i, &b);
+  }
   return give(e, &b, text, len);
+}
+
+lede_status lede_doc_paragraph_text(lede_engine *e, lede_doc *d, size_t i, char **text,
+                                    size_t *len) {
+  return item_text(e, d, i, 1, text, len, "lede_doc_paragraph_text");
 }
 
 lede_status lede_doc_sentence_text(lede_engine *e, lede_doc *d, size_t i, char **text,
                                    size_t *len) {
-  if (text) *text = NULL;
-  lede_status st = check(e, d, text, "lede_doc_sentence_text");
-  if (st) return st;
-  if (i >= d->nsent)
-    return engine_error(e, LEDE_EINVAL,
-                        "lede_doc_sentence_text: index %zu out of range (%zu sentences)", i,
-                        d->nsent);
-  dbuf b;
-  dbuf_init(&b, NULL);
-  if (!(d->sents[i].flags & ITEM_REMOVED)) doc_sent_text(d, i, &b);
-  return give(e, &b, text, len);
+  return item_text(e, d, i, 0, text, len, "lede_doc_sentence_text");
 }

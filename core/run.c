@@ -27,6 +27,9 @@ typedef struct run_sink {
   int failed;
 } run_sink;
 
+/* Where a run's output goes: the host's callback (which may refuse, and
+ * then the run stops with LEDE_EIO), or a budget-charged buffer handed to
+ * the host at the end -- only if the run succeeded, never half-written. */
 static int sink_write(void *ud, const char *s, size_t n) {
   run_sink *k = ud;
   if (k->fn) {
@@ -38,6 +41,8 @@ static int sink_write(void *ud, const char *s, size_t n) {
   return k->failed;
 }
 
+/* What run_main (inside the protected call) needs; on the C stack of
+ * run_code_on, which outlives the state. */
 typedef struct run_args {
   lede_engine *e;
   const run_code *code;
@@ -95,7 +100,7 @@ static int run_main(lua_State *L) {
     empty->budget = &a->e->budget;
     ldoc_adopt(L, -1, empty);
   }
-  lua_rotate(L, 2, 1); /* [env doc f] */
+  lua_rotate(L, 2, 1); /* [env doc f]: the handle stays at 2 after the call */
   int docidx = 2;
   lua_pushvalue(L, docidx);
   lua_createtable(L, 0, (int)a->ro->nargs); /* [env doc f doc args] */
@@ -103,7 +108,10 @@ static int run_main(lua_State *L) {
     lua_pushstring(L, a->ro->args[i].value ? a->ro->args[i].value : "true");
     lua_setfield(L, -2, a->ro->args[i].key);
   }
-  lua_call(L, 2, 1); /* [env doc result] */
+  /* Unprotected here on purpose: run_main itself runs under the pcall
+   * with the traceback handler, so the script's error keeps its
+   * traceback.  [env doc result] */
+  lua_call(L, 2, 1);
   int t = lua_type(L, -1);
   if (t == LUA_TSTRING) {
     size_t n;
@@ -124,7 +132,9 @@ static int run_main(lua_State *L) {
     return luaL_error(L, "script returned a %s: return a string, the document or nothing",
                       luaL_typename(L, -1));
   }
-  ldoc_detach(L, docidx); /* the host's document outlives the state */
+  /* The host's document outlives the state; a handle a script kept in a
+   * global must not reach it from a __gc at lua_close. */
+  ldoc_detach(L, docidx);
   return 0;
 }
 
@@ -217,12 +227,17 @@ lede_status run_code_on(lede_engine *e, const run_code *code, lede_doc *doc,
   dbuf_init(&ctx.scratch, &e->budget);
 
   lua_State *L = lua_newstate(sandbox_alloc, e);
+  /* The engine is the allocator's ud: the hook and the allocator find the
+   * run's budget through it, with no global state. */
   if (!L) {
     if (e->budget.hit) return limit_error(e, NULL);
     return engine_error(e, LEDE_ENOMEM, "cannot create a Lua state: out of memory");
   }
   e->L = L;
   sandbox_arm(L);
+  /* Edits the script makes to the host's document are charged to this
+   * run; the document's own pointer is put back after, so it never points
+   * at a budget that is gone. */
   run_budget *saved = doc ? doc->budget : NULL;
   if (doc) doc->budget = &e->budget;
 
