@@ -173,6 +173,8 @@ eval-redact:
 	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/cases.txt
 	@echo; echo "== held-out set (tests/data/redact/heldout.txt)"
 	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/heldout.txt
+	@echo; echo "== second held-out set (tests/data/redact/heldout2.txt)"
+	@./$(LEDE) run tests/redact_eval.lua tests/data/redact/heldout2.txt
 
 bench:
 	@sh .ci/deps $(BUILD_PKGS) time python3 cmark

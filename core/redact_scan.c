@@ -450,7 +450,7 @@ static size_t m_ipv6(const char *s, size_t n, size_t i) {
       j = e;
       break;
     }
-    if (h > 4) return 0;
+    if (h > 4 || groups == 8) return 0; /* "1:2:3:..." is no address */
     groups++;
     j += h;
     if (j + 1 < n && B(j) == ':' && B(j + 1) == ':') {
@@ -766,11 +766,15 @@ static size_t m_url(const char *s, size_t n, size_t i) {
       break;
     }
   }
+  /* counted once, then kept up to date while trimming: a URL ending in
+   * a long run of ')' stays linear */
+  size_t open_p = count_byte(s, i, e, '('), close_p = count_byte(s, i, e, ')');
+  size_t open_b = count_byte(s, i, e, '['), close_b = count_byte(s, i, e, ']');
   while (e > hs) {
     unsigned c = B(e - 1);
-    if (strchr(".,;:!?'*_~", (int)c)) e--;
-    else if (c == ')' && count_byte(s, i, e, '(') < count_byte(s, i, e, ')')) e--;
-    else if (c == ']' && count_byte(s, i, e, '[') < count_byte(s, i, e, ']')) e--;
+    if (c && strchr(".,;:!?'*_~", (int)c)) e--;
+    else if (c == ')' && open_p < close_p) e--, close_p--;
+    else if (c == ']' && open_b < close_b) e--, close_b--;
     else break;
   }
   if (e <= hs) return 0;

@@ -255,3 +255,26 @@ Test(redact, random_bytes_stay_in_bounds) {
     free(buf);
   }
 }
+
+/* Inputs built to make a matcher re-read what it read before: each must
+ * still be one linear pass.  The timeout is a hang guard, not a speed
+ * target (those are in make bench): linear takes well under a second,
+ * the quadratic scans this caught (a URL ending in ')' after ')', IPv6
+ * groups without end) took minutes. */
+Test(redact, adversarial_runs_stay_linear, .timeout = 60) {
+  static const char *const units[] = {")", "1:", "a@", "0 ", "4111 ", "+1 ", "(0", "March ",
+                                      "::", "1.", "12/", "DE89 "};
+  for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+    size_t ul = strlen(units[u]), reps = 300000 / ul * 2;
+    char *buf = malloc(reps * ul + 20);
+    cr_assert_not_null(buf);
+    memcpy(buf, "http://x.com/", 13);
+    for (size_t r = 0; r < reps; r++) memcpy(buf + 13 + r * ul, units[u], ul);
+    size_t n = 13 + reps * ul;
+    rx_list l = {0};
+    cr_assert_eq(redact_scan(buf, n, RX_ALL, &l), 0);
+    cr_assert_eq(redact_resolve(&l), 0);
+    rx_list_free(&l);
+    free(buf);
+  }
+}
