@@ -17,66 +17,58 @@
  * the Latin connectives that never do.  The table is sorted by key in
  * byte order, so a NULL set can be searched without being built; a test
  * walks abbrevs_builtin() to check both the order and the hash set. */
-typedef struct {
-  const char *word;
-  unsigned char cls;
-} builtin_abbrev;
-
 #define W SEG_ABBR_WORD
 #define N SEG_ABBR_NUM
 #define G SEG_ABBR_GEO
 #define I SEG_ABBR_INNER
 #define F SEG_ABBR_FIRM
-static const builtin_abbrev builtin[] = {
-  {"a.d", W},   {"a.g", F},   {"abbr", W},  {"adj", W},   {"adm", W},
-  {"adv", W},   {"al", W},    {"ala", G},   {"alta", G},  {"approx", W},
-  {"apr", W},   {"apt", W},   {"ariz", G},  {"ark", G},   {"art", N},
-  {"assn", W},  {"assoc", W}, {"asst", W},  {"atty", W},  {"aug", W},
-  {"ave", N},   {"avg", W},   {"b.a", W},   {"b.c", G},   {"b.s", W},
-  {"bldg", W},  {"blvd", N},  {"brig", W},  {"bros", F},  {"c", N},
-  {"ca", W},    {"calif", G}, {"capt", W},  {"cdr", W},   {"cf", I},
-  {"ch", N},    {"chap", N},  {"cit", W},   {"cmdr", W},  {"co", F},
-  {"col", W},   {"colo", G},  {"comdr", W}, {"conn", G},  {"corp", F},
-  {"cpl", W},   {"cpt", W},   {"ct", N},    {"d.c", G},   {"dec", W},
-  {"del", G},   {"dept", W},  {"dir", W},   {"dist", W},  {"div", W},
-  {"doz", W},   {"dr", W},    {"drs", W},   {"e.g", I},   {"e.u", W},
-  {"ed", W},    {"eds", W},   {"eq", N},    {"esp", W},   {"esq", W},
-  {"est", W},   {"etc", W},   {"exec", W},  {"ext", N},   {"feb", W},
-  {"fig", N},   {"figs", N},  {"fla", G},   {"fr", W},    {"fri", W},
-  {"ft", W},    {"ga", G},    {"gen", W},   {"gmbh", F},  {"gov", W},
-  {"govt", W},  {"hon", W},   {"hosp", W},  {"hr", W},    {"hrs", W},
-  {"hwy", N},   {"i.e", I},   {"ibid", W},  {"ill", G},   {"inc", F},
-  {"ind", G},   {"insp", W},  {"intl", W},  {"jan", W},   {"jr", W},
-  {"jul", W},   {"jun", W},   {"kan", G},   {"kans", G},  {"ky", G},
-  {"la", G},    {"lb", W},    {"lbs", W},   {"lieut", W}, {"llc", F},
-  {"ln", N},    {"lt", W},    {"ltd", F},   {"m.a", W},   {"m.d", W},
-  {"m.s", W},   {"maj", W},   {"mar", W},   {"mass", G},  {"md", G},
-  {"messrs", W},{"mfg", W},   {"mgr", W},   {"mich", G},  {"min", W},
-  {"minn", G},  {"miss", G},  {"mlle", W},  {"mme", W},   {"mo", G},
-  {"mont", G},  {"mr", W},    {"mrs", W},   {"ms", W},    {"msgr", W},
-  {"mt", W},    {"mts", W},   {"n.c", G},   {"n.d", G},   {"n.h", G},
-  {"n.j", G},   {"n.m", G},   {"n.v", F},   {"n.y", G},   {"natl", W},
-  {"neb", G},   {"nev", G},   {"no", N},    {"nos", N},   {"nov", W},
-  {"nr", N},
-  /* U+00B0 DEGREE SIGN and U+00BA MASCULINE ORDINAL, as in "N°. 5"; their
-   * lead byte 0xC2 sorts after every ASCII letter. */
-  {"n\xc2\xb0", N}, {"n\xc2\xba", N},
-  {"oct", W},   {"okla", G},  {"ont", G},   {"op", W},
-  {"ore", G},   {"oz", W},    {"p", N},     {"pa", G},    {"para", N},
-  {"penn", G},  {"pfc", W},   {"ph.d", W},  {"pkwy", N},  {"pl", W},
-  {"plc", F},   {"pp", N},    {"pres", W},  {"prof", W},  {"pt", N},
-  {"pty", F},   {"pvt", W},   {"que", G},   {"r.i", G},   {"rd", N},
-  {"ref", N},   {"rep", W},   {"reps", W},  {"res", W},   {"rev", W},
-  {"rt", W},    {"s.a", F},   {"s.c", G},   {"s.d", G},   {"s.p.a", F},
-  {"sec", W},   {"sen", W},   {"sens", W},  {"sep", W},   {"sept", W},
-  {"sgt", W},   {"sq", W},    {"sr", W},    {"st", W},    {"sta", W},
-  {"ste", N},   {"supt", W},  {"surg", W},  {"tbsp", W},  {"tel", N},
-  {"tenn", G},  {"tex", G},   {"thu", W},   {"thur", W},  {"thurs", W},
-  {"tsp", W},   {"tue", W},   {"tues", W},  {"u.k", W},   {"u.n", W},
-  {"u.s", W},   {"u.s.a", W}, {"univ", W},  {"v", I},     {"va", G},
-  {"viz", I},   {"vol", N},   {"vols", N},  {"vs", I},    {"vt", G},
-  {"w.va", G},  {"wash", G},  {"wis", G},   {"wisc", G},  {"wk", W},
-  {"wt", W},    {"wyo", G},   {"yd", W},    {"yr", W},    {"yrs", W},
+static const seg_word builtin[] = {
+  /* U+00B0 DEGREE SIGN and U+00BA MASCULINE ORDINAL ("N°. 5"), the
+   * currency "Kč": lead bytes from 0xC2 sort after every ASCII letter. */
+  {"a.d", W},  {"a.g", F},  {"abbr", W}, {"adj", W},  {"adm", W},  {"adv", W},
+  {"al", W},   {"ala", G},  {"alta", G}, {"app", N},  {"approx", W},
+  {"apr", W},  {"apt", W},  {"ariz", G}, {"ark", G},  {"art", N},  {"assn", W},
+  {"assoc", W}, {"asst", W}, {"atty", W}, {"aug", W},  {"ave", N},
+  {"avg", W},  {"b", N},    {"b.a", W},  {"b.c", G},  {"b.s", W},  {"bldg", W},
+  {"blvd", N}, {"brig", W}, {"bros", F}, {"c", N},    {"ca", W},
+  {"calif", G}, {"capt", W}, {"cdr", W},  {"cf", I},   {"ch", N},
+  {"chap", N}, {"cit", W},  {"cl", N},   {"cmdr", W}, {"co", F},   {"col", W},
+  {"colo", G}, {"comdr", W}, {"conn", G}, {"corp", F}, {"cpl", W},
+  {"cpt", W},  {"ct", N},   {"d", N},    {"d.c", G},  {"dec", W},  {"del", G},
+  {"dept", W}, {"dir", W},  {"dist", W}, {"div", W},  {"doz", W},  {"dr", W},
+  {"drs", W},  {"e.g", I},  {"e.u", W},  {"ed", W},   {"eds", W},  {"eq", N},
+  {"eqs", N},  {"esp", W},  {"esq", W},  {"est", W},  {"etc", W},  {"ex", N},
+  {"exec", W}, {"ext", N},  {"feb", W},  {"fig", N},  {"figs", N}, {"fl", N},
+  {"fla", G},  {"fn", N},   {"fr", W},   {"fri", W},  {"ft", W},   {"ga", G},
+  {"gen", W},  {"gmbh", F}, {"gov", W},  {"govt", W}, {"hon", W},  {"hosp", W},
+  {"hr", W},   {"hrs", W},  {"hwy", N},  {"i.e", I},  {"ibid", W}, {"id", W},
+  {"ill", G},  {"inc", F},  {"ind", G},  {"insp", W}, {"intl", W}, {"jan", W},
+  {"jr", W},   {"jul", W},  {"jun", W},  {"kan", G},  {"kans", G}, {"ksh", N},
+  {"ky", G},   {"k\xc4\x8d", N}, {"la", G},   {"lb", W},   {"lbs", W},
+  {"lieut", W}, {"llc", F},  {"ln", N},   {"lt", W},   {"ltd", F},
+  {"m.a", W},  {"m.d", W},  {"m.s", W},  {"maj", W},  {"mar", W},  {"mass", G},
+  {"md", G},   {"messrs", W}, {"mfg", W},  {"mgr", W},  {"mich", G},
+  {"min", W},  {"minn", G}, {"miss", G}, {"mlle", W}, {"mme", W},  {"mo", G},
+  {"mont", G}, {"mr", W},   {"mrs", W},  {"ms", W},   {"msgr", W}, {"mt", W},
+  {"mts", W},  {"n", N},    {"n.c", G},  {"n.d", G},  {"n.h", G},  {"n.j", G},
+  {"n.m", G},  {"n.v", F},  {"n.y", G},  {"natl", W}, {"neb", G},  {"nev", G},
+  {"nn", N},   {"no", N},   {"nos", N},  {"nov", W},  {"nr", N},
+  {"n\xc2\xb0", N}, {"n\xc2\xba", N}, {"oct", W},  {"okla", G}, {"ont", G},
+  {"op", W},   {"ore", G},  {"oz", W},   {"p", N},    {"pa", G},   {"para", N},
+  {"penn", G}, {"pfc", W},  {"ph.d", W}, {"pkwy", N}, {"pl", W},   {"plc", F},
+  {"pp", N},   {"pres", W}, {"prof", W}, {"pt", N},   {"pty", F},  {"pvt", W},
+  {"que", G},  {"r", N},    {"r.i", G},  {"rd", N},   {"ref", N},  {"rep", W},
+  {"reps", W}, {"res", W},  {"rev", W},  {"rp", N},   {"rs", N},   {"rt", W},
+  {"s.a", F},  {"s.c", G},  {"s.d", G},  {"s.p.a", F}, {"sched", N},
+  {"sec", W},  {"secs", W}, {"sen", W},  {"sens", W}, {"sep", W},  {"sept", W},
+  {"ser", N},  {"sgt", W},  {"sq", W},   {"sr", W},   {"st", W},   {"sta", W},
+  {"ste", N},  {"supt", W}, {"surg", W}, {"tab", N},  {"tbsp", W}, {"tel", N},
+  {"tenn", G}, {"tex", G},  {"thu", W},  {"thur", W}, {"thurs", W},
+  {"tk", N},   {"tsp", W},  {"tue", W},  {"tues", W}, {"u.k", W},  {"u.n", W},
+  {"u.s", W},  {"u.s.a", W}, {"univ", W}, {"v", I},    {"va", G},
+  {"viz", I},  {"vol", N},  {"vols", N}, {"vs", I},   {"vt", G},   {"w.va", G},
+  {"wash", G}, {"wis", G},  {"wisc", G}, {"wk", W},   {"wt", W},   {"wyo", G},
+  {"yd", W},   {"yr", W},   {"yrs", W},
 };
 #undef W
 #undef N
@@ -90,8 +82,11 @@ typedef struct {
   uint32_t hash;
   uint32_t off;        /* key bytes at arena + off */
   unsigned char len;   /* 0: empty slot */
-  unsigned char cls;
+  unsigned char cls;   /* seg_abbrev_class, | ADDED for abbrevs_add()'s */
 } slot;
+
+/* Words a user added apply in every language; the built-ins are English. */
+#define ADDED 0x80u
 
 /* Keys live in the arena rather than in fixed slots so that a 64-byte limit
  * costs nothing for the usual four-byte words, and so that a clone is two
@@ -163,7 +158,10 @@ static int insert(seg_abbrevs *a, const char *w, size_t len, int cls) {
   if ((a->count + 1) * 2 > a->cap && grow_slots(a)) return -1;
   uint32_t h = hash_key(w, len);
   slot *s = find_slot(a, w, len, h);
-  if (s->len) return 0;
+  if (s->len) {
+    s->cls = (unsigned char)(s->cls | (cls & ADDED));  /* now also a user's */
+    return 0;
+  }
   if (a->used + len > a->size) {
     size_t nsize = a->size ? a->size * 2 : 2048;
     while (nsize < a->used + len) nsize *= 2;
@@ -234,15 +232,14 @@ int abbrevs_add(seg_abbrevs *a, const char *word, size_t len) {
   for (size_t i = 0; i < len; i++)
     if (word[i] == ' ' || word[i] == '\t' || word[i] == '\n' || word[i] == '\r')
       return -1;
-  return insert(a, word, len, SEG_ABBR_WORD);
+  return insert(a, word, len, SEG_ABBR_WORD | ADDED);
 }
 
-/* Binary search of the sorted built-in table, for callers with no set. */
-static int builtin_class(const char *w, size_t len) {
-  size_t lo = 0, hi = NBUILTIN;
+int abbrevs_find(const seg_word *list, size_t n, const char *w, size_t len) {
+  size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const unsigned char *k = (const unsigned char *)builtin[mid].word;
+    const unsigned char *k = (const unsigned char *)list[mid].word;
     int cmp = 0;
     size_t i = 0;
     for (; i < len && k[i]; i++) {
@@ -253,7 +250,7 @@ static int builtin_class(const char *w, size_t len) {
       }
     }
     if (cmp == 0) cmp = i < len ? 1 : k[i] ? -1 : 0;
-    if (cmp == 0) return builtin[mid].cls;
+    if (cmp == 0) return list[mid].cls;
     if (cmp < 0) hi = mid;
     else lo = mid + 1;
   }
@@ -265,9 +262,16 @@ static int builtin_class(const char *w, size_t len) {
 int abbrevs_class(const seg_abbrevs *a, const char *word, size_t len) {
   if (len && word[len - 1] == '.') len--;
   if (len == 0 || len > SEG_ABBREV_MAX) return SEG_ABBR_NONE;
-  if (!a) return builtin_class(word, len);
+  if (!a) return abbrevs_find(builtin, NBUILTIN, word, len);
   const slot *s = find_slot(a, word, len, hash_key(word, len));
-  return s->len ? s->cls : SEG_ABBR_NONE;
+  return s->len ? s->cls & ~ADDED : SEG_ABBR_NONE;
+}
+
+int abbrevs_added_class(const seg_abbrevs *a, const char *word, size_t len) {
+  if (len && word[len - 1] == '.') len--;
+  if (!a || len == 0 || len > SEG_ABBREV_MAX) return SEG_ABBR_NONE;
+  const slot *s = find_slot(a, word, len, hash_key(word, len));
+  return s->len && (s->cls & ADDED) ? s->cls & ~ADDED : SEG_ABBR_NONE;
 }
 
 int abbrevs_has(const seg_abbrevs *a, const char *word, size_t len) {

@@ -33,6 +33,18 @@ enum seg_abbrev_class {
                          "Acme Inc. Chief Executive Ana Costa" */
 };
 
+/* One entry of a static abbreviation table: lower case, without its
+ * final dot, and its seg_abbrev_class. */
+typedef struct seg_word {
+  const char *word;
+  unsigned char cls;
+} seg_word;
+
+/* The class of word[0..len) in list[0..n) -- sorted by bytes, as every
+ * built-in table is -- matching ASCII letters in any case; SEG_ABBR_NONE
+ * when it is not there. */
+int abbrevs_find(const seg_word *list, size_t n, const char *word, size_t len);
+
 /* OWNED: free with abbrevs_free().  NULL on out-of-memory. */
 seg_abbrevs *abbrevs_new(void);
 /* OWNED copy of src (NULL on out-of-memory). */
@@ -49,6 +61,9 @@ int abbrevs_has(const seg_abbrevs *a, const char *word, size_t len);
 /* The seg_abbrev_class of word[0..len) (a trailing dot is ignored), or
  * SEG_ABBR_NONE.  a may be NULL, as for abbrevs_has(). */
 int abbrevs_class(const seg_abbrevs *a, const char *word, size_t len);
+/* As abbrevs_class(), but only for words added with abbrevs_add(): the
+ * built-in list is English, added words count in every language. */
+int abbrevs_added_class(const seg_abbrevs *a, const char *word, size_t len);
 /* The i-th built-in abbreviation (STATIC, lower case, no dot) and, when cls
  * is not NULL, its class; NULL once i is past the end.  For listings and
  * tests. */

@@ -38,6 +38,8 @@ static const char usage_text[] =
     "                          the document (default: the input's format)\n"
     "  -D key=value            pass args.key = \"value\" to the script\n"
     "  --paragraphs auto|blank|line   how plain text splits into paragraphs\n"
+    "  --language CODE         sentence rules: en (default), de, fr, es, it, nl\n"
+    "  --quotes split|keep     a quotation of several sentences: split (default)\n"
     "  --replace-invalid       replace invalid UTF-8 and NUL with U+FFFD\n"
     "  --unsafe                keep raw HTML and any link in HTML output\n"
     "  --trusted               full Lua standard library (no sandbox)\n"
@@ -99,6 +101,9 @@ typedef struct cli {
   size_t ninclude;
 } cli;
 
+/* Prints "lede: MESSAGE" and the hint, and returns the usage status, so
+ * a caller reports and exits in one statement.  fmt takes one %s: the
+ * offending argument (or "" for messages without one). */
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "lede: ");
   fprintf(stderr, fmt, arg);
@@ -113,12 +118,13 @@ static void read_header(const char *path, char *buf, size_t cap) {
   FILE *f = fopen(path, "r");
   if (!f) return;
   size_t n = 0;
-  char line[512];
+  char line[512]; /* a longer header line is read in pieces, each still "--"-less
+                     after the first: the block then ends there, harmlessly */
   for (int first = 1; fgets(line, sizeof line, f); first = 0) {
     if (first && line[0] == '#') continue; /* "#!...": Lua skips it too */
     if (strncmp(line, "--", 2) != 0) break;
     size_t l = strlen(line);
-    if (n + l + 1 > cap) break;
+    if (n + l + 1 > cap) break; /* a truncated header beats a failed command */
     memcpy(buf + n, line, l + 1);
     n += l;
   }
@@ -132,9 +138,11 @@ static const char *header_description(const char *header, const char *name,
                                       size_t *len) {
   const char *eol = strchr(header, '\n');
   const char *end = eol ? eol : header + strlen(header);
-  const char *q = header[0] ? header + 2 : header;
+  const char *q = header[0] ? header + 2 : header; /* past the "--" */
   while (q < end && (*q == ' ' || *q == '\t')) q++;
   size_t n = strlen(name);
+  /* "-- NAME: text" names the script redundantly: lede scripts prints
+   * the name in its own column. */
   if ((size_t)(end - q) > n && strncmp(q, name, n) == 0 && q[n] == ':') {
     q += n + 1;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
@@ -152,6 +160,7 @@ static void parse_declared(cli *c, const char *header) {
     size_t len = eol ? (size_t)(eol - p) : strlen(p);
     const char *q = p + 2;
     while (q < p + len && (*q == ' ' || *q == '\t')) q++;
+    /* "-- second input: KEY": the script compares two files (rouge). */
     static const char second[] = "second input:";
     if ((size_t)(p + len - q) > sizeof second && strncmp(q, second, sizeof second - 1) == 0) {
       q += sizeof second - 1;
@@ -161,6 +170,7 @@ static void parse_declared(cli *c, const char *header) {
         c->second_key[k++] = *q++;
       c->second_key[k] = '\0';
     }
+    /* "--name": an option; "---" rules and a bare "--" are decoration. */
     if (q + 2 < p + len && q[0] == '-' && q[1] == '-' && q[2] != '-' && q[2] != ' ' &&
         c->ndecl < MAX_DECLARED) {
       declared *d = &c->decl[c->ndecl];
@@ -170,15 +180,20 @@ static void parse_declared(cli *c, const char *header) {
         d->name[k++] = *q++;
       d->name[k] = '\0';
       while (q < p + len && (*q == ' ' || *q == '\t' || *q == '=')) q++;
+      /* A placeholder is an upper-case word ("--to FORMAT"); a capital
+       * starting the description ("--json   Print ...") is not one: its
+       * second letter is lower case. */
       d->takes_value = q < p + len && *q >= 'A' && *q <= 'Z' &&
                        (q + 1 >= p + len || (q[1] >= 'A' && q[1] <= 'Z') || q[1] == ' ');
       c->ndecl++;
-      c->strict = 1;
+      c->strict = 1; /* declaring any option makes unknown ones typos */
     }
     p = eol ? eol + 1 : p + len;
   }
 }
 
+/* The declared option name[0..n) (n, because "--key=value" is matched
+ * before the '='), or NULL. */
 static const declared *find_declared(const cli *c, const char *name, size_t n) {
   for (int i = 0; i < c->ndecl; i++)
     if (strlen(c->decl[i].name) == n && strncmp(c->decl[i].name, name, n) == 0)
@@ -191,6 +206,7 @@ static const declared *find_declared(const cli *c, const char *name, size_t n) {
 /* Global options that take a value, so the first pass can skip it. */
 static int global_takes_value(const char *a) {
   static const char *const v[] = {"-o", "--from", "--to", "-D", "--paragraphs",
+                                  "--language", "--quotes",
                                   "--max-memory", "--max-instructions",
                                   "--timeout", "--max-input", "-O", "-j",
                                   "--jobs", "--include", NULL};
@@ -199,6 +215,8 @@ static int global_takes_value(const char *a) {
   return 0;
 }
 
+/* A non-negative number, all of s ("10MB" and "-1" are slips, not 10
+ * and "no limit").  Returns 0, or -1. */
 static int parse_number(const char *s, double *out) {
   char *end;
   errno = 0;
@@ -208,6 +226,8 @@ static int parse_number(const char *s, double *out) {
   return 0;
 }
 
+/* Appends args.key = value; the strings must outlive the run (argv, or
+ * c->keys).  A later duplicate wins in the script, as lede.h says. */
 static int add_arg(cli *c, const char *key, const char *value) {
   if (c->nargs == MAX_ARGS) return usage_error("too many script arguments%s", "");
   c->args[c->nargs].key = key;
@@ -235,6 +255,9 @@ static int add_define(cli *c, const char *kv) {
   return add_arg(c, key, eq + 1);
 }
 
+/* An option of the program itself that takes a value (listed in
+ * global_takes_value).  Returns 0, or the usage status after the
+ * message.  Megabytes are MiB, as the limits in lede.h count bytes. */
 static int parse_global(cli *c, const char *a, const char *v) {
   double x;
   if (strcmp(a, "-o") == 0) c->output = v;
@@ -246,6 +269,8 @@ static int parse_global(cli *c, const char *a, const char *v) {
   } else if (strcmp(a, "--to") == 0) {
     if (lede_format_parse(v, &c->run.to) != LEDE_OK)
       return usage_error("--to must be text, markdown, html or json, not '%s'", v);
+    /* Scripts see the canonical name ("md" arrives as "markdown"), so
+     * they compare against one spelling. */
     return add_arg(c, "to", lede_format_name(c->run.to));
   } else if (strcmp(a, "-D") == 0) return add_define(c, v);
   else if (strcmp(a, "--paragraphs") == 0) {
@@ -253,6 +278,18 @@ static int parse_global(cli *c, const char *a, const char *v) {
     else if (strcmp(v, "blank") == 0) c->load.paragraphs = LEDE_PARAS_BLANK;
     else if (strcmp(v, "line") == 0) c->load.paragraphs = LEDE_PARAS_LINE;
     else return usage_error("--paragraphs must be auto, blank or line, not '%s'", v);
+  } else if (strcmp(a, "--language") == 0) {
+    /* Sentence rules where lede has them; a script that declares its own
+     * --language (summarize: the stemmer) also gets the value, and judges
+     * a language lede has no sentence rules for itself. */
+    c->load.language = lede_language(v);
+    if (find_declared(c, "language", 8)) return add_arg(c, "language", v);
+    if (!c->load.language)
+      return usage_error("--language must be one of en, de, fr, es, it, nl, not '%s'", v);
+  } else if (strcmp(a, "--quotes") == 0) {
+    if (strcmp(v, "split") == 0) c->load.quotes = LEDE_QUOTES_SPLIT;
+    else if (strcmp(v, "keep") == 0) c->load.quotes = LEDE_QUOTES_KEEP;
+    else return usage_error("--quotes must be split or keep, not '%s'", v);
   } else if (strcmp(a, "--max-memory") == 0) {
     if (parse_number(v, &x)) return usage_error("--max-memory needs a number of MB, not '%s'", v);
     c->opt.max_memory = (size_t)(x * 1048576.0);
@@ -278,11 +315,14 @@ static int parse_global(cli *c, const char *a, const char *v) {
   return 0;
 }
 
+/* An option of the program that takes no value.  Returns 1 when a was
+ * one, 0 when it was not (it may be a script's), -1 after a usage error. */
 static int parse_flag(cli *c, const char *a) {
   if (strcmp(a, "--trusted") == 0) c->opt.sandbox = 0;
   else if (strcmp(a, "--replace-invalid") == 0) c->load.flags |= LEDE_LOAD_REPLACE_INVALID;
   else if (strcmp(a, "--unsafe") == 0) {
     c->run.render_flags |= LEDE_RENDER_UNSAFE;
+    /* Also an arg: a script rendering with doc:render() must honour it. */
     return add_arg(c, "unsafe", "true") ? -1 : 1;
   } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) c->help = 1;
   else if (strcmp(a, "-r") == 0 || strcmp(a, "--recursive") == 0) c->recursive = 1;
@@ -301,6 +341,8 @@ static int parse_script_option(cli *c, int argc, char **argv, int *i) {
   const char *eq = strchr(a, '=');
   size_t n = eq ? (size_t)(eq - a) : strlen(a);
   const declared *d = find_declared(c, a, n);
+  /* A script that declared nothing takes any --key: it may read args
+   * freely, and refusing would break it. */
   if (c->strict && !d) {
     fprintf(stderr, "lede: unknown option '--%.*s' for '%s'\nTry 'lede %s --help'.\n",
             (int)n, a, c->command, c->command);
@@ -308,7 +350,7 @@ static int parse_script_option(cli *c, int argc, char **argv, int *i) {
   }
   const char *key = copy_key(c, a, n);
   if (!key) return usage_error("too many script arguments%s", "");
-  const char *value = "true";
+  const char *value = "true"; /* a flag: `if args.json` in the script */
   if (eq) value = eq + 1;
   else if (d && d->takes_value) {
     if (*i + 1 >= argc) {
@@ -323,6 +365,8 @@ static int parse_script_option(cli *c, int argc, char **argv, int *i) {
 
 /* ---- running ------------------------------------------------------------- */
 
+/* lede_set_output's callback: non-zero stops the script (a full disk or
+ * a closed pipe), which then fails with LEDE_EIO. */
 static int write_file(void *ud, const char *data, size_t len) {
   return fwrite(data, 1, len, (FILE *)ud) != len;
 }
@@ -333,10 +377,13 @@ static int exit_for(lede_status st) {
   return st == LEDE_ELIMIT ? EXIT_LIMIT : EXIT_SCRIPT;
 }
 
+/* Prints the scripts of every directory on the search path, each name
+ * once: an earlier directory shadows a later one, as lede_find_script()
+ * resolves names. */
 static int list_scripts(lede_engine *e) {
   char *dirs;
   if (lede_script_dirs(e, &dirs) != LEDE_OK) return EXIT_SCRIPT;
-  char seen[4096] = ",";
+  char seen[4096] = ","; /* ",name,name," -- strstr finds whole names only */
   for (char *dir = strtok(dirs, ":"); dir; dir = strtok(NULL, ":")) {
     DIR *d = opendir(dir);
     if (!d) continue;
@@ -351,6 +398,7 @@ static int list_scripts(lede_engine *e) {
         nn++;
     }
     closedir(d);
+    /* A few dozen names: a selection sort is plenty. */
     for (int a = 0; a < nn; a++)
       for (int b = a + 1; b < nn; b++)
         if (strcmp(names[a], names[b]) > 0) { char *t = names[a]; names[a] = names[b]; names[b] = t; }
@@ -385,7 +433,7 @@ static int read_second(cli *c) {
   char *buf = NULL;
   if (f) {
     for (;;) {
-      if (cap - n < 4096) {
+      if (cap - n < 4096) { /* doubling: linear in the file's size */
         char *nb = realloc(buf, cap = cap * 2 + 8192);
         if (!nb) break;
         buf = nb;
@@ -395,6 +443,7 @@ static int read_second(cli *c) {
       if (got == 0) break;
     }
   }
+  /* A NUL would silently cut the C string handed to the script. */
   if (!f || ferror(f) || !buf || memchr(buf, '\0', n)) {
     fprintf(stderr, "lede: cannot read '%s': %s\n", c->second,
             !f || ferror(f) ? strerror(errno) : buf ? "contains a NUL byte" : "out of memory");
@@ -404,7 +453,7 @@ static int read_second(cli *c) {
   }
   fclose(f);
   buf[n] = '\0';
-  c->second_text = buf;
+  c->second_text = buf; /* freed after the run: args borrow it */
   return add_arg(c, c->second_key, buf) ? EXIT_USAGE : 0;
 }
 
@@ -528,8 +577,12 @@ static const char *output_extension(cli *c, char *buf, size_t cap) {
   return buf;
 }
 
+/* Hands the parsed command line to cli_batch.c.  Everything in the
+ * config is borrowed from c and argv, which outlive the batch. */
 static int run_batch(cli *c, const char *const *inputs, int n) {
   char ext[32];
+  /* A bundled script's header was read while parsing (its options);
+   * `lede run FILE`'s only now, for its output extension. */
   if (c->outdir && strcmp(c->command, "run") == 0)
     read_header(c->script, c->header, sizeof c->header);
   batch_config b;
@@ -550,7 +603,7 @@ static int run_batch(cli *c, const char *const *inputs, int n) {
   b.opt = c->opt;
   b.load = c->load;
   b.run = c->run;
-  b.run.args = c->args;
+  b.run.args = c->args; /* JSON records append their own fields to these */
   b.run.nargs = c->nargs;
   return batch_main(&b);
 }
@@ -564,12 +617,16 @@ static int run_documents(cli *c, const char *const *inputs, int n) {
   if (c->outdir && c->output) return usage_error("-o and -O do not go together%s", "");
   if (c->recursive && !n) return usage_error("-r needs a directory%s", "");
   if (c->ninclude && !c->recursive) return usage_error("--include chooses files in directories: it needs -r%s", "");
+  /* Refused here rather than when the batch meets it: a directory given
+   * without -r is a slip in the command, not one failed document. */
   if (!c->recursive)
     for (int i = 0; i < n; i++) {
       struct stat st;
       if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode))
         return usage_error("'%s' is a directory (use -r to process the documents in it)", inputs[i]);
     }
+  /* Checked before any document is read: otherwise standard input would
+   * be consumed, or every file fail, for a typo in the script's name. */
   if (access(c->script, R_OK) != 0) {
     fprintf(stderr, "lede: cannot open script '%s': %s\n", c->script, strerror(errno));
     return EXIT_SCRIPT;
@@ -643,6 +700,8 @@ static const struct command *find_command(const char *name) {
   return &script_command;
 }
 
+/* `lede NAME --help`: the header block without its comment markers, as
+ * the script's author wrote it (the header is the script's manual). */
 static void print_script_help(const char *name, const char *path) {
   char header[8192];
   read_header(path, header, sizeof header);
@@ -666,7 +725,7 @@ static void print_script_help(const char *name, const char *path) {
 /* The second pass over argv: options (anywhere on the line) and the
  * positional arguments after the command.  Returns 0 or an exit status. */
 static int parse_args(cli *c, const struct command *cmd, int argc, char **argv) {
-  int seen_command = 0;
+  int seen_command = 0; /* the first positional word is the command */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] == '-' && a[1] != '\0') {
@@ -695,6 +754,9 @@ static int parse_args(cli *c, const struct command *cmd, int argc, char **argv) 
       int f = parse_flag(c, a);
       if (f < 0) return EXIT_USAGE;
       if (f) continue;
+      /* What the program does not know goes to the script, if the
+       * command runs one by name; `lede run` has no header to check
+       * options against, so its scripts take -D only. */
       if (a[1] == '-' && cmd->script_options) {
         int r = parse_script_option(c, argc, argv, &i);
         if (r) return r;
@@ -706,7 +768,7 @@ static int parse_args(cli *c, const struct command *cmd, int argc, char **argv) 
       seen_command = 1;
       continue;
     }
-    c->pos[c->npos++] = a;
+    c->pos[c->npos++] = a; /* pos has argc slots: it cannot overflow */
   }
   return 0;
 }
@@ -724,6 +786,8 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (a[0] == '-' && a[1] != '\0') {
+      /* Skip an option's value, so "-o stats" does not read as the
+       * command "stats". */
       if (global_takes_value(a)) i++;
       continue;
     }
@@ -732,6 +796,8 @@ int main(int argc, char **argv) {
     if (tool >= 0) return tool;
     break;
   }
+  /* No command: --help asked for the usage (stdout, success); anything
+   * else is a usage error with the same text on stderr. */
   if (!c.command) {
     for (int i = 1; i < argc; i++)
       if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -764,6 +830,7 @@ int main(int argc, char **argv) {
     return EXIT_SCRIPT;
   }
   int rc = parse_args(&c, cmd, argc, argv);
+  /* --help anywhere wins over running, once the line parsed cleanly. */
   if (!rc && c.help) {
     if (script_path) print_script_help(c.command, script_path);
     else fputs(usage_text, stdout);

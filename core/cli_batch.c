@@ -267,6 +267,12 @@ static void emit(batch *b, slot *s) {
   if (s->out && !s->fail && b->cfg->outdir) {
     write_output_file(b, s);
   } else if (s->out && s->outlen && !b->fatal) {
+    /* On a terminal, stdout and the bar share the screen: clear the bar
+     * so the output starts on a clean line (it is redrawn after). */
+    if (b->out == stdout && b->prog.bar && b->prog.width) {
+      fprintf(stderr, "\r%*s\r", b->prog.width, "");
+      b->prog.width = 0;
+    }
     if (fwrite(s->out, 1, s->outlen, b->out) != s->outlen) {
       fprintf(stderr, "lede: cannot write the output: %s\n", strerror(errno));
       b->fatal = 1;

@@ -77,7 +77,7 @@ int tool_check(const char *prog, int nargs, char **args) {
   for (int i = 0; i < nargs; i++) {
     const char *file = args[i];
     lede_doc *doc = NULL;
-    lede_load_options lo = {LEDE_FORMAT_TEXT, LEDE_PARAS_LINE, 0};
+    lede_load_options lo = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_LINE};
     if (lede_doc_load_file(e, file, &lo, &doc) != LEDE_OK) {
       fprintf(stderr, "lede check: %s\n", lede_errmsg(e));
       failed = 1;

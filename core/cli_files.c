@@ -14,6 +14,8 @@
 /* What -r takes when no --include is given: the formats lede reads. */
 static const char *const default_include[] = {"*.txt", "*.md", "*.markdown"};
 
+/* strdup is POSIX 2008 but not C11: -std=c11 hides it without feature
+ * macros in some libcs, and this is three lines. */
 static char *dup_str(const char *s) {
   size_t n = strlen(s) + 1;
   char *p = malloc(n);
@@ -21,7 +23,7 @@ static char *dup_str(const char *s) {
 }
 
 static int add_file(file_list *l, const char *path, const char *rel, long long size) {
-  if (l->n == l->cap) {
+  if (l->n == l->cap) { /* doubling: a million files cost 20 reallocs */
     size_t cap = l->cap ? l->cap * 2 : 64;
     batch_file *v = realloc(l->v, cap * sizeof *v);
     if (!v) return -1;
@@ -37,7 +39,7 @@ static int add_file(file_list *l, const char *path, const char *rel, long long s
     return -1;
   }
   f->size = size;
-  if (size > 0) l->bytes += size;
+  if (size > 0) l->bytes += size; /* the bar's ETA: bytes, not file counts */
   l->n++;
   return 0;
 }
@@ -73,6 +75,8 @@ static int walk(const batch_config *cfg, file_list *l, const char *dir, const ch
   size_t n = 0, cap = 0;
   int rc = 0;
   struct dirent *ent;
+  /* Names first, recursion after: a directory stays open only while it
+   * is read, so a deep tree does not run out of file descriptors. */
   while ((ent = readdir(d))) {
     if (ent->d_name[0] == '.') continue;
     if (n == cap) {
@@ -100,6 +104,8 @@ static int walk(const batch_config *cfg, file_list *l, const char *dir, const ch
       if (strcmp(dir, ".") == 0) snprintf(path, pl, "%s", names[i]);
       else snprintf(path, pl, "%s/%s", dir, names[i]);
       snprintf(sub, rl, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+      /* lstat says whether it is a link, stat what it points to: a
+       * linked file is a document, a linked directory is not walked. */
       struct stat lst, st;
       if (lstat(path, &lst) == 0 && stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
@@ -136,6 +142,8 @@ int files_collect(const batch_config *cfg, file_list *out) {
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const char *in = cfg->inputs[i];
     struct stat st;
+    /* A path that cannot be stat'ed is kept as a file: it fails as its
+     * own record with the loader's message, and the rest still run. */
     int is_dir = strcmp(in, "-") != 0 && stat(in, &st) == 0 && S_ISDIR(st.st_mode);
     if (is_dir && !cfg->recursive) {
       fprintf(stderr, "lede: '%s' is a directory (use -r to process the documents in it)\n"
@@ -178,6 +186,7 @@ char *files_output_path(const char *dir, const char *rel, const char *ext) {
   base = base ? base + 1 : rel;
   const char *dot = strrchr(base, '.');
   /* "README" has no extension and ".profile" is a name, not one. */
+  /* The dot must be in the base name: "v1.2/README" has no extension. */
   size_t stem = ext && dot && dot != base ? (size_t)(dot - rel) : strlen(rel);
   size_t n = strlen(dir) + 1 + stem + (ext ? strlen(ext) + 1 : 0) + 1;
   char *p = malloc(n);
@@ -192,6 +201,8 @@ char *files_output_path(const char *dir, const char *rel, const char *ext) {
 static int make_parents(const char *path) {
   char *p = dup_str(path);
   if (!p) return -1;
+  /* Each prefix ending before a '/' is a directory to make; starting at
+   * p + 1 skips the root of an absolute path. */
   for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
     *s = '\0';
     if (mkdir(p, 0777) != 0 && errno != EEXIST) {
@@ -240,6 +251,8 @@ FILE *atomic_open(const char *path, int mkdirs, char **tmp) {
 
 int atomic_close(FILE *f, char *tmp, const char *path, int keep) {
   int rc = 0;
+  /* fclose flushes: a full disk shows here, and must not be renamed
+   * into place as if the output were complete. */
   if (fclose(f) != 0) rc = -1;
   if (rc == 0 && keep && rename(tmp, path) != 0) rc = -1;
   if (rc != 0 || !keep) {

@@ -18,10 +18,12 @@ typedef struct sbuf {
 } sbuf;
 
 static void sb_put(sbuf *b, const char *s, size_t n) {
-  if (b->failed) return;
+  if (b->failed) return; /* once failed, stay failed: the caller checks once */
   if (n > b->cap - b->n) {
     size_t cap = b->cap ? b->cap : 256;
     while (cap - b->n < n) {
+      /* Doubling keeps a 10 MB output at ~20 reallocs; the guard keeps
+       * the doubling from wrapping around on absurd sizes. */
       if (cap > SIZE_MAX / 2) { b->failed = 1; return; }
       cap *= 2;
     }
@@ -61,10 +63,12 @@ static void sb_json_string(sbuf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (!needs_escape[c]) continue;
+    /* 0xE2 is only a candidate: most characters it starts (curly quotes,
+     * dashes) stay raw. */
     if (c == 0xE2 && !(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
                        ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)))
       continue; /* any other character starting with 0xE2 */
-    sb_put(b, s + run, i - run);
+    sb_put(b, s + run, i - run); /* the plain run before this byte */
     char esc[8];
     switch (c) {
     case '"': sb_put(b, "\\\"", 2); break;
@@ -76,7 +80,7 @@ static void sb_json_string(sbuf *b, const char *s, size_t n) {
       sb_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
       i += 2;
       break;
-    default:
+    default: /* other controls: JSON has no short escape for them */
       snprintf(esc, sizeof esc, "\\u%04x", c);
       sb_put(b, esc, 6);
     }
@@ -172,7 +176,7 @@ static char *msgf(size_t lineno, const char *what, const char *detail) {
 static int fix_nul_escapes(char *line, size_t len, int replace) {
   int found = 0;
   for (size_t i = 0; i < len; i++) {
-    if (line[i] != '\\') continue;
+    if (line[i] != '\\') continue; /* escapes start with a backslash */
     if (i + 5 < len && line[i + 1] == 'u' && memcmp(line + i + 2, "0000", 4) == 0) {
       found = 1;
       if (replace) memcpy(line + i + 2, "FFFD", 4); /* same length: in place */
@@ -218,6 +222,8 @@ int jsonl_parse(char *line, size_t len, size_t lineno, int replace_invalid,
   }
   int had_nul = fix_nul_escapes(line, len, replace_invalid);
   const char *end = NULL;
+  /* Only the parse is serialized; loading and running the record, the
+   * real work, happen outside the lock. */
   pthread_mutex_lock(lock);
   r->root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
   pthread_mutex_unlock(lock);
@@ -236,6 +242,7 @@ int jsonl_parse(char *line, size_t len, size_t lineno, int replace_invalid,
       *err = msgf(lineno, "malformed JSON: text after the record", at);
       return -1;
     }
+  /* Arrays and bare strings parse fine but have no "text" to run on. */
   if (!cJSON_IsObject(r->root)) {
     *err = msgf(lineno, "a record must be a JSON object", "");
     return -1;
@@ -260,6 +267,7 @@ int jsonl_parse(char *line, size_t len, size_t lineno, int replace_invalid,
     return -1;
   }
   r->text = text->valuestring;
+  /* strlen is exact: a \u0000 was refused or replaced above. */
   r->len = strlen(text->valuestring);
   const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(r->root, "format");
   if (fmt && !cJSON_IsNull(fmt)) {
@@ -271,6 +279,7 @@ int jsonl_parse(char *line, size_t len, size_t lineno, int replace_invalid,
       return -1;
     }
   }
+  /* At most one arg per field, so one allocation sized up front. */
   size_t nfields = (size_t)cJSON_GetArraySize(r->root);
   r->args = malloc((base->nargs + nfields + 1) * sizeof *r->args);
   r->printed = malloc((nfields + 1) * sizeof *r->printed);

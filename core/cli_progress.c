@@ -7,6 +7,8 @@
 
 #include "cli_progress.h"
 
+/* Monotonic: a clock change during a long batch must not make the
+ * throughput negative or the ETA jump. */
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -16,6 +18,8 @@ static double now(void) {
 void progress_init(progress *p, progress_mode mode, const char *unit, size_t total,
                    long long total_bytes) {
   memset(p, 0, sizeof *p);
+  /* A bar in a log file or a pipe is noise: carriage returns and a line
+   * redrawn ten times a second. */
   p->bar = mode == PROGRESS_ON || (mode == PROGRESS_AUTO && isatty(2));
   p->quiet = mode == PROGRESS_QUIET;
   p->unit = unit;
@@ -39,7 +43,7 @@ static void draw(progress *p, double t) {
   double frac = -1;
   if (p->total_bytes > 0) frac = (double)p->bytes / (double)p->total_bytes;
   else if (p->total) frac = (double)p->done / (double)p->total;
-  if (frac > 1) frac = 1;
+  if (frac > 1) frac = 1; /* a file that grew since it was listed */
   char line[160];
   int n = 0;
   if (frac >= 0) {
@@ -58,6 +62,7 @@ static void draw(progress *p, double t) {
   }
   size_t f = progress_failures(p);
   if (f) n += snprintf(line + n, sizeof line - (size_t)n, "  %zu failed", f);
+  /* snprintf returns what it would have written: clamp to what it did. */
   if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
   /* Pad over the end of a longer previous line instead of relying on a
    * terminal escape, so a plain file given --progress stays readable. */
@@ -72,6 +77,8 @@ void progress_step(progress *p, fail_kind fail, long long bytes) {
   p->failed[fail]++;
   if (bytes > 0) p->bytes += bytes;
   if (!p->bar) return;
+  /* Ten redraws a second at most: a terminal write per record would
+   * cost more than a small record does. */
   double t = now();
   if (t - p->drawn >= 0.1) draw(p, t);
 }
@@ -90,7 +97,7 @@ void progress_finish(progress *p, int jobs) {
     first = 0;
   }
   if (f) strncat(kinds, ")", sizeof kinds - strlen(kinds) - 1);
-  double d = el > 1e-6 ? el : 1e-6;
+  double d = el > 1e-6 ? el : 1e-6; /* an empty batch takes no time at all */
   fprintf(stderr, "lede: %zu %s, %zu ok, %zu failed%s; %.2f s, %.1f %s/s, %.1f MB/s, %d worker%s\n",
           p->done, p->unit, p->done - f, f, kinds, el, (double)p->done / d, p->unit,
           (double)p->bytes / 1e6 / d, jobs, jobs == 1 ? "" : "s");

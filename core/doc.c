@@ -1,5 +1,6 @@
 /* doc.c -- paragraphs, sentences and edits as byte ranges over one source. */
 #include "doc.h"
+#include "seg_lang.h"
 #include "segment.h"
 
 #include <stdlib.h>
@@ -22,6 +23,7 @@ lede_doc *doc_new_take(char *src, size_t len, lede_format format) {
   d->text = d->src;
   d->textlen = len;
   d->format = format;
+  d->seg.quotes = SEG_QUOTES_DEFAULT; /* and English, the built-in list */
   if (pthread_mutex_init(&d->lock, NULL)) {
     free(d);
     return NULL;
@@ -177,9 +179,18 @@ int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs) {
   return 0;
 }
 
+int doc_seg_set(lede_doc *d, const char *language, lede_quotes quotes) {
+  int lang = language ? seg_lang_find(language, strlen(language)) : SEG_LANG_EN;
+  if (lang < 0 || (unsigned)quotes > LEDE_QUOTES_KEEP) return LEDE_EINVAL;
+  d->seg.language = lang;
+  d->seg.quotes = quotes == LEDE_QUOTES_KEEP    ? SEG_QUOTES_KEEP
+                  : quotes == LEDE_QUOTES_SPLIT ? SEG_QUOTES_SPLIT
+                                                : SEG_QUOTES_DEFAULT;
+  return 0;
+}
+
 int doc_segment(lede_doc *d) {
   if (d->segmented) return 0;
-  const seg_abbrevs *ab = d->seg.abbrevs;
   /* A run stopped half-way (a limit) left some sentences: start over.
    * They hold no edits yet, so nothing else needs freeing. */
   d->nsent = 0;
@@ -192,7 +203,7 @@ int doc_segment(lede_doc *d) {
     if (p->kind == PK_CODE || p->kind == PK_HTML) continue;
     c.pi = pi;
     c.base = p->tstart;
-    int st = segment(ab, d->text + p->tstart, p->tend - p->tstart,
+    int st = segment(&d->seg, d->text + p->tstart, p->tend - p->tstart,
                      add_sentence, &c);
     if (st) return st;
     p->nsent = d->nsent - p->first_sent;

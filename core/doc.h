@@ -22,7 +22,7 @@
 #include "budget.h"
 #include "buf.h"
 #include "lede.h"
-#include "abbrev.h"
+#include "segment.h"
 
 enum para_kind { PK_PARAGRAPH, PK_HEADING, PK_ITEM, PK_QUOTE, PK_CODE, PK_HTML };
 
@@ -65,15 +65,6 @@ typedef struct doc_map {
   size_t text, src, len;
 } doc_map;
 
-/* How a document is cut into sentences.  Fixed when the document is
- * loaded (doc_load copies the loader's settings) and never changed by
- * whoever reads it first: a script's lede.abbreviations.add cannot move
- * the sentences of the host's document.  Further options (quote
- * handling, language) are added here and copied by doc_seg_copy(). */
-typedef struct seg_options {
-  seg_abbrevs *abbrevs; /* OWNED by the document; NULL: the built-in list */
-} seg_options;
-
 struct lede_doc {
   char *src;             /* OWNED, NUL-terminated */
   size_t len;
@@ -94,7 +85,12 @@ struct lede_doc {
   doc_map *map;
   size_t nmap, capmap;
   size_t nremoved_paras, nremoved_sents, nedited;
-  seg_options seg;       /* see seg_options */
+  seg_options seg;       /* how it is cut into sentences (segment.h): fixed
+                            when it is loaded (doc_load copies the loader's
+                            settings) and never changed by whoever reads it
+                            first, so a script's lede.abbreviations.add
+                            cannot move the host's sentences; seg.abbrevs is
+                            OWNED (NULL: the built-in list) */
   run_budget *budget;    /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
@@ -124,6 +120,9 @@ lede_para_mode text_detect_mode(const char *src, size_t len);
 /* Sets d's segmentation options to a copy of abbrevs (NULL: the built-in
  * list), replacing any before.  0 or LEDE_ENOMEM. */
 int doc_seg_copy(lede_doc *d, const seg_abbrevs *abbrevs);
+/* Sets d's language (a name lede_language() knows; NULL: English) and
+ * quotation handling.  0, or LEDE_EINVAL for anything else. */
+int doc_seg_set(lede_doc *d, const char *language, lede_quotes quotes);
 /* Segments every text paragraph into sentences with d->seg, once.  0,
  * LEDE_ENOMEM, or LEDE_ELIMIT when the budget stopped it.  Not safe to
  * call on one document from two threads at once: lede_doc_prepare()

@@ -341,7 +341,7 @@ lede_status lede_doc_load_file(lede_engine *e, const char *path,
     return engine_error(e, LEDE_ELIMIT, "%s: document is larger than the limit of %zu bytes",
                         is_stdin ? "<stdin>" : path, e->opt.max_input);
   }
-  lede_load_options o = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_AUTO, .paragraphs = LEDE_PARAS_AUTO};
   if (opt) o = *opt;
   if (o.format == LEDE_FORMAT_AUTO && !is_stdin &&
       (has_suffix(path, ".md") || has_suffix(path, ".markdown")))

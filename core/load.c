@@ -26,6 +26,15 @@ int load_check_options(const lede_load_options *o, char *why, size_t n) {
     snprintf(why, n, "load options: paragraphs %d is not a lede_para_mode", (int)o->paragraphs);
     return LEDE_EINVAL;
   }
+  if (o->language && !lede_language(o->language)) {
+    snprintf(why, n, "load options: no sentence rules for the language '%.40s' (known: %s)",
+             o->language, lede_language(NULL));
+    return LEDE_EINVAL;
+  }
+  if ((unsigned)o->quotes > LEDE_QUOTES_KEEP) {
+    snprintf(why, n, "load options: quotes %d is not a lede_quotes", (int)o->quotes);
+    return LEDE_EINVAL;
+  }
   if (o->flags & ~LEDE_LOAD_REPLACE_INVALID) {
     snprintf(why, n, "load options: unknown flags 0x%x", o->flags & ~LEDE_LOAD_REPLACE_INVALID);
     return LEDE_EINVAL;
@@ -34,7 +43,7 @@ int load_check_options(const lede_load_options *o, char *why, size_t n) {
 }
 
 int doc_load(const load_request *r, lede_doc **out, char *why, size_t whylen) {
-  static const lede_load_options none = {LEDE_FORMAT_AUTO, LEDE_PARAS_AUTO, 0};
+  static const lede_load_options none = {.format = LEDE_FORMAT_AUTO};
   const lede_load_options *opt = r->opt ? r->opt : &none;
   const char *src = r->src;
   size_t len = r->len;
@@ -85,6 +94,7 @@ int doc_load(const load_request *r, lede_doc **out, char *why, size_t whylen) {
   /* The parse charges its memory and polls the clock through d->budget. */
   d->budget = r->budget;
   st = doc_seg_copy(d, r->abbrevs);
+  if (!st) st = doc_seg_set(d, opt->language, opt->quotes); /* checked above */
   if (!st) st = fmt == LEDE_FORMAT_MARKDOWN ? md_load(d) : text_load(d, opt->paragraphs);
   if (!st && r->budget) {
     /* A document a script loads is memory the script holds: it stays

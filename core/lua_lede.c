@@ -68,17 +68,37 @@ static void check_option_keys(lua_State *L, int idx, const char *fn,
   }
 }
 
-/* lede.load(text [, {format=, paragraphs=, replace_invalid=}]) -> doc, or
- * nil and a message for text that is not valid UTF-8 or over the input
- * limit.  Misuse (a bad option) raises. */
+/* The language= and quotes= fields of an options table at idx: how a
+ * document is segmented.  Raises on a bad value. */
+static void seg_fields(lua_State *L, int idx, lede_load_options *o) {
+  if (lua_getfield(L, idx, "language") != LUA_TNIL) {
+    o->language = lede_language(luaL_checkstring(L, -1)); /* STATIC */
+    if (!o->language)
+      luaL_error(L, "bad language '%s' (expected one of %s)", lua_tostring(L, -1),
+                 lede_language(NULL));
+  }
+  if (lua_getfield(L, idx, "quotes") != LUA_TNIL) {
+    const char *q = luaL_checkstring(L, -1);
+    if (strcmp(q, "split") == 0) o->quotes = LEDE_QUOTES_SPLIT;
+    else if (strcmp(q, "keep") == 0) o->quotes = LEDE_QUOTES_KEEP;
+    else luaL_error(L, "bad quotes '%s' (expected \"split\" or \"keep\")", q);
+  }
+  lua_pop(L, 2);
+}
+
+/* lede.load(text [, {format=, paragraphs=, replace_invalid=, language=,
+ * quotes=}]) -> doc, or nil and a message for text that is not valid UTF-8
+ * or over the input limit.  Misuse (a bad option) raises. */
 static int l_load(lua_State *L) {
-  static const char *const keys[] = {"format", "paragraphs", "replace_invalid", NULL};
+  static const char *const keys[] = {"format", "paragraphs", "replace_invalid", "language",
+                                     "quotes", NULL};
   size_t len;
   const char *src = luaL_checklstring(L, 1, &len);
-  lede_load_options o = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO};
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
     check_option_keys(L, 2, "lede.load", keys);
+    seg_fields(L, 2, &o);
     if (lua_getfield(L, 2, "format") != LUA_TNIL) {
       const char *f = luaL_checkstring(L, -1);
       if (lede_format_parse(f, &o.format) != LEDE_OK ||
@@ -138,11 +158,19 @@ static void raise_if_hit(lua_State *L, const run_budget *b) {
   if (b && b->hit) luactx_raise_limit(L, b->hit, 1);
 }
 
-/* lede.sentences(text) -> array of sentence strings (text split into
- * paragraphs first, as a plain-text document would be). */
+/* lede.sentences(text [, {language=, quotes=}]) -> array of sentence
+ * strings (text split into paragraphs first, as a plain-text document
+ * would be). */
 static int l_sentences(lua_State *L) {
+  static const char *const keys[] = {"language", "quotes", NULL};
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT};
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    check_option_keys(L, 2, "lede.sentences", keys);
+    seg_fields(L, 2, &o);
+  }
   luactx *ctx = luactx_get(L);
   int is_nul, st;
   luactx_charge(L, ctx->budget, BYTES_COST(len)); /* the UTF-8 check */
@@ -160,6 +188,7 @@ static int l_sentences(lua_State *L) {
   d->budget = ctx->budget;
   luactx_charge(L, ctx->budget, BYTES_COST(len));
   st = doc_seg_copy(d, luactx_abbrevs(ctx));
+  if (!st) st = doc_seg_set(d, o.language, o.quotes);
   if (!st) st = text_load(d, LEDE_PARAS_AUTO);
   if (!st) st = doc_segment(d);
   if (st == LEDE_ELIMIT && ctx->budget && ctx->budget->hit)

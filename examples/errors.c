@@ -70,7 +70,8 @@ int main(void) {
   static const char nul[] = "One.\nTw\0o.";
   st = lede_doc_load(e, nul, sizeof nul - 1, NULL, &doc);
   report("NUL byte", e, st);
-  lede_load_options repl = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, LEDE_LOAD_REPLACE_INVALID};
+  lede_load_options repl = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO,
+                            .flags = LEDE_LOAD_REPLACE_INVALID};
   st = lede_doc_load(e, bad_utf8, sizeof bad_utf8 - 1, &repl, &doc);
   report("replaced instead", e, st);
   if (st == LEDE_OK && lede_doc_render(e, doc, LEDE_FORMAT_AUTO, 0, &out, NULL) == LEDE_OK)

@@ -125,6 +125,15 @@ typedef enum {
   LEDE_PARAS_LINE = 2   /* every non-empty line is a paragraph */
 } lede_para_mode;
 
+/* What a quotation holding several sentences becomes when the document is
+ * segmented: "\"Stop! Look at the sky!\" she cried." (see
+ * docs/segmentation.md). */
+typedef enum {
+  LEDE_QUOTES_DEFAULT = 0, /* lede's default, LEDE_QUOTES_SPLIT */
+  LEDE_QUOTES_SPLIT = 1,   /* one sentence per sentence inside the quotes */
+  LEDE_QUOTES_KEEP = 2     /* the quotation stays inside one sentence */
+} lede_quotes;
+
 /* Load flags (bits; a retired bit is never reused), for lede_load_options. */
 #define LEDE_LOAD_REPLACE_INVALID (1u << 0) /* bad UTF-8 / NUL -> U+FFFD, no error */
 
@@ -164,6 +173,11 @@ typedef struct lede_load_options {
   lede_format format;        /* LEDE_FORMAT_TEXT or _MARKDOWN (AUTO = text) */
   lede_para_mode paragraphs; /* plain text only */
   unsigned flags;            /* LEDE_LOAD_* bits */
+  /* How the document is cut into sentences; fixed for its lifetime. */
+  const char *language;      /* rules and abbreviations: "en" (NULL), "de",
+                                "fr", "es", "it", "nl" or their English
+                                names; anything else: LEDE_EINVAL */
+  lede_quotes quotes;
 } lede_load_options;
 
 /* A key/value argument for a script: it appears in the script's `args`
@@ -222,6 +236,11 @@ LEDE_API const char *lede_strerror(int status);
  * lede_free() (run output, renderings, script paths).  NULL-safe.  Use it
  * rather than free(): the host and liblede may use different C runtimes. */
 LEDE_API void lede_free(void *p);
+
+/* STATIC: the code ("de") of the language called name ("de", "German",
+ * any case) whose sentence rules lede knows, or NULL when it knows none;
+ * lede_language(NULL) lists the codes: "en, de, fr, es, it, nl". */
+LEDE_API const char *lede_language(const char *name);
 
 /* ---- engines ------------------------------------------------------------ */
 

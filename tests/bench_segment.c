@@ -1,6 +1,7 @@
 /* bench_segment.c -- segmentation throughput and accuracy on a corpus.
  *
  *   bench_segment FILE [--reps N] [--min-time S] [--gold GOLD.jsonl] [--show N]
+ *                 [--keep-quotes]
  *
  * Splits FILE into paragraphs at blank lines (untimed), then times
  * segment() over all of them, best of at least N runs and of as many more
@@ -17,6 +18,7 @@
 #include <time.h>
 
 #include "json_read.h"
+#include "seg_lang.h"
 #include "segment.h"
 
 typedef struct {
@@ -161,7 +163,7 @@ static gold_para *load_gold(const char *path, size_t *count) {
  * skipped.  A gold sentence counts when the segmenter produced exactly it
  * (for a dateline paragraph, the first sentence less the dateline). */
 static void accuracy(const char *text, const ranges *paras, const gold_para *g,
-                     size_t ng, const seg_abbrevs *ab, int show) {
+                     size_t ng, const seg_options *opt, int show) {
   size_t gi = 0, matched = 0, total = 0, ours = 0, shown = 0, unpaired = 0;
   ranges sents = {0};
   for (size_t pi = 0; pi < paras->n && gi < ng; pi++) {
@@ -174,7 +176,7 @@ static void accuracy(const char *text, const ranges *paras, const gold_para *g,
     }
     size_t prefix = pl - jl;
     sents.n = 0;
-    segment(ab, text + paras->v[pi].lo, paras->v[pi].hi - paras->v[pi].lo, collect_emit,
+    segment(opt, text + paras->v[pi].lo, paras->v[pi].hi - paras->v[pi].lo, collect_emit,
             &sents);
     ours += sents.n;
     size_t hit = 0;
@@ -214,17 +216,18 @@ static void accuracy(const char *text, const ranges *paras, const gold_para *g,
 
 int main(int argc, char **argv) {
   const char *path = NULL, *gold = NULL;
-  int reps = 3, show = 0;
+  int reps = 3, show = 0, quotes = SEG_QUOTES_SPLIT;
   double min_time = 1.0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--min-time") && i + 1 < argc) min_time = atof(argv[++i]);
     else if (!strcmp(argv[i], "--gold") && i + 1 < argc) gold = argv[++i];
     else if (!strcmp(argv[i], "--show") && i + 1 < argc) show = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--keep-quotes")) quotes = SEG_QUOTES_KEEP;
     else path = argv[i];
   }
   if (!path || reps < 1) {
-    fprintf(stderr, "usage: %s FILE [--reps N] [--min-time S] [--gold GOLD.jsonl] [--show N]\n",
+    fprintf(stderr, "usage: %s FILE [--reps N] [--min-time S] [--gold GOLD.jsonl] [--show N] [--keep-quotes]\n",
             argv[0]);
     return 2;
   }
@@ -236,6 +239,7 @@ int main(int argc, char **argv) {
   }
   ranges paras = {0};
   seg_abbrevs *ab = abbrevs_new();
+  seg_options opt = {ab, SEG_LANG_EN, quotes};
   if (!ab || split_paragraphs(text, len, &paras)) {
     fprintf(stderr, "out of memory\n");
     return 1;
@@ -247,7 +251,7 @@ int main(int argc, char **argv) {
     size_t count = 0;
     double t0 = now();
     for (size_t i = 0; i < paras.n; i++)
-      segment(ab, text + paras.v[i].lo, paras.v[i].hi - paras.v[i].lo, count_emit, &count);
+      segment(&opt, text + paras.v[i].lo, paras.v[i].hi - paras.v[i].lo, count_emit, &count);
     double t = now() - t0;
     if (t < best) best = t;
     spent += t;
@@ -263,7 +267,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: cannot read\n", gold);
       return 1;
     }
-    accuracy(text, &paras, g, ng, ab, show);
+    accuracy(text, &paras, g, ng, &opt, show);
     for (size_t i = 0; i < ng; i++) {
       for (size_t k = 0; k < g[i].n; k++) free(g[i].sents[k]);
       free(g[i].sents);

@@ -112,7 +112,7 @@ static HELPER_UNUSED void remove_tmpdir(const char *dir) {
  * asserting success.  OWNED: lede_doc_free(). */
 static HELPER_UNUSED lede_doc *load_text(lede_engine *e, const char *src,
                                          lede_para_mode mode) {
-  lede_load_options o = {LEDE_FORMAT_TEXT, mode, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = mode};
   lede_doc *d = NULL;
   lede_status st = lede_doc_load(e, src, strlen(src), &o, &d);
   cr_assert_eq(st, LEDE_OK, "load failed: %s", lede_errmsg(e));

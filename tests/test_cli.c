@@ -157,6 +157,34 @@ Test(cli, paragraphs_option) {
   proc_free(&r);
 }
 
+/* A script that declares its own --language (summarize: the stemmer) gets
+ * the value too, and the document is segmented with it where lede can. */
+Test(cli, language_reaches_a_script_that_declares_it) {
+  const char *in = file("de.txt", "Am 3. Oktober kam er nach Berlin. Die Stadt feierte.\n");
+  proc_result r = run_lede(ARGV("summarize", "--algorithm", "lead", "--sentences", "1", in),
+                           NULL);
+  assert_result(&r, 0, "Am 3.\n", "");
+  proc_free(&r);
+  r = run_lede(ARGV("summarize", "--algorithm", "lead", "--sentences", "1", "--language", "de",
+                    in), NULL);
+  assert_result(&r, 0, "Am 3. Oktober kam er nach Berlin.\n", "");
+  proc_free(&r);
+}
+
+/* --language and --quotes set how the document is segmented. */
+Test(cli, language_and_quotes_options) {
+  const char *in = file("de.txt", "Am 3. Oktober kam er. \"Halt. Sofort!\" rief sie.\n");
+  proc_result r = run_lede(ARGV("sentences", in), NULL);
+  assert_result(&r, 0, "Am 3.\nOktober kam er.\n\"Halt.\nSofort!\" rief sie.\n", "");
+  proc_free(&r);
+  r = run_lede(ARGV("sentences", "--language", "de", in), NULL);
+  assert_result(&r, 0, "Am 3. Oktober kam er.\n\"Halt.\nSofort!\" rief sie.\n", "");
+  proc_free(&r);
+  r = run_lede(ARGV("sentences", in, "--language", "German", "--quotes", "keep"), NULL);
+  assert_result(&r, 0, "Am 3. Oktober kam er.\n\"Halt. Sofort!\" rief sie.\n", "");
+  proc_free(&r);
+}
+
 /* ---- -o ---------------------------------------------------------------------- */
 
 Test(cli, output_file_is_written) {
@@ -275,6 +303,9 @@ Test(cli, usage_errors_exit_2_with_a_hint) {
       {{"run", "x.lua", "--to", "pdf"}, "lede: --to must be text, markdown, html or json, not 'pdf'\n"},
       {{"run", "x.lua", "-j", "0"}, "lede: -j needs a number of workers from 1 to 256, not '0'\n"},
       {{"run", "x.lua", "--paragraphs", "x"}, "lede: --paragraphs must be auto, blank or line, not 'x'\n"},
+      {{"run", "x.lua", "--language", "xx"},
+       "lede: --language must be one of en, de, fr, es, it, nl, not 'xx'\n"},
+      {{"run", "x.lua", "--quotes", "all"}, "lede: --quotes must be split or keep, not 'all'\n"},
       {{"sentences", "--jsonl", "a"}, "lede: --jsonl reads its records from standard input, not from 'a'\n"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

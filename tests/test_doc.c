@@ -461,7 +461,8 @@ LEAK_TEST(doc, invalid_utf8_in_file_names_the_file, teardown) {
 LEAK_TEST(doc, replace_invalid_with_u_fffd, teardown) {
   /* One U+FFFD per maximal invalid subpart, as Python and WHATWG decode. */
   static const char src[] = "a\xFF" "b\0c\xE2\x82!\xED\xA0\x80.";
-  lede_load_options o = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, LEDE_LOAD_REPLACE_INVALID};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO,
+                         .flags = LEDE_LOAD_REPLACE_INVALID};
   lede_doc *d = NULL;
   cr_assert_eq(lede_doc_load(eng, src, sizeof src - 1, &o, &d), LEDE_OK);
   static const char want[] = "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD!"
@@ -607,6 +608,33 @@ LEAK_TEST(doc, offset_invariant_of_the_example_article, teardown) {
   cr_assert_eq(d->npara, 8);
   check_invariant(d);
   lede_doc_free(d);
+}
+
+/* The load options say how the document is segmented; a language lede
+ * has no rules for is refused with a message. */
+LEAK_TEST(doc, load_options_set_language_and_quotes, teardown) {
+  const char *t = "Am 3. Oktober rief sie: \"Halt. Sofort!\" Er kam.";
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .language = "de", .quotes = LEDE_QUOTES_KEEP};
+  lede_doc *d = NULL;
+  cr_assert_eq(lede_doc_load(eng, t, strlen(t), &o, &d), LEDE_OK);
+  size_t np, ns;
+  cr_assert_eq(lede_doc_counts(eng, d, &np, &ns), LEDE_OK);
+  cr_assert_eq(ns, 2);
+  lede_doc_free(d);
+  o.language = NULL;
+  o.quotes = LEDE_QUOTES_DEFAULT;
+  cr_assert_eq(lede_doc_load(eng, t, strlen(t), &o, &d), LEDE_OK);
+  cr_assert_eq(lede_doc_counts(eng, d, &np, &ns), LEDE_OK);
+  cr_assert_eq(ns, 4);
+  lede_doc_free(d);
+  o.language = "tlh";
+  cr_assert_eq(lede_doc_load(eng, t, strlen(t), &o, &d), LEDE_EINVAL);
+  cr_assert_null(d);
+  cr_assert_str_eq(lede_errmsg(eng),
+                   "<input>: load options: no sentence rules for the language 'tlh' "
+                   "(known: en, de, fr, es, it, nl)");
+  cr_assert_str_eq(lede_language("NL"), "nl");
+  cr_assert_null(lede_language("tlh"));
 }
 
 /* Paragraphs of punctuation, numbers or a lone quote still belong to

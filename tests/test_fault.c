@@ -99,7 +99,7 @@ Test(fault, doc_load) {
   EINVAL_NAMING(lede_doc_load(e, NULL, 1, NULL, &x), "src is NULL");
   EINVAL_NAMING(lede_doc_load(e, "x", 1, NULL, NULL), "out is NULL");
   /* Issue 12, defect 3: options out of range are refused, not guessed. */
-  lede_load_options o = {LEDE_FORMAT_HTML, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_HTML, .paragraphs = LEDE_PARAS_AUTO};
   EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "format html");
   o.format = (lede_format)77;
   EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "format 77");
@@ -107,10 +107,15 @@ Test(fault, doc_load) {
   EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "format -1");
   o.format = LEDE_FORMAT_JSON;
   EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "format json");
-  o = (lede_load_options){LEDE_FORMAT_TEXT, (lede_para_mode)9, 0};
+  o = (lede_load_options){.format = LEDE_FORMAT_TEXT, .paragraphs = (lede_para_mode)9};
   EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "paragraphs 9");
-  o = (lede_load_options){LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, 1u << 7};
+  o = (lede_load_options){.format = LEDE_FORMAT_TEXT, .flags = 1u << 7};
   EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "unknown flags 0x80");
+  o = (lede_load_options){.format = LEDE_FORMAT_TEXT, .language = "tlh"};
+  EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "language 'tlh'");
+  o = (lede_load_options){.format = LEDE_FORMAT_TEXT, .quotes = (lede_quotes)5};
+  EINVAL_NAMING(lede_doc_load(e, "x", 1, &o, &x), "quotes 5");
+  o = (lede_load_options){.format = LEDE_FORMAT_TEXT, .flags = 1u << 7};
   cr_assert_null(x);
   /* and through a file, before it is opened */
   EINVAL_NAMING(lede_doc_load_file(e, LEDE_ROOT "/examples/article.txt", &o, &x), "flags");

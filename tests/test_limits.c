@@ -99,8 +99,8 @@ static void run_cases(const lede_run_options *ro, lede_limit want, const char *w
   cr_assert_eq(lede_register(e, "big", host_big, NULL), LEDE_OK);
   double worst = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    lede_load_options lo = {cases[i].markdown ? LEDE_FORMAT_MARKDOWN : LEDE_FORMAT_TEXT,
-                            LEDE_PARAS_AUTO, 0};
+    lede_load_options lo = {.format = cases[i].markdown ? LEDE_FORMAT_MARKDOWN : LEDE_FORMAT_TEXT,
+                            .paragraphs = LEDE_PARAS_AUTO};
     lede_doc *doc;
     cr_assert_eq(lede_doc_load(e, big, big_len, &lo, &doc), LEDE_OK);
     char code[400];

@@ -519,6 +519,26 @@ LEAK_TEST(lua, load_with_options, teardown) {
          "2|1|2|text|bad \xEF\xBF\xBD byte\xEF\xBF\xBD.|16|bad \xEF\xBF\xBD byte\xEF\xBF\xBD.");
 }
 
+/* Segmentation options belong to the document they are loaded with. */
+LEAK_TEST(lua, load_with_language_and_quotes, teardown) {
+  expect(LUA(local t = "Am 3. Oktober sagte er: \"Halt. Sofort!\" Dann ging er."
+             local a = lede.load(t)
+             local b = lede.load(t, {language = "de"})
+             local c = lede.load(t, {language = "German", quotes = "keep"})
+             local d = lede.load(t, {quotes = "split"})
+             local s = lede.sentences(t, {language = "de", quotes = "keep"})
+             return table.concat({#a.sentences, #b.sentences, #c.sentences, #d.sentences, #s,
+                                  c.sentences[1].text}, "|")),
+         "4|3|2|4|2|Am 3. Oktober sagte er: \"Halt. Sofort!\"");
+  expect(LUA(local ok1, e1 = pcall(lede.load, "x", {language = "xx"})
+             local ok2, e2 = pcall(lede.load, "x", {quotes = "all"})
+             local ok3, e3 = pcall(lede.sentences, "x", {language = "klingon"})
+             return table.concat({e1, e2, e3}, "|")),
+         "bad language 'xx' (expected one of en, de, fr, es, it, nl)|"
+         "bad quotes 'all' (expected \"split\" or \"keep\")|"
+         "bad language 'klingon' (expected one of en, de, fr, es, it, nl)");
+}
+
 LEAK_TEST(lua, load_returns_nil_and_message_on_bad_utf8, teardown) {
   expect(LUA(local a, ea = lede.load("ok\nab\255c")
              local b, eb = lede.load("x\0")

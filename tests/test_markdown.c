@@ -22,7 +22,7 @@ TestSuite(markdown, .init = setup, .fini = teardown, .timeout = 120);
 /* ---- helpers ------------------------------------------------------------- */
 
 static lede_doc *load_md(const char *src, size_t len) {
-  lede_load_options o = {LEDE_FORMAT_MARKDOWN, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = LEDE_FORMAT_MARKDOWN, .paragraphs = LEDE_PARAS_AUTO};
   lede_doc *d = NULL;
   lede_status st = lede_doc_load(eng, src, len, &o, &d);
   cr_assert_eq(st, LEDE_OK, "load failed: %s", lede_errmsg(eng));
@@ -738,7 +738,7 @@ Test(markdown, script_memory_limit) {
     memcpy(big + n, LIMIT_DOC, sizeof LIMIT_DOC - 1);
     n += sizeof LIMIT_DOC - 1;
   }
-  lede_load_options lo = {LEDE_FORMAT_MARKDOWN, LEDE_PARAS_AUTO, 0};
+  lede_load_options lo = {.format = LEDE_FORMAT_MARKDOWN, .paragraphs = LEDE_PARAS_AUTO};
   lede_doc *d = NULL;
   cr_assert_eq(lede_doc_load(e, big, n, &lo, &d), LEDE_OK);
   const char *script = "local doc = ... for _, s in ipairs(doc.sentences) do s.text = s.text:upper() end "

@@ -131,7 +131,7 @@ static lede_status workload(size_t max_memory, char *msg, size_t msglen) {
   if (st != LEDE_OK) return st;
   lede_arg args[] = {{"md", MARKDOWN}};
   lede_run_options ro = {.args = args, .nargs = 1};
-  lede_load_options mdo = {LEDE_FORMAT_MARKDOWN, LEDE_PARAS_AUTO, 0};
+  lede_load_options mdo = {.format = LEDE_FORMAT_MARKDOWN, .paragraphs = LEDE_PARAS_AUTO};
   if ((st = lede_register(e, "up", host_up, NULL)) == LEDE_OK &&
       (st = lede_doc_load(e, TEXT, sizeof TEXT - 1, NULL, &d)) == LEDE_OK &&
       (st = lede_run_string(e, "oom.lua", SCRIPT, sizeof SCRIPT - 1, d, &ro, &out, &n)) == LEDE_OK) {

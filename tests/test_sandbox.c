@@ -776,7 +776,8 @@ Test(sandbox, invalid_utf8_and_nul) {
   cr_assert(strstr(lede_errmsg(e), "invalid UTF-8 at byte offset 5"), "%s", lede_errmsg(e));
   cr_assert_eq(lede_doc_load(e, "a\0b", 3, NULL, &d), LEDE_EUTF8);
   cr_assert(strstr(lede_errmsg(e), "NUL byte at byte offset 1"), "%s", lede_errmsg(e));
-  lede_load_options o = {LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO, LEDE_LOAD_REPLACE_INVALID};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT, .paragraphs = LEDE_PARAS_AUTO,
+                         .flags = LEDE_LOAD_REPLACE_INVALID};
   cr_assert_eq(lede_doc_load(e, "a\0b\xff.", 5, &o, &d), LEDE_OK);
   char *txt = render(e, d, LEDE_FORMAT_TEXT);
   cr_assert_str_eq(txt, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD.");
@@ -789,7 +790,7 @@ Test(sandbox, invalid_utf8_and_nul) {
  * a clean error with a message. */
 static void hostile(const char *src, size_t len, lede_format fmt, size_t want_paras) {
   lede_engine *e = engine(0, 0, 0);
-  lede_load_options o = {fmt, LEDE_PARAS_AUTO, 0};
+  lede_load_options o = {.format = fmt, .paragraphs = LEDE_PARAS_AUTO};
   lede_doc *d = NULL;
   lede_status st = lede_doc_load(e, src, len, &o, &d);
   if (st != LEDE_OK) {

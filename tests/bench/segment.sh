@@ -55,6 +55,38 @@ awk -v a="$r10" -v b="$r100" 'BEGIN {
   printf "  100 MB vs 10 MB throughput: %.2fx (%+.1f%%; linear cost means within 20%%)\n", b / a, d
 }'
 
+# SEG_BASE=REF (a commit, e.g. the last one before a segmenter change):
+# segment() of that commit, built from `git archive` with its own bench
+# program, timed on the same files in alternation with this tree's, so that
+# the shared machine's noise falls on both.  Best of three rounds each.
+if [ -n "${SEG_BASE:-}" ]; then
+  base=$D/seg_base
+  rm -rf "$base"
+  mkdir -p "$base"
+  git archive "$SEG_BASE" | tar -x -C "$base"
+  make -s -C "$base" build/liblede.a > /dev/null
+  cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I"$base/core" -I"$base/include" -I"$base/tests" \
+    "$base/tests/bench_segment.c" "$base/build/liblede.a" \
+    $(pkg-config --cflags --libs lua5.4 libcmark libutf8proc) -lm -o "$D/bench_segment_base"
+  echo "segment() of $SEG_BASE vs this tree, alternating, best of 3 rounds of >= 1 s each:"
+  for mb in 10 50 100; do
+    f=$(corpus_txt "$D" "$mb")
+    bb=0; bn=0; bk=0
+    for round in 1 2 3; do
+      b=$("$D/bench_segment_base" "$f" --reps 1 --min-time 1 | sed -n 's/.*, \([0-9.]*\) MB\/s$/\1/p')
+      nw=$("$D/bench_segment" "$f" --reps 1 --min-time 1 | sed -n 's/.*, \([0-9.]*\) MB\/s$/\1/p')
+      k=$("$D/bench_segment" "$f" --reps 1 --min-time 1 --keep-quotes | sed -n 's/.*, \([0-9.]*\) MB\/s$/\1/p')
+      bb=$(awk -v a="$bb" -v b="$b" 'BEGIN { print (b > a) ? b : a }')
+      bn=$(awk -v a="$bn" -v b="$nw" 'BEGIN { print (b > a) ? b : a }')
+      bk=$(awk -v a="$bk" -v b="$k" 'BEGIN { print (b > a) ? b : a }')
+    done
+    awk -v mb="$mb" -v b="$bb" -v n="$bn" -v k="$bk" 'BEGIN {
+      printf "  %3d MB: base %7.1f MB/s   now %7.1f MB/s (%.2fx)   now, quotes kept %7.1f MB/s (%.2fx)\n",
+        mb, b, n, n / b, k, k / b
+    }'
+  done
+fi
+
 # Accuracy: make_corpus.py writes the gold sentences of the same
 # deterministic text; without the generator there is no gold to score.
 gen=../shared/tools/make_corpus.py

@@ -37,8 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int md = data[0] & 1;
   size_t n = (size_t)data[1] | ((size_t)data[2] << 8);
   if (n > size - 3) n = size - 3;
-  lede_load_options o = {md ? LEDE_FORMAT_MARKDOWN : LEDE_FORMAT_TEXT, LEDE_PARAS_AUTO,
-                         LEDE_LOAD_REPLACE_INVALID};
+  lede_load_options o = {.format = md ? LEDE_FORMAT_MARKDOWN : LEDE_FORMAT_TEXT,
+                         .paragraphs = LEDE_PARAS_AUTO,
+                         .flags = LEDE_LOAD_REPLACE_INVALID};
   lede_doc *d = NULL;
   if (lede_doc_load(eng, (const char *)data + 3, n, &o, &d) != LEDE_OK) return 0;
   size_t np, ns;

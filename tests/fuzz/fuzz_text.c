@@ -19,8 +19,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
-  lede_load_options o = {LEDE_FORMAT_TEXT, (lede_para_mode)(data[0] % 3),
-                         (data[0] & 4) ? LEDE_LOAD_REPLACE_INVALID : 0};
+  lede_load_options o = {.format = LEDE_FORMAT_TEXT,
+                         .paragraphs = (lede_para_mode)(data[0] % 3),
+                         .flags = (data[0] & 4) ? LEDE_LOAD_REPLACE_INVALID : 0};
   lede_doc *d = NULL;
   lede_status st = lede_doc_load(eng, (const char *)data + 1, size - 1, &o, &d);
   if (st != LEDE_OK) {
