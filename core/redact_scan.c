@@ -304,6 +304,22 @@ static int month_at(const char *s, size_t n, size_t j, size_t *len) {
   return 0;
 }
 
+/* The first two letters (lower case) of some month's name: a cheap
+ * filter before month_at on every word that could be one. */
+static int month_start(unsigned a, unsigned b) {
+  switch (a) {
+  case 'j': return b == 'a' || b == 'u';
+  case 'f': return b == 'e';
+  case 'm': return b == 'a';
+  case 'a': return b == 'p' || b == 'u';
+  case 's': return b == 'e';
+  case 'o': return b == 'c';
+  case 'n': return b == 'o';
+  case 'd': return b == 'e';
+  default: return 0;
+  }
+}
+
 /* "st", "nd", "rd", "th" after a day: its length (2) or 0. */
 static size_t ordinal(const char *s, size_t n, size_t k) {
   if (k + 1 >= n) return 0;
@@ -850,7 +866,8 @@ static size_t at_word(scan *x, size_t i) {
   if ((m & (1u << RX_IBAN)) && isup(c) && (we - i >= 15 || (we - i == 4 && next == ' ')))
     add(x, i, m_iban(s, n, i), RX_IBAN);
   if ((m & (1u << RX_DATE)) && we - i >= 3 && we - i <= 9 &&
-      (next == ' ' || next == '.' || next == '\n' || next == 0xC2) && (cls[c] & M))
+      (next == ' ' || next == '.' || next == '\n' || next == 0xC2) && (cls[c] & M) &&
+      month_start(low(c), low(B(i + 1))))
     add(x, i, m_date_month_first(s, n, i), RX_DATE);
   if ((m & (1u << RX_IP_ADDRESS)) && colon_soon && ishex(c)) add(x, i, m_ipv6(s, n, i), RX_IP_ADDRESS);
   return we;

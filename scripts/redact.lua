@@ -234,8 +234,15 @@ local function replacement(f)
     return token
   end
   local label = st == "hash" and t .. ":" .. R.hmac(key, t .. "\0" .. v):sub(1, 16) or t
+  -- "[TAG](" or "[TAG][" would open a link, and "[TAG]:" at a line's
+  -- start a link reference definition
   local nextc = src:sub(f.stop + 1, f.stop + 1)
-  if not raw and (nextc == "(" or nextc == "[" or nextc == ":") then return "\\[" .. label .. "]" end
+  local b = f.start - 1
+  while b > 0 and b >= f.start - 3 and src:byte(b) == 32 do b = b - 1 end
+  local line_start = b == 0 or src:byte(b) == 10
+  if not raw and (nextc == "(" or nextc == "[" or (nextc == ":" and line_start)) then
+    return "\\[" .. label .. "]"
+  end
   return "[" .. label .. "]"
 end
 

@@ -302,3 +302,15 @@ Test(redact_cli, lpeg_style_pattern_objects) {
   expect_out(&r, 0, "INTERNAL 5-11 ID-1234|INTERNAL 27-33 ID-5678\n");
   proc_free(&r);
 }
+
+/* A tag must not open a link or a link reference definition. */
+Test(redact_cli, markdown_tags_never_become_links) {
+  const char *in = file("l.md", "a@b.com: x\n\nsee a@b.com: y and a@b.com(z) or a@b.com[1]\n\n[1]: /u\n");
+  proc_result r = run_lede(ARGV("redact", in), NULL);
+  expect_out(&r, 0, "\\[EMAIL]: x\n\nsee [EMAIL]: y and \\[EMAIL](z) or \\[EMAIL][1]\n\n[1]: /u\n");
+  const char *red = file("l.red.md", r.out);
+  proc_free(&r);
+  r = run_lede(ARGV("render", "--to", "html", red), NULL);
+  expect_out(&r, 0, "<p>[EMAIL]: x</p>\n<p>see [EMAIL]: y and [EMAIL](z) or [EMAIL]<a href=\"/u\">1</a></p>\n");
+  proc_free(&r);
+}

@@ -29,19 +29,6 @@ if [ ! -s "$f" ]; then
   mv "$f.tmp" "$f"
 fi
 
-# Best wall time of `wc -w` over five runs, in seconds.
-wc_secs() {
-  best=""
-  for i in 1 2 3 4 5; do
-    t0=$(date +%s.%N)
-    wc -w < "$1" > /dev/null
-    t1=$(date +%s.%N)
-    best=$(awk -v a="$t0" -v b="$t1" -v c="$best" \
-      'BEGIN { d = b - a; print (c == "" || d < c) ? d : c }')
-  done
-  echo "$best"
-}
-
 size=$(stat -c %s "$f")
 wc -w < "$f" > /dev/null # warm the page cache for both tools
 out=$("$D/bench_redact" "$f" --reps 3 --min-time 1)
