@@ -591,7 +591,8 @@ int lmod_open(lua_State *L) {
       {"write_sentences", lbulk_write_sentences},
       /* summaries and scoring (textlib.c) */
       {"tokens", textlib_tokens}, {"stem", textlib_stem}, {"stemmers", textlib_stemmers},
-      {"stopwords", textlib_stopwords}, {"centrality", textlib_centrality},
+      {"stopwords", textlib_stopwords}, {"terms", textlib_terms},
+      {"centrality", textlib_centrality},
       {NULL, NULL}};
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);

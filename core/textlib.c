@@ -531,3 +531,245 @@ int textlib_centrality(lua_State *L) {
   graph_free(g);
   return 1;
 }
+
+/* ---- content terms ------------------------------------------------------- */
+
+/* An open-addressing map from byte strings to term ids, its keys in one
+ * growing arena.  Lives in a userdata so a raise frees it. */
+typedef struct tmap_slot {
+  size_t off, len;
+  unsigned hash;
+  int id;       /* 0: a stop word (dropped) */
+  int used;
+} tmap_slot;
+
+typedef struct tmap {
+  run_budget *budget;
+  tmap_slot *slots;
+  size_t cap, n;
+  char *arena;
+  size_t alen, acap;
+  size_t bytes;    /* charged to the budget */
+  lua_Integer *ids; /* the current text's ids */
+  size_t nids, capids;
+} tmap;
+
+static void tmap_free(tmap *m) {
+  free(m->slots), free(m->arena), free(m->ids);
+  budget_credit(m->budget, m->bytes);
+  memset(m, 0, sizeof *m);
+}
+
+static int tmap_gc(lua_State *L) {
+  tmap_free(lua_touserdata(L, 1));
+  return 0;
+}
+
+/* Grows *p (of *cap elements of size) to hold need, charging the budget. */
+static void tgrow(lua_State *L, tmap *m, void **p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return;
+  size_t nc = *cap ? *cap : 64;
+  while (nc < need) nc *= 2;
+  if (budget_charge(m->budget, (nc - *cap) * size)) luaL_error(L, "script exceeded memory limit");
+  m->bytes += (nc - *cap) * size;
+  void *q = realloc(*p, nc * size);
+  if (!q) luaL_error(L, "not enough memory");
+  *p = q;
+  *cap = nc;
+}
+
+static unsigned fnv(const char *s, size_t n) {
+  unsigned h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* The slot for s[0..n): found, or empty where it belongs. */
+static tmap_slot *tmap_find(tmap *m, const char *s, size_t n, unsigned h) {
+  size_t mask = m->cap - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    tmap_slot *sl = &m->slots[i];
+    if (!sl->used || (sl->hash == h && sl->len == n && memcmp(m->arena + sl->off, s, n) == 0))
+      return sl;
+  }
+}
+
+static tmap_slot *tmap_put(lua_State *L, tmap *m, const char *s, size_t n, unsigned h, int id) {
+  if ((m->n + 1) * 2 > m->cap) {
+    size_t oc = m->cap, nc = oc * 2;
+    tmap_slot *old = m->slots;
+    if (budget_charge(m->budget, nc * sizeof *old)) luaL_error(L, "script exceeded memory limit");
+    m->bytes += nc * sizeof *old;
+    m->slots = calloc(nc, sizeof *old);
+    if (!m->slots) {
+      m->slots = old;
+      luaL_error(L, "not enough memory");
+    }
+    m->cap = nc;
+    for (size_t i = 0; i < oc; i++)
+      if (old[i].used) *tmap_find(m, m->arena + old[i].off, old[i].len, old[i].hash) = old[i];
+    free(old);
+    budget_credit(m->budget, oc * sizeof *old);
+    m->bytes -= oc * sizeof *old;
+  }
+  size_t off = m->alen;
+  tgrow(L, m, (void **)&m->arena, &m->acap, m->alen + n + 1, 1);
+  memcpy(m->arena + off, s, n);
+  m->alen += n;
+  tmap_slot *sl = tmap_find(m, m->arena + off, n, h);
+  *sl = (tmap_slot){off, n, h, id, 1};
+  m->n++;
+  return sl;
+}
+
+typedef struct terms_ctx {
+  lua_State *L;
+  tmap *tokens, *stems;    /* token -> id (0 = stop word), stem -> id */
+  struct sb_stemmer *st;
+  int stop;                /* stack index of the stop-word set, or 0 */
+  int vocab;               /* stack index of the vocabulary array */
+  const char *s;
+  lua_Integer words;
+  char buf[256];
+} terms_ctx;
+
+/* One word: lower-cased (a curly apostrophe as a straight one), then
+ * through the token map; a new token is checked against the stop words
+ * and stemmed once.  Overlong words are skipped as terms. */
+static int term_word(void *ud, size_t start, size_t end) {
+  terms_ctx *c = ud;
+  lua_State *L = c->L;
+  c->words++;
+  size_t n = 0;
+  for (size_t i = start; i < end;) {
+    unsigned char ch = (unsigned char)c->s[i];
+    if (n + 4 >= sizeof c->buf) return 0;
+    if (ch < 0x80) {
+      c->buf[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      i++;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k =
+        utf8proc_iterate((const utf8proc_uint8_t *)c->s + i, (utf8proc_ssize_t)(end - i), &cp);
+    if (k <= 0) return 0;
+    if (cp == 0x2019) c->buf[n++] = '\'';
+    else n += (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)c->buf + n);
+    i += (size_t)k;
+  }
+  unsigned h = fnv(c->buf, n);
+  tmap_slot *sl = tmap_find(c->tokens, c->buf, n, h);
+  int id;
+  if (sl->used) {
+    id = sl->id;
+  } else {
+    int stop = 0;
+    if (c->stop) {
+      lua_pushlstring(L, c->buf, n); /* [.. token] */
+      stop = lua_rawget(L, c->stop) != LUA_TNIL && lua_toboolean(L, -1);
+      lua_pop(L, 1);
+    }
+    id = 0;
+    if (!stop) {
+      const sb_symbol *r = sb_stemmer_stem(c->st, (const sb_symbol *)c->buf, (int)n);
+      if (!r) luaL_error(L, "not enough memory");
+      size_t rn = (size_t)sb_stemmer_length(c->st);
+      unsigned rh = fnv((const char *)r, rn);
+      tmap_slot *ss = tmap_find(c->stems, (const char *)r, rn, rh);
+      if (ss->used) {
+        id = ss->id;
+      } else {
+        id = (int)c->stems->n + 1;
+        lua_pushlstring(L, (const char *)r, rn); /* [.. stem] */
+        lua_rawseti(L, c->vocab, id);
+        tmap_put(L, c->stems, (const char *)r, rn, rh, id);
+      }
+    }
+    tmap_put(L, c->tokens, c->buf, n, h, id);
+  }
+  if (id) {
+    tmap *m = c->tokens;
+    tgrow(L, m, (void **)&m->ids, &m->capids, m->nids + 1, sizeof *m->ids);
+    m->ids[m->nids++] = id;
+  }
+  return 0;
+}
+
+static tmap *new_tmap(lua_State *L, run_budget *b) {
+  tmap *m = lua_newuserdatauv(L, sizeof *m, 0); /* [.. m] */
+  memset(m, 0, sizeof *m);
+  m->budget = b;
+  lua_newtable(L);
+  lua_pushcfunction(L, tmap_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  /* Never empty, so a lookup always has a slot to land on. */
+  size_t cap = 1024;
+  if (budget_charge(b, cap * sizeof *m->slots)) luaL_error(L, "script exceeded memory limit");
+  m->bytes = cap * sizeof *m->slots;
+  m->slots = calloc(cap, sizeof *m->slots);
+  if (!m->slots) luaL_error(L, "not enough memory");
+  m->cap = cap;
+  return m;
+}
+
+/* lede.terms(texts [, {language =, stopwords = set | false}]) -> sets,
+ * vocabulary, words: per text the array of its content terms as integer
+ * ids (lower-cased words, stop words left out, stemmed; vocabulary[id] is
+ * the stem) and its number of words.  One pass in C over a whole
+ * document's sentences: what every summary algorithm starts from. */
+int textlib_terms(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  luactx *ctx = luactx_get(L);
+  lua_settop(L, 2);
+  char lang[64] = "english";
+  int stop = 0;
+  if (!lua_isnil(L, 2)) {
+    if (lua_getfield(L, 2, "language") != LUA_TNIL) lang_name(L, -1, lang, sizeof lang);
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "stopwords"); /* [texts opts stop] */
+    if (lua_istable(L, -1)) stop = lua_gettop(L);
+    else if (!lua_isnil(L, -1) && lua_toboolean(L, -1))
+      luaL_error(L, "lede.terms: stopwords must be a set or false");
+  }
+  lua_settop(L, stop ? 3 : 2);
+  if (!stop) lua_pushnil(L); /* [texts opts stop|nil] */
+  terms_ctx c;
+  memset(&c, 0, sizeof c);
+  c.L = L;
+  c.st = get_stemmer(L, lang);
+  c.stop = stop ? 3 : 0;
+  c.tokens = new_tmap(L, ctx->budget); /* [.. tokens] */
+  c.stems = new_tmap(L, ctx->budget);  /* [.. tokens stems] */
+  lua_Integer n = luaL_len(L, 1);
+  lua_createtable(L, n > 0 && n < 1 << 24 ? (int)n : 0, 0); /* [.. sets] */
+  int sets = lua_gettop(L);
+  lua_newtable(L); /* [.. sets vocab] */
+  c.vocab = lua_gettop(L);
+  lua_createtable(L, n > 0 && n < 1 << 24 ? (int)n : 0, 0); /* [.. sets vocab words] */
+  int words = lua_gettop(L);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, i); /* [.. text] */
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    if (!s) luaL_error(L, "lede.terms: text %d is not a string", (int)i);
+    luactx_charge(L, ctx->budget, BYTES_COST(len) + COST_ITEM);
+    c.s = s;
+    c.words = 0;
+    c.tokens->nids = 0;
+    words_scan(s, len, term_word, &c);
+    lua_pop(L, 1);
+    lua_createtable(L, (int)c.tokens->nids, 0); /* [.. set] */
+    for (size_t k = 0; k < c.tokens->nids; k++) {
+      lua_pushinteger(L, c.tokens->ids[k]);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_rawseti(L, sets, i);
+    lua_pushinteger(L, c.words);
+    lua_rawseti(L, words, i);
+  }
+  tmap_free(c.tokens);
+  tmap_free(c.stems);
+  return 3;
+}

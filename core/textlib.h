@@ -14,6 +14,8 @@ int textlib_stem(lua_State *L);
 int textlib_stemmers(lua_State *L);
 /* lede.stopwords([language]) -> set {word = true}, or nil and a message. */
 int textlib_stopwords(lua_State *L);
+/* lede.terms(texts [, {language =, stopwords =}]) -> sets, vocabulary, words. */
+int textlib_terms(lua_State *L);
 /* lede.centrality(sets, method [, options]) -> array of scores. */
 int textlib_centrality(lua_State *L);
 

@@ -54,6 +54,7 @@ if not pcall(lede.stem, "test", opts.language) then
   usage("unknown language '%s' (one of: %s)", opts.language, table.concat(lede.stemmers(), ", "))
 end
 
+opts.all = explain or format == "html"
 local chosen, all = summarizer.summarize(doc, opts)
 if explain then return out.explain(all, format) end
 return out[format](doc, chosen, all)

@@ -72,7 +72,7 @@ Test(summarize, every_algorithm_keeps_the_sentence_budget_and_document_order) {
   const char *in = file("news.txt", NEWS);
   for (const char *const *a = ALGS; *a; a++) {
     for (int n = 1; n <= 4; n++) {
-      char ns[8];
+      char ns[16];
       snprintf(ns, sizeof ns, "%d", n);
       proc_result r = run_lede(ARGV("summarize", "--algorithm", *a, "--sentences", ns,
                                     "--format", "json", in), NULL);
@@ -238,7 +238,8 @@ Test(summarize, explain_lists_every_sentence_with_its_parts) {
     if (*p == '\n') lines++;
     if (*p == '*' && (p == r.out || p[-1] == '\n')) stars++;
   }
-  cr_assert_eq(lines, 11, "%s", r.out); /* a header and ten sentences */
+  cr_assert_eq(lines, 12, "%s", r.out); /* the document's note, a header, ten sentences */
+  cr_assert(strncmp(r.out, "# the position prior applies at ", 32) == 0, "%s", r.out);
   cr_assert_eq(stars, 3, "%s", r.out);
   cr_assert(strstr(r.out, "centrality="), "%s", r.out);
   cr_assert(strstr(r.out, "position="), "%s", r.out);

@@ -2,18 +2,22 @@
 -- `lede summarize` and a module any script can use:
 --
 --   local summarizer = require "summarizer"
---   local chosen, all = summarizer.summarize(doc, {sentences = 3})
+--   local chosen = summarizer.summarize(doc, {sentences = 3})
 --   for _, u in ipairs(chosen) do print(u.index, u.score, u.text) end
 --
 -- `doc` is a lede document (or a string, loaded as plain text).  Options:
 -- algorithm ("default", "lead", "luhn", "lexrank", "textrank", "sumbasic",
 -- "klsum"), one budget of sentences (default 3), words (never exceeded) or
--- ratio (a share of the document's words), and language (Snowball name or
--- ISO code, default "english").  `chosen` is in document order; `all`
--- holds every sentence (candidates or not) with its score and the parts
--- the score is made of.  Units: {index (1-based, as doc.sentences),
--- sentence (the handle), text, start, stop, words, score, parts,
--- candidate, chosen}.
+-- ratio (a share of the document's words), language (Snowball name or ISO
+-- code, default "english"), and all = true to get every sentence too.
+-- Returns the chosen units in document order and, with all, every unit
+-- (candidates or not).  A unit: {index (1-based, as doc.sentences),
+-- sentence (the handle), text, start, stop (1-based, inclusive), words,
+-- score, parts (what the score is made of), candidate, chosen}.
+--
+-- Inside, a document is kept as arrays over its sentences and over its
+-- candidates (k = 1..n, in document order), not as a table per sentence:
+-- a 10 MB book has 150,000 sentences.
 local lede = require "lede"
 
 local M = {}
@@ -29,212 +33,197 @@ M.weights = ok and weights or {}
 
 -- ---- preparing a document ------------------------------------------------
 
-local stop_cache, stem_cache = {}, {}
+local stop_cache = {}
 
+-- The stop words of a language, or false when there is no list.
 local function stopwords(lang)
   local s = stop_cache[lang]
   if s == nil then
-    s = lede.stopwords(lang) or false   -- no list: keep every word
+    s = lede.stopwords(lang) or false
     stop_cache[lang] = s
   end
-  return s or {}
+  return s
 end
 
-local function stems(lang)
-  local c = stem_cache[lang]
-  if not c then c = {}; stem_cache[lang] = c end
-  return c
-end
-
--- Content terms of a text: tokens without stop words and tokens with no
--- letter or digit, stemmed.  Curly apostrophes count as straight ones.
-local function content_terms(text, stop, cache, lang)
-  local out = {}
-  for _, t in ipairs(lede.tokens(text)) do
-    t = t:gsub("\226\128\153", "'")
-    if not stop[t] and t:find("%w") then
-      local s = cache[t]
-      if not s then s = lede.stem(t, lang); cache[t] = s end
-      out[#out + 1] = s
-    end
-  end
-  return out
-end
-
---- Prepares a document: every sentence as a unit, content terms as ids.
+--- Prepares a document once for any number of summaries: its sentences'
+--- texts, content terms (lede.terms) and word counts, and which are
+--- candidates (not headings; code and HTML blocks have no sentences).
 function M.prepare(doc, opts)
   opts = opts or {}
   if type(doc) == "string" then doc = assert(lede.load(doc)) end
   local lang = opts.language or "english"
-  local stop, cache = stopwords(lang), stems(lang)
-  local units, ids, vocab = {}, {}, 0
-  local ncand = 0
-  for i, s in ipairs(doc.sentences) do
+  local sentences = doc.sentences
+  local texts, kinds, paras = {}, {}, {}
+  for i, s in ipairs(sentences) do
     local p = s.paragraph
-    local kind = p.kind
-    local text = s.text
-    local terms = content_terms(text, stop, cache, lang)
-    local set = {}
-    for k, t in ipairs(terms) do
-      local id = ids[t]
-      if not id then vocab = vocab + 1; id = vocab; ids[t] = id end
-      set[k] = id
-    end
-    local words = lede.count(text)
-    local u = {index = i, sentence = s, text = text, start = s.start, stop = s.stop,
-               words = words, terms = set, paragraph = p.index, kind = kind,
-               candidate = kind ~= "heading" and words > 0, score = 0, parts = {}}
-    if u.candidate then ncand = ncand + 1; u.rank = ncand end
-    units[i] = u
+    texts[i], kinds[i], paras[i] = s.text, p.kind, p.index
   end
-  return {doc = doc, units = units, vocab = vocab, ncand = ncand, language = lang}
+  local sets, vocab, words = lede.terms(texts, {language = lang, stopwords = stopwords(lang)})
+  local P = {doc = doc, sentences = sentences, texts = texts, kinds = kinds, paras = paras,
+             sets = sets, vocab = vocab, words = words, language = lang,
+             cidx = {}, terms = {}, cwords = {}}
+  local n = 0
+  for i = 1, #texts do
+    if kinds[i] ~= "heading" and words[i] > 0 then
+      n = n + 1
+      P.cidx[n], P.terms[n], P.cwords[n] = i, sets[i], words[i]
+    end
+  end
+  P.n = n
+  return P
 end
 
 -- ---- budgets ---------------------------------------------------------------
 
 -- A budget: {sentences = n} or {words = n}; ratio becomes words.
-local function budget_of(prep, opts)
+local function budget_of(P, opts)
   if opts.words then return {words = opts.words} end
   if opts.ratio then
     local total = 0
-    for _, u in ipairs(prep.units) do total = total + u.words end
+    for _, w in ipairs(P.words) do total = total + w end
     return {words = math.floor(opts.ratio * total + 1e-9)}
   end
   return {sentences = opts.sentences or 3}
 end
 
-local function fits(budget, nsent, nwords, u)
-  if budget.words then return nwords + u.words <= budget.words end
-  return nsent < budget.sentences
-end
-
--- Greedy choice in order of `order` (units, best first) within the budget;
--- `redundant(u, chosen)` may veto a unit.
-local function take(order, budget, redundant)
-  local chosen, nw = {}, 0
-  for _, u in ipairs(order) do
-    if budget.sentences and #chosen >= budget.sentences then break end
-    if fits(budget, #chosen, nw, u) and not (redundant and redundant(u, chosen)) then
-      chosen[#chosen + 1] = u
-      nw = nw + u.words
-    end
-  end
-  return chosen
-end
-
--- Greedy choice for the algorithms whose value changes as they choose:
--- repeatedly the unit of `pool` with the highest value(u, chosen) that
--- fits (nil: skip it; ties go to the earlier unit), then picked(u).
-local function greedy(pool, budget, value, picked)
+-- Greedy choice: repeatedly the candidate of `pool` (indices k) with the
+-- highest value(k, chosen) that fits the budget (nil: skip it; ties go to
+-- the one listed first), then picked(k).
+local function greedy(P, pool, budget, value, picked)
   local chosen, nw, used = {}, 0, {}
+  local words = P.cwords
   while not (budget.sentences and #chosen >= budget.sentences) do
-    local best, bu
-    for _, u in ipairs(pool) do
-      if not used[u] and fits(budget, #chosen, nw, u) then
-        local v = value(u, chosen)
-        if v and (not best or v > best) then best, bu = v, u end
+    local best, bk
+    for _, k in ipairs(pool) do
+      if not used[k] and (not budget.words or nw + words[k] <= budget.words) then
+        local v = value(k, chosen)
+        if v and (not best or v > best) then best, bk = v, k end
       end
     end
-    if not bu then break end
-    used[bu] = true
-    chosen[#chosen + 1] = bu
-    nw = nw + bu.words
-    if picked then picked(bu) end
+    if not bk then break end
+    used[bk] = true
+    chosen[#chosen + 1] = bk
+    nw = nw + words[bk]
+    if picked then picked(bk) end
   end
   return chosen
 end
 
-local function candidates(prep)
-  local c = {}
-  for _, u in ipairs(prep.units) do if u.candidate then c[#c + 1] = u end end
-  return c
-end
-
-local function by_score(list)
-  local o = {}
-  for i, u in ipairs(list) do o[i] = u end
+-- Candidates by score, best first (ties: earlier first).
+local function by_score(P, pool)
+  local o, score = {}, P.score
+  if pool then for i, k in ipairs(pool) do o[i] = k end
+  else for k = 1, P.n do o[k] = k end end
   table.sort(o, function(a, b)
-    if a.score ~= b.score then return a.score > b.score end
-    return a.index < b.index
+    if score[a] ~= score[b] then return score[a] > score[b] end
+    return a < b
   end)
   return o
 end
 
+-- The best m candidates by score, best first: one pass keeping a short
+-- sorted list, so a 3-sentence summary of a book sorts nothing big.
+local function top(P, m)
+  local score, best = P.score, {}
+  for k = 1, P.n do
+    local x = score[k]
+    local nb = #best
+    if nb < m or x > score[best[nb]] then
+      local j = nb < m and nb + 1 or nb
+      while j > 1 and x > score[best[j - 1]] do
+        best[j] = best[j - 1]
+        j = j - 1
+      end
+      best[j] = k
+    end
+  end
+  return best
+end
+
+-- Score order, within the budget (a fixed score needs no re-rating).
+local function take(P, budget)
+  local order = budget.sentences and top(P, budget.sentences) or by_score(P)
+  local chosen, nw = {}, 0
+  for _, k in ipairs(order) do
+    if budget.sentences and #chosen >= budget.sentences then break end
+    if not budget.words or nw + P.cwords[k] <= budget.words then
+      chosen[#chosen + 1] = k
+      nw = nw + P.cwords[k]
+    end
+  end
+  return chosen
+end
+
 -- ---- similarity --------------------------------------------------------------
 
-local function counts(u)
-  local c = u.counts
+local function counts(P, k)
+  P.counts = P.counts or {}
+  local c = P.counts[k]
   if not c then
     c = {}
     local norm = 0
-    for _, t in ipairs(u.terms) do c[t] = (c[t] or 0) + 1 end
-    for _, n in pairs(c) do norm = norm + n * n end
-    u.counts, u.norm = c, math.sqrt(norm)
-    c = u.counts
+    for _, t in ipairs(P.terms[k]) do c[t] = (c[t] or 0) + 1 end
+    for _, x in pairs(c) do norm = norm + x * x end
+    c[0] = math.sqrt(norm)
+    P.counts[k] = c
   end
   return c
 end
 
---- Cosine similarity of two units' term counts.
-function M.cosine(a, b)
-  local ca, cb = counts(a), counts(b)
-  if a.norm == 0 or b.norm == 0 then return 0 end
-  if #a.terms > #b.terms then ca, cb = cb, ca end
+--- Cosine similarity of the term counts of candidates a and b.
+function M.cosine(P, a, b)
+  local ca, cb = counts(P, a), counts(P, b)
+  if ca[0] == 0 or cb[0] == 0 then return 0 end
   local dot = 0
-  for t, n in pairs(ca) do
-    local m = cb[t]
-    if m then dot = dot + n * m end
+  for t, x in pairs(ca) do
+    if t ~= 0 then
+      local y = cb[t]
+      if y then dot = dot + x * y end
+    end
   end
-  return dot / (a.norm * b.norm)
+  return dot / (ca[0] * cb[0])
 end
 
 -- ---- the algorithms ----------------------------------------------------------
 
-local function sets_of(list)
-  local s = {}
-  for i, u in ipairs(list) do s[i] = u.terms end
-  return s
-end
-
+-- Each scorer fills P.score[k] and names the part (P.part) or gives
+-- P.parts_of(k); it may return a select(budget) of its own.
 local scorers = {}
 
-function scorers.lead(prep, cand)
-  for _, u in ipairs(cand) do
-    u.score = 1 / u.rank
-    u.parts = {position = u.rank}
-  end
+function scorers.lead(P)
+  for k = 1, P.n do P.score[k] = 1 / k end
+  P.parts_of = function(k) return {position = k} end
 end
 
 -- Luhn (1958): significant words are the frequent ones (in the top tenth
 -- of the document's terms by count, and seen at least twice); a sentence
 -- scores its densest cluster of them, clusters broken by more than four
 -- insignificant words: significant^2 / span.
-function scorers.luhn(prep, cand)
+function scorers.luhn(P)
   local freq, vocab = {}, {}
-  for _, u in ipairs(cand) do
-    for _, t in ipairs(u.terms) do
+  for k = 1, P.n do
+    for _, t in ipairs(P.terms[k]) do
       if not freq[t] then vocab[#vocab + 1] = t end
       freq[t] = (freq[t] or 0) + 1
     end
   end
   table.sort(vocab, function(a, b) return freq[a] > freq[b] or (freq[a] == freq[b] and a < b) end)
   local sig = {}
-  local keep = math.max(1, math.ceil(#vocab * 0.1))
-  for i = 1, keep do
+  for i = 1, math.max(1, math.ceil(#vocab * 0.1)) do
     local t = vocab[i]
     if freq[t] >= 2 then sig[t] = true end
   end
-  for _, u in ipairs(cand) do
+  for k = 1, P.n do
     local best, first, last, nsig = 0, nil, nil, 0
-    for k, t in ipairs(u.terms) do
+    for j, t in ipairs(P.terms[k]) do
       if sig[t] then
-        if last and k - last > 5 then
+        if last and j - last > 5 then
           local s = nsig * nsig / (last - first + 1)
           if s > best then best = s end
           first, nsig = nil, 0
         end
-        first = first or k
-        last = k
+        first = first or j
+        last = j
         nsig = nsig + 1
       end
     end
@@ -242,54 +231,55 @@ function scorers.luhn(prep, cand)
       local s = nsig * nsig / (last - first + 1)
       if s > best then best = s end
     end
-    u.score = best
-    u.parts = {cluster = best}
+    P.score[k] = best
   end
+  P.part = "cluster"
 end
 
 local function graph_scorer(method)
-  return function(prep, cand, opts)
-    local sc = lede.centrality(sets_of(cand), method, {window = opts.window})
-    for i, u in ipairs(cand) do
-      u.score = sc[i] * #cand
-      u.parts = {[method] = u.score}
-    end
+  return function(P, opts)
+    local sc = lede.centrality(P.terms, method, {window = opts.window})
+    for k = 1, P.n do P.score[k] = sc[k] * P.n end
+    P.part = method
   end
 end
 scorers.textrank = graph_scorer("textrank")
 scorers.lexrank = graph_scorer("lexrank")
 
 -- Probabilities of content terms over the candidates.
-local function term_probs(cand)
+local function term_probs(P)
   local p, total = {}, 0
-  for _, u in ipairs(cand) do
-    for _, t in ipairs(u.terms) do p[t] = (p[t] or 0) + 1; total = total + 1 end
+  for k = 1, P.n do
+    for _, t in ipairs(P.terms[k]) do p[t] = (p[t] or 0) + 1; total = total + 1 end
   end
   for t, n in pairs(p) do p[t] = n / total end
-  return p, total
+  return p
 end
 
-local function avg_prob(u, p)
-  local n = #u.terms
+local function avg_prob(terms, p)
+  local n = #terms
   if n == 0 then return 0 end
   local s = 0
-  for _, t in ipairs(u.terms) do s = s + p[t] end
+  for _, t in ipairs(terms) do s = s + p[t] end
   return s / n
 end
 
+local function all_candidates(P)
+  local pool = {}
+  for k = 1, P.n do pool[k] = k end
+  return pool
+end
+
 -- SumBasic (Nenkova and Vanderwende 2005): a sentence scores the mean
--- probability of its words; after each choice the chosen words' probabilities
--- are squared, so later choices cover other words.
-function scorers.sumbasic(prep, cand)
-  local p = term_probs(cand)
-  for _, u in ipairs(cand) do
-    u.score = avg_prob(u, p)
-    u.parts = {mean_probability = u.score}
-  end
+-- probability of its words; after each choice the chosen words'
+-- probabilities are squared, so later choices cover other words.
+function scorers.sumbasic(P)
+  local p = term_probs(P)
+  for k = 1, P.n do P.score[k] = avg_prob(P.terms[k], p) end
+  P.part = "mean_probability"
   return function(budget)
-    return greedy(cand, budget, function(u) return avg_prob(u, p) end, function(u)
-      for _, t in ipairs(u.terms) do p[t] = p[t] * p[t] end
-    end)
+    return greedy(P, all_candidates(P), budget, function(k) return avg_prob(P.terms[k], p) end,
+      function(k) for _, t in ipairs(P.terms[k]) do p[t] = p[t] * p[t] end end)
   end
 end
 
@@ -297,26 +287,41 @@ end
 -- summary's word distribution closest to the document's, KL(doc || summary)
 -- with add-0.01 smoothing; the change per candidate is computed from its
 -- own words only, so each step is linear.
-function scorers.klsum(prep, cand)
-  local pd, vocab = {}, 0
-  local p = term_probs(cand)
-  for t, x in pairs(p) do pd[t] = x; vocab = vocab + 1 end
+function scorers.klsum(P)
+  local pd = term_probs(P)
+  local vocab = 0
+  for _ in pairs(pd) do vocab = vocab + 1 end
   local alpha = 0.01
-  for _, u in ipairs(cand) do u.score = avg_prob(u, pd); u.parts = {mean_probability = u.score} end
+  local log, la = math.log, math.log(0.01)
+  -- g0[k]: the gain of candidate k while none of its words is chosen yet.
+  local g0 = {}
+  for k = 1, P.n do
+    P.score[k] = avg_prob(P.terms[k], pd)
+    local g = 0
+    for t, x in pairs(counts(P, k)) do
+      if t ~= 0 then g = g + pd[t] * (log(x + alpha) - la) end
+    end
+    g0[k] = g
+  end
+  P.part = "mean_probability"
   return function(budget)
     local cs, ns = {}, 0
-    return greedy(cand, budget, function(u)
-      if #u.terms == 0 then return nil end
-      local gain, seen = 0, {}
-      for _, t in ipairs(u.terms) do seen[t] = (seen[t] or 0) + 1 end
-      for t, k in pairs(seen) do
-        local c = cs[t] or 0
-        gain = gain + pd[t] * (math.log(c + k + alpha) - math.log(c + alpha))
+    return greedy(P, all_candidates(P), budget, function(k)
+      local terms = P.terms[k]
+      if #terms == 0 then return nil end
+      local gain = g0[k]
+      if ns > 0 then
+        for t, x in pairs(counts(P, k)) do
+          local have = t ~= 0 and cs[t]
+          if have then
+            gain = gain + pd[t] * (log(have + x + alpha) - log(have + alpha) - log(x + alpha) + la)
+          end
+        end
       end
-      return gain - (math.log(ns + #u.terms + alpha * vocab) - math.log(ns + alpha * vocab))
-    end, function(u)
-      for _, t in ipairs(u.terms) do cs[t] = (cs[t] or 0) + 1 end
-      ns = ns + #u.terms
+      return gain - (log(ns + #terms + alpha * vocab) - log(ns + alpha * vocab))
+    end, function(k)
+      for _, t in ipairs(P.terms[k]) do cs[t] = (cs[t] or 0) + 1 end
+      ns = ns + #P.terms[k]
     end)
   end
 end
@@ -343,22 +348,37 @@ end
 M.dangling_words = dangling_words
 
 local function dangling(text)
-  local first = lede.tokens(text:sub(1, 64))[1]
-  return first ~= nil and dangling_words[first] == true
+  local first = text:match("^[%s\"'(%[]*(%a+)")
+  return first ~= nil and dangling_words[first:lower()] == true
+end
+
+-- An opening definite description of something not named ("The man",
+-- "The law also"): a story that refers back to what came before it.
+local function definite(text)
+  local det, nxt = text:match("^[%s\"'(]*(%a+)%s+(%S+)")
+  return det ~= nil and (det == "The" or det == "This" or det == "These" or det == "Those")
+         and nxt:find("^%l") ~= nil
+end
+
+-- A sentence that opens with a quotation mark: someone's words, rarely
+-- the story's own summary.
+local function quoted(text)
+  return text:find("^[%s(]*[\"'\194\171]") ~= nil or text:find("^[%s(]*\226\128[\152\156]") ~= nil
 end
 
 -- A line that does not end as a sentence does (terminal punctuation,
 -- perhaps inside quotes or brackets), or is very short.
-local function not_a_sentence(u)
-  if u.words < 4 then return true end
-  local tail = u.text:gsub("[%s\"')%]\226\128\157\226\128\153]+$", "")
+local function not_a_sentence(text, words)
+  if words < 4 then return true end
+  local tail = text:gsub("[%s\"')%]\226\128\157\226\128\153]+$", "")
   return not (tail:find("[.!?]$") or tail:find("\226\128\166$"))
 end
 
 -- Spearman's rank correlation of position and centrality (ties by
--- position); 0 for fewer than three sentences.
+-- position) over the first 500 sentences (a document's shape is its
+-- opening's; and the sort stays small); 0 for fewer than three.
 local function shape(cen)
-  local n = #cen
+  local n = math.min(#cen, 500)
   if n < 3 then return 0 end
   local idx = {}
   for i = 1, n do idx[i] = i end
@@ -371,76 +391,130 @@ local function shape(cen)
   return 1 - 6 * d2 / (n * (n * n - 1))
 end
 
---- Features of the default, cached on the prepared document: per
---- candidate {cen, tr, pos_rank, words, dangling, boiler}, and the
---- document's {shape, dangling_first}.
-function M.default_features(prep, cand, opts)
-  if prep.features then return prep.features end
-  local sets = sets_of(cand)
-  local cen = lede.centrality(sets, "centroid")
-  local tr = lede.centrality(sets, "textrank", {window = opts and opts.window})
+--- The default's features, computed once per prepared document: arrays
+--- over candidates (cen, tr relative to the best; dangling, boiler) and
+--- the document's shape and whether its first sentence dangles.
+function M.default_features(P, opts)
+  if P.features then return P.features end
+  local cen = lede.centrality(P.terms, "centroid")
+  local tr = lede.centrality(P.terms, "textrank", {window = opts and opts.window})
   local ctop, ttop = 0, 0
-  for i = 1, #cand do
-    if cen[i] > ctop then ctop = cen[i] end
-    if tr[i] > ttop then ttop = tr[i] end
+  for k = 1, P.n do
+    if cen[k] > ctop then ctop = cen[k] end
+    if tr[k] > ttop then ttop = tr[k] end
   end
-  local f = {units = {}}
-  for i, u in ipairs(cand) do
-    f.units[i] = {
-      cen = ctop > 0 and cen[i] / ctop or 0,
-      tr = ttop > 0 and tr[i] / ttop or 0,
-      rank = u.rank, words = u.words,
-      dangling = dangling(u.text), boiler = not_a_sentence(u),
-    }
+  local f = {cen = {}, tr = {}, dangling = {}, boiler = {}, quote = {}}
+  for k = 1, P.n do
+    local text = P.texts[P.cidx[k]]
+    f.cen[k] = ctop > 0 and cen[k] / ctop or 0
+    f.tr[k] = ttop > 0 and tr[k] / ttop or 0
+    f.dangling[k] = dangling(text)
+    f.boiler[k] = not_a_sentence(text, P.cwords[k])
+    f.quote[k] = quoted(text)
   end
   f.shape = shape(cen)
-  f.dangling_first = #cand > 0 and f.units[1].dangling or false
-  prep.features = f
+  f.dangling_first = P.n > 0 and f.dangling[1] or false
+  f.definite_first = P.n > 0 and definite(P.texts[P.cidx[1]]) or false
+  -- The document's shape as numbers (M.shape_names), for the lead model.
+  local n = P.n
+  local lead, rest, total, quotes = 0, 0, 0, 0
+  for k = 1, n do
+    if k <= 3 then lead = lead + f.cen[k] / math.min(n, 3) else rest = rest + f.cen[k] end
+    total = total + P.cwords[k]
+    if f.quote[k] then quotes = quotes + 1 end
+  end
+  f.x = n > 0 and {
+    f.shape,                                  -- position-centrality correlation
+    math.log(n + 1),                          -- sentences
+    lead - (n > 3 and rest / (n - 3) or lead), -- how central the opening is
+    total / n,                                -- mean sentence length
+    quotes / n,                               -- share of quotations
+    f.cen[1], f.tr[1],                        -- the first sentence's centrality
+    math.log(P.cwords[1] + 1),                -- and its length
+  } or nil
+  P.features = f
   return f
 end
 
-function scorers.default(prep, cand, opts)
+M.shape_names = {"shape", "log_sentences", "lead_centrality", "mean_words", "quote_share",
+                 "first_centroid", "first_textrank", "log_first_words"}
+
+--- The lead model's log-odds that the document is an inverted-pyramid
+--- story: a logistic function of its shape (standardised with the
+--- model's means and deviations).  0 without a model.
+function M.lead_logit(f, model)
+  if not model or not f.x then return 0 end
+  local z = model.bias
+  for j, x in ipairs(f.x) do z = z + model.beta[j] * (x - model.mu[j]) / model.sd[j] end
+  return z
+end
+
+function scorers.default(P, opts)
   local w = opts.weights or M.weights
-  local f = M.default_features(prep, cand, opts)
+  local f = M.default_features(P, opts)
   -- How much the position prior applies: a logistic function of the
-  -- document's shape, lowered when its first sentence dangles.
-  local z = (w.shape_slope or 0) * (f.shape - (w.shape_center or 0))
+  -- document's shape (the lead model), lowered when its first sentence
+  -- dangles or opens with a definite description ("The man ...").
+  local z = (w.gate_bias or 0) + (w.shape_slope or 0) * f.shape
+            + (w.lead_scale or 0) * M.lead_logit(f, w.lead_model)
             - (f.dangling_first and (w.first_dangling or 0) or 0)
+            - (f.definite_first and (w.first_definite or 0) or 0)
   local gate = 1 / (1 + math.exp(-z))
+  P.note = string.format("the position prior applies at %d%% (lead model: %s, shape %.2f%s%s)",
+                         math.floor(gate * 100 + 0.5),
+                         M.lead_logit(f, w.lead_model) > 0 and "reads as news with a lead"
+                           or "does not read as news with a lead", f.shape,
+                         f.definite_first and ", opens with a definite description" or "",
+                         f.dangling_first and ", opens with a dangling word" or "")
   local mix, decay = w.textrank_mix or 0.5, w.position_decay or 2
-  for i, u in ipairs(cand) do
-    local x = f.units[i]
-    local parts = {
-      centrality = (1 - mix) * x.cen + mix * x.tr,
-      position = (w.position or 0) * gate * math.exp(-(x.rank - 1) / decay),
-      length = (w.length or 0) * math.min(1, x.words / 30),
-      dangling = x.dangling and -(w.dangling or 0) or 0,
-      not_a_sentence = x.boiler and -(w.not_a_sentence or 1) or 0,
-    }
-    u.parts = parts
-    u.score = parts.centrality + parts.position + parts.length + parts.dangling
-              + parts.not_a_sentence
+  local wpos, wlen = (w.position or 0) * gate, w.length or 0
+  local wdang, wboil, wquote = w.dangling or 0, w.not_a_sentence or 1, w.quote or 0
+  local lwords, wlong = w.length_words or 30, w.long or 0
+  -- Length: up to length_words words a sentence gains, past 45 it loses;
+  -- the gain counts where the position prior does not (a story without a
+  -- lead is summed up by a full sentence from anywhere).
+  local glen = wlen * (1 - gate)
+  local function length(n)
+    return glen * math.min(1, n / lwords) - wlong * math.max(0, n - 45) / 45
   end
+  local function parts(k)
+    return {
+      centrality = (1 - mix) * f.cen[k] + mix * f.tr[k],
+      position = wpos * math.exp(-(k - 1) / decay),
+      length = length(P.cwords[k]),
+      dangling = f.dangling[k] and -wdang or 0,
+      quote = f.quote[k] and -wquote or 0,
+      not_a_sentence = f.boiler[k] and -wboil or 0,
+    }
+  end
+  local fcen, ftr, fd, fb, fq, cw, exp = f.cen, f.tr, f.dangling, f.boiler, f.quote, P.cwords,
+                                         math.exp
+  for k = 1, P.n do
+    P.score[k] = (1 - mix) * fcen[k] + mix * ftr[k] + wpos * exp(-(k - 1) / decay)
+                 + length(cw[k]) - (fd[k] and wdang or 0) - (fb[k] and wboil or 0)
+                 - (fq[k] and wquote or 0)
+  end
+  P.parts_of = parts
   local lambda = w.redundancy or 0
   return function(budget)
     -- MMR: each pick maximises score minus lambda times its largest
     -- cosine to what is already chosen, among the best few dozen by
     -- score, so choosing stays linear in the document.
-    local order = by_score(cand)
-    local pool = {}
-    for i = 1, math.min(#order, 60) do pool[i] = order[i] end
-    return greedy(pool, budget, function(u, chosen)
+    local pool = top(P, 60)
+    return greedy(P, pool, budget, function(k, chosen)
       local red = 0
       if lambda > 0 then
         for _, c in ipairs(chosen) do
-          local s = M.cosine(u, c)
+          local s = M.cosine(P, k, c)
           if s > red then red = s end
         end
       end
-      return u.score - lambda * red
+      return P.score[k] - lambda * red
     end)
   end
 end
+
+M.scorers = scorers
 
 -- ---- summarize -----------------------------------------------------------------
 
@@ -455,28 +529,52 @@ local function check(opts)
   return alg
 end
 
---- summarize(doc | text, opts) -> chosen units (document order), all units.
+-- The unit of sentence i (candidate k, or nil).
+local function unit(P, i, k, chosen)
+  local s = P.sentences[i]
+  local parts = {}
+  if k then
+    if P.parts_of then parts = P.parts_of(k)
+    elseif P.part then parts = {[P.part] = P.score[k]} end
+  end
+  return {index = i, sentence = s, text = P.texts[i], start = s.start, stop = s.stop,
+          words = P.words[i], paragraph = P.paras[i], kind = P.kinds[i],
+          score = k and P.score[k] or 0, parts = parts, candidate = k ~= nil,
+          chosen = chosen or false}
+end
+
+--- summarize(doc | text | prepared, opts) -> the chosen units in document
+--- order, and with opts.all every unit.  A prepared document (M.prepare)
+--- may be summarized again and again: the evaluation and the fitting do.
 function M.summarize(doc, opts)
   opts = opts or {}
   local alg = check(opts)
-  -- A prepared document (M.prepare) may be summarized again and again
-  -- with other options: the evaluation and the fitting do.
-  -- A lede document answers only its own fields (others raise): ask its type.
-  local prep = type(doc) == "table" and doc.units and doc or M.prepare(doc, opts)
-  for _, u in ipairs(prep.units) do u.chosen, u.score, u.parts = nil, 0, {} end
-  local cand = candidates(prep)
-  local budget = budget_of(prep, opts)
-  local chosen
-  if #cand > 0 then
-    local select = scorers[alg](prep, cand, opts)
-    if select then chosen = select(budget)
-    else chosen = take(by_score(cand), budget) end
-  else
-    chosen = {}
+  local P = (type(doc) == "table" and doc.cidx) and doc or M.prepare(doc, opts)
+  P.score, P.part, P.parts_of, P.note = {}, nil, nil, nil
+  local picks = {}
+  if P.n > 0 then
+    local budget = budget_of(P, opts)
+    local select = scorers[alg](P, opts)
+    picks = select and select(budget) or take(P, budget)
   end
-  for _, u in ipairs(chosen) do u.chosen = true end
-  table.sort(chosen, function(a, b) return a.index < b.index end)
-  return chosen, prep.units, prep
+  table.sort(picks)
+  local chosen, is_chosen = {}, {}
+  for j, k in ipairs(picks) do
+    chosen[j] = unit(P, P.cidx[k], k, true)
+    is_chosen[k] = true
+  end
+  if not opts.all then return chosen end
+  local all, k = {note = P.note}, 1
+  for i = 1, #P.texts do
+    local ck = P.cidx[k] == i and k or nil
+    all[i] = unit(P, i, ck, ck and is_chosen[ck])
+    if ck then k = k + 1 end
+  end
+  return chosen, all
 end
+
+--- The index (into doc.sentences) of each candidate, for callers that
+--- work with M.prepare's arrays.
+function M.candidates(P) return P.cidx end
 
 return M

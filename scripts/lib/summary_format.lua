@@ -155,7 +155,9 @@ function M.explain(all, format)
     if #t == 0 then return "[]\n" end
     return "[\n" .. table.concat(t, ",\n") .. "\n]\n"
   end
-  local t = {"  sentence    score  parts | text\n"}
+  local t = {}
+  if all.note then t[1] = "# " .. all.note .. "\n" end
+  t[#t + 1] = "  sentence    score  parts | text\n"
   for _, u in ipairs(all) do
     local text = lede.squish(u.text)
     if #text > 72 then text = text:sub(1, 69):gsub("[\128-\191]*$", ""):gsub("[\192-\255]$", "") .. "..." end

@@ -272,6 +272,21 @@ function lede.stemmers() end
 ---@return string? err
 function lede.stopwords(language) end
 
+---Options of `lede.terms`.
+---@class lede.TermsOptions
+---@field language? string # Snowball name or ISO code (default "english")
+---@field stopwords? table<string, boolean>|false # words left out (default: none)
+
+---For an array of texts, in one pass: per text its content terms as integer
+---ids (words lower-cased, stop words left out, stemmed), the vocabulary
+---(`vocabulary[id]` is the stem) and per text its number of words.
+---@param texts string[]
+---@param opts? lede.TermsOptions
+---@return integer[][] sets
+---@return string[] vocabulary
+---@return integer[] words
+function lede.terms(texts, opts) end
+
 ---Options of `lede.centrality`.
 ---@class lede.CentralityOptions
 ---@field window? integer # sentences each one is compared with, after it (default 50)
