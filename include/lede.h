@@ -11,12 +11,16 @@
  *   STATIC    valid for the life of the process.  Never free it.
  *
  * Threads: liblede keeps no mutable global state.  Use one lede_engine per
- * thread; documents may move between threads but must not be used by two
- * threads at once.  Nothing in liblede calls abort() or exit(): failures are
- * reported as lede_status codes with a message on the engine.
+ * thread (lede_interrupt() is the one call another thread, or a signal
+ * handler, may make on it).  Documents may move between threads; several
+ * threads may read and render one unedited document at once (see "reading
+ * documents from C"), but a run or an edit needs it alone: editing is
+ * single-threaded.  A prepared script (lede_script) is immutable and may
+ * run on many threads at once.  Nothing in liblede calls abort() or exit():
+ * failures are reported as lede_status codes with a message on the engine.
  *
  * Re-entrancy: the callbacks a host gives liblede (lede_output_fn,
- * lede_host_fn) run on the thread that called lede_run_*(), in the middle
+ * lede_host_fn, lede_typed_fn) run on the thread that called lede_run_*(), in the middle
  * of that run.  They may use other engines and documents, but must not call
  * any lede_* function on the engine that is running, nor free the document
  * it runs on.
@@ -244,10 +248,13 @@ LEDE_API const char *lede_language(const char *name);
 
 /* ---- engines ------------------------------------------------------------ */
 
-/* Fills *opt with the defaults documented in lede_options (sandboxed,
- * 256 MiB memory, 1 GiB input, no instruction or time limit). */
+/* Fills *opt with the defaults documented in lede_options: sandboxed,
+ * 256 MiB of memory, 1,000,000,000 instructions, no time limit, 1 GiB of
+ * input, no extra script path or abbreviations.  opt NULL: nothing. */
 LEDE_API void lede_options_init(lede_options *opt);
-/* Creates an engine.  opt may be NULL (defaults); strings in it are copied.
+/* Creates an engine (no Lua state yet: each run makes its own).  opt may
+ * be NULL (defaults); strings in it are copied.  sandbox must be 0 or 1,
+ * timeout a number >= 0.
  * On LEDE_OK *out is OWNED: release with lede_engine_free().
  * Errors: LEDE_ENOMEM, LEDE_EINVAL (bad option). */
 LEDE_API lede_status lede_engine_new(const lede_options *opt, lede_engine **out);
@@ -421,8 +428,9 @@ LEDE_API void lede_set_output(lede_engine *e, lede_output_fn fn, void *ud);
  * On error *out is NULL.  ro may be NULL (defaults).
  * Errors: LEDE_ESCRIPT (a script that cannot be read, does not compile or
  * raises; see lede_errmsg()), LEDE_ELIMIT (memory, instruction or time
- * limit), LEDE_EIO (the output callback stopped the run), LEDE_ENOMEM,
- * LEDE_EINVAL.  The engine stays usable after any error, and nothing is
+ * limit; lede_limit_hit() says which), LEDE_EINTERRUPT (lede_interrupt()),
+ * LEDE_EIO (the output callback stopped the run), LEDE_ENOMEM, LEDE_EINVAL
+ * (a NULL engine or path, or a bad field of ro: the message names it).  The engine stays usable after any error, and nothing is
  * leaked.  Edits the script made stay in doc, even when it fails later.
  * Out of memory inside one of lede's Lua functions is a Lua error ("not
  * enough memory") the script may catch; uncaught, it fails the run with

@@ -188,6 +188,8 @@ Test(host, per_run_output_and_limits) {
   cr_assert_eq(k.calls, 2);
   /* the next run without the option collects into a buffer again */
   expect("return 'buffered'", "buffered");
+  lede_free(out);
+  out = NULL;
   /* limits per run; the engine's stay for the next run */
   ro = (lede_run_options){.max_instructions = 5000};
   cr_assert_eq(lede_run_string(e, "t", "while true do end", 17, d, &ro, &out, NULL), LEDE_ELIMIT);
