@@ -19,6 +19,7 @@ static void text_reserve(loader *L, size_t extra) {
   L->tcap = cap;
 }
 
+/* Appends to the plain text under construction (W_LOAD). */
 static void text_put(loader *L, const char *s, size_t n) {
   text_reserve(L, n);
   memcpy(L->d->textbuf + L->tlen, s, n);
@@ -73,6 +74,8 @@ static void map_lost(loader *L, const scan *sc, size_t t, size_t n) {
  * count. */
 static size_t walk_t(const loader *L) { return L->mode == W_LOAD ? L->tlen : L->t; }
 
+/* Passes a leaf's text: appended at load, counted on a re-bind or a span
+ * walk, so that leaf offsets come out the same in every mode. */
 static void walk_text(loader *L, const char *s, size_t n) {
   if (L->mode == W_LOAD) text_put(L, s, n);
   else L->t += n;
@@ -85,6 +88,7 @@ static void leaf_tag(cmark_node *n, size_t t) {
   cmark_node_set_user_data(n, (void *)(uintptr_t)(t + 1));
 }
 
+/* The plain-text offset leaf_tag() stored on n. */
 size_t md_leaf_t(cmark_node *n) {
   return (size_t)(uintptr_t)cmark_node_get_user_data(n) - 1;
 }

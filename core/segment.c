@@ -63,6 +63,25 @@ static size_t next_candidate(const unsigned char *s, size_t i, size_t n) {
   return i;
 }
 
+/* The first byte at or after i that may start a quotation mark (" or the
+ * lead bytes 0xC2 and 0xE2 of « » “ ” „), or n; sixteen at a time with
+ * SSE2, as next_candidate, for SEG_QUOTES_KEEP reads the whole text. */
+static size_t next_quote_byte(const unsigned char *s, size_t i, size_t n) {
+#if defined(__SSE2__) && defined(__GNUC__)
+  const __m128i q = _mm_set1_epi8('"'), c2 = _mm_set1_epi8((char)0xC2),
+                e2b = _mm_set1_epi8((char)0xE2);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, q),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, e2b)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(m);
+    if (mask) return i + (size_t)__builtin_ctz(mask);
+  }
+#endif
+  while (i < n && s[i] != '"' && s[i] != 0xC2 && s[i] != 0xE2) i++;
+  return i;
+}
+
 /* Kinds of terminal characters in a cluster such as "?!" or ". . .". */
 enum { T_DOT = 1, T_ELLIPSIS, T_EXCLAIM, T_CJK };
 
@@ -77,6 +96,7 @@ typedef struct {
   size_t n;
   const seg_abbrevs *ab;
   const seg_lang *lang;
+  unsigned flags;       /* lang->flags, read at every stop */
   int keep_quotes;
   seg_emit_fn emit;
   void *ud;
@@ -190,12 +210,12 @@ static size_t opener_at(const seg *g, size_t i) {
     return 1;
   case 0xC2:
     return i + 1 < g->n && (s[i + 1] == 0xAB || s[i + 1] == 0xBF || s[i + 1] == 0xA1 ||
-                            (s[i + 1] == 0xBB && (g->lang->flags & SEG_LANG_LOW_QUOTES)))
+                            (s[i + 1] == 0xBB && (g->flags & SEG_LANG_LOW_QUOTES)))
                ? 2 : 0;
   case 0xE2:
     return e2(g, i, 0x80, 0x98) || e2(g, i, 0x80, 0x9C) || e2(g, i, 0x80, 0x9E) ||
                    e2(g, i, 0x80, 0x9A) || e2(g, i, 0x80, 0xB9) ||
-                   (e2(g, i, 0x80, 0xBA) && (g->lang->flags & SEG_LANG_LOW_QUOTES))
+                   (e2(g, i, 0x80, 0xBA) && (g->flags & SEG_LANG_LOW_QUOTES))
                ? 3 : 0;
   default:
     return 0;
@@ -386,6 +406,10 @@ static void emit_range(seg *g, size_t lo, size_t hi) {
   if (lo < hi && !g->rc) g->rc = g->emit(g->ud, lo, hi);
 }
 
+static int is_rule_mark(unsigned char c) {
+  return c == '=' || c == '-' || c == '_' || c == '*' || c == '~' || c == '#' || c == '+';
+}
+
 /* A separator line starts at j: "=====", "-----", "* * *", "~~~" (three or
  * more of = - _ * ~ # +, spaces between them allowed, nothing else).
  * Returns where its line ends, or 0. */
@@ -394,7 +418,7 @@ static size_t separator_end(const seg *g, size_t j) {
   size_t e = j, marks = 0;
   for (; e < g->n && s[e] != '\n' && s[e] != '\r'; e++) {
     unsigned char c = s[e];
-    if (c == '=' || c == '-' || c == '_' || c == '*' || c == '~' || c == '#' || c == '+') marks++;
+    if (is_rule_mark(c)) marks++;
     else if (c != ' ' && c != '\t') return 0;
   }
   return marks >= 3 ? e : 0;
@@ -410,7 +434,7 @@ static size_t rule_after(const seg *g, size_t b) {
   if (p >= g->n || s[p] != '\n') return 0;
   p++;
   while (p < g->n && (s[p] == ' ' || s[p] == '\t')) p++;
-  return p < g->n && s[p] && strchr("=-_*~#+", s[p]) ? separator_end(g, p) : 0;
+  return p < g->n && is_rule_mark(s[p]) ? separator_end(g, p) : 0;
 }
 
 /* The sentence ends at b (exclusive); the next one starts after the white
@@ -419,7 +443,10 @@ static size_t rule_after(const seg *g, size_t b) {
  * every sentence. */
 static void boundary(seg *g, size_t b) {
   size_t e;
-  while ((e = rule_after(g, b)) != 0) b = e;
+  /* The usual case, one space and a word or the paragraph's end, is
+   * answered at once: this runs at every sentence end. */
+  if (b < g->n && !(b + 1 < g->n && g->s[b] == ' ' && g->s[b + 1] > ' '))
+    while ((e = rule_after(g, b)) != 0) b = e;
   emit_range(g, g->sent, b);
   g->sent = skip_space(g, b);
 }
@@ -727,7 +754,7 @@ static int period_ends(const seg *g, size_t i, size_t next, int cls) {
   if (cls == C_DIGIT) return k == K_PLAIN;  /* "$100.00. 5" vs "p. 55" */
   if (k != K_PLAIN && k != K_AMPM && label_word(g, next, k == SEG_ABBR_NUM)) return 0;
   /* German ordinals: "am 3. Oktober", "im 19. Jahrhundert". */
-  if (k == K_PLAIN && (g->lang->flags & SEG_LANG_ORDINALS) && i - t <= 3 &&
+  if (k == K_PLAIN && (g->flags & SEG_LANG_ORDINALS) && i - t <= 3 &&
       is_digit(g->s[t]) && (i - t < 2 || is_digit(g->s[i - 1])) &&
       (i - t < 3 || is_digit(g->s[t + 1])) && !starts_sentence(g, next))
     return 0;
@@ -921,7 +948,7 @@ static int closes(int open, int close, const seg *g) {
   case Q_LEFT: return close == Q_RIGHT;
   case Q_LOW: return close == Q_LEFT || close == Q_RIGHT;
   case Q_LGUIL: return close == Q_RGUIL;
-  case Q_RGUIL: return close == Q_LGUIL && (g->lang->flags & SEG_LANG_LOW_QUOTES);
+  case Q_RGUIL: return close == Q_LGUIL && (g->flags & SEG_LANG_LOW_QUOTES);
   default: return 0;
   }
 }
@@ -938,16 +965,14 @@ static int quoted(seg *g, size_t b) {
   while (g->q_scan < b && !(b > g->q_lo && b <= g->q_hi)) {
     size_t p = g->q_scan, len = 0;
     int open = Q_NONE;
-    for (; p < g->n; p++)
-      if ((s[p] == '"' || s[p] == 0xC2 || s[p] == 0xE2) && (open = quote_at(g, p, &len)) != Q_NONE)
-        break;
+    for (; (p = next_quote_byte(s, p, g->n)) < g->n; p++)
+      if ((open = quote_at(g, p, &len)) != Q_NONE) break;
     g->q_scan = p;
     if (p >= b) break;
-    size_t c = p + len, clen = 0;
+    size_t c = p + len, clen = 0, reach = p + QUOTE_MAX < g->n ? p + QUOTE_MAX + 1 : g->n;
     int close = Q_NONE;
-    for (; c < g->n && c - p <= QUOTE_MAX; c++)
-      if ((s[c] == '"' || s[c] == 0xC2 || s[c] == 0xE2) && (close = quote_at(g, c, &clen)) != Q_NONE)
-        break;
+    for (; (c = next_quote_byte(s, c, reach)) < reach; c++)
+      if ((close = quote_at(g, c, &clen)) != Q_NONE) break;
     if (close != Q_NONE && closes(open, close, g)) {
       g->q_lo = p;
       g->q_hi = c;
@@ -961,7 +986,7 @@ static int quoted(seg *g, size_t b) {
 
 /* Ends the sentence at b unless a kept quotation holds b. */
 static int end_at(seg *g, size_t b) {
-  if (quoted(g, b)) return 0;
+  if (g->keep_quotes && quoted(g, b)) return 0;
   boundary(g, b);
   return 1;
 }
@@ -988,8 +1013,8 @@ static size_t on_terminal(seg *g, size_t i) {
       exclaim |= kind == T_EXCLAIM;
       cjk |= kind == T_CJK;
       j += l;
-    } else if (j + 1 < n && s[j] == ' ' && (s[j + 1] == '.' || e2(g, j + 1, 0x80, 0xA6)) &&
-               dots && !exclaim) {
+    } else if (dots && !exclaim && j + 1 < n && s[j] == ' ' &&
+               (s[j + 1] == '.' || (s[j + 1] == 0xE2 && e2(g, j + 1, 0x80, 0xA6)))) {
       /* ". . ." and "… …": one space between dots continues the cluster;
        * after "?" or "!" a lone dot is more likely the start of something
        * else. */
@@ -999,32 +1024,34 @@ static size_t on_terminal(seg *g, size_t i) {
       break;
     }
   }
-  int attached = i > g->sent && !space_before(g, i);
-  if (dots >= 4 && !exclaim && !cjk) {
-    size_t e = leader_end(g, j);
-    if (e) {
-      /* A table of contents line is a sentence of its own, from the start
-       * of its line (looked for at most 256 bytes back). */
-      size_t ls = i;
-      while (ls > g->sent && i - ls < 256 && s[ls - 1] != '\n' && s[ls - 1] != '\r') ls--;
-      if (ls > g->sent && (s[ls - 1] == '\n' || s[ls - 1] == '\r')) break_before(g, ls);
-      boundary(g, e);
-      return e > g->sent ? e : g->sent;
-    }
-  }
   size_t k = j, w;
-  while ((w = closer_at(g, k)) != 0) k += w;
-  if (g->lang->flags & SEG_LANG_SPACED_CLOSERS) {
-    /* French sets » off with a space: « Il pleut. » Puis... */
-    size_t p = k;
-    while (p < n && (s[p] == ' ' || (w = space_at(g, p)) == 2 || w == 3) && p - k < 8)
-      p += s[p] == ' ' ? 1 : w;
-    if (p > k && p < n && (s[p] == 0xC2 || s[p] == 0xE2) && (w = closer_at(g, p)) != 0) {
-      k = p + w;
-      while ((w = closer_at(g, k)) != 0) k += w;
+  /* The usual ". Next" has no leader, closer or mark to look for. */
+  if (nterm > 1 || k >= n || s[k] != ' ' || (g->flags & SEG_LANG_SPACED_CLOSERS)) {
+    if (dots >= 4 && !exclaim && !cjk) {
+      size_t e = leader_end(g, j);
+      if (e) {
+        /* A table of contents line is a sentence of its own, from the start
+         * of its line (looked for at most 256 bytes back). */
+        size_t ls = i;
+        while (ls > g->sent && i - ls < 256 && s[ls - 1] != '\n' && s[ls - 1] != '\r') ls--;
+        if (ls > g->sent && (s[ls - 1] == '\n' || s[ls - 1] == '\r')) break_before(g, ls);
+        boundary(g, e);
+        return e > g->sent ? e : g->sent;
+      }
     }
+    while ((w = closer_at(g, k)) != 0) k += w;
+    if (g->flags & SEG_LANG_SPACED_CLOSERS) {
+      /* French sets » off with a space: « Il pleut. » Puis... */
+      size_t p = k;
+      while (p < n && (s[p] == ' ' || (w = space_at(g, p)) == 2 || w == 3) && p - k < 8)
+        p += s[p] == ' ' ? 1 : w;
+      if (p > k && p < n && (s[p] == 0xC2 || s[p] == 0xE2) && (w = closer_at(g, p)) != 0) {
+        k = p + w;
+        while ((w = closer_at(g, k)) != 0) k += w;
+      }
+    }
+    if (k < n && s[k] > ' ' && (s[k] == '[' || s[k] == 0xC2 || s[k] == 0xE2)) k = skip_marks(g, k);
   }
-  k = skip_marks(g, k);
   /* CJK text has no spaces between sentences, so its stops end one
    * outright; so does anything at the end of the paragraph. */
   if (k >= n) {
@@ -1046,9 +1073,10 @@ static size_t on_terminal(seg *g, size_t i) {
     return k;
   }
   size_t next = skip_space(g, k);
-  int clitic = (g->lang->flags & SEG_LANG_CLITICS) && clitic_at(g, next);
+  int clitic = (g->flags & SEG_LANG_CLITICS) && clitic_at(g, next);
   while ((w = opener_at(g, next)) != 0) next += w;
   int cls = clitic ? C_UPPER : char_class(g, next);
+  int attached = i > g->sent && !space_before(g, i);
   int ends;
   if (cls == C_END) {
     ends = 1;
@@ -1097,7 +1125,7 @@ static size_t on_paren(seg *g, size_t i) {
 static size_t on_newline(seg *g, size_t i) {
   size_t j = i + 1;
   while (j < g->n && (g->s[j] == ' ' || g->s[j] == '\t' || g->s[j] == '\r')) j++;
-  if (g->sent < i && rule_after(g, i)) {
+  if (g->sent < i && j < g->n && is_rule_mark(g->s[j]) && rule_after(g, i)) {
     boundary(g, i);
     return g->sent;
   }
@@ -1161,6 +1189,7 @@ int segment(const seg_options *opt, const char *text, size_t len,
   g.n = len;
   g.ab = opt ? opt->abbrevs : NULL;
   g.lang = seg_lang_get(opt ? opt->language : SEG_LANG_EN);
+  g.flags = g.lang->flags;
   g.keep_quotes = opt && opt->quotes == SEG_QUOTES_KEEP;
   g.pend = SIZE_MAX;
   g.emit = emit;
@@ -1168,10 +1197,10 @@ int segment(const seg_options *opt, const char *text, size_t len,
   g.sent = skip_space(&g, 0);
   const unsigned char *s = g.s;
   size_t i = g.sent;
-  /* Every handler returns a position past i and never before g.sent, so
-   * the scan only moves forward. */
+  /* Every handler returns a position past i and never before g.sent (a
+   * sentence taken on past a separator line included), so the scan only
+   * moves forward. */
   while (i < len && !g.rc) {
-    if (i < g.sent) i = g.sent;  /* a sentence taken past a separator line */
     i = next_candidate(s, i, len);
     if (i >= len) break;
     switch (s[i]) {

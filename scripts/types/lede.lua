@@ -20,6 +20,13 @@
 ---@field format? "text"|"markdown" # default "text"
 ---@field paragraphs? "auto"|"blank"|"line" # how plain text splits into paragraphs (default "auto")
 ---@field replace_invalid? boolean # replace invalid UTF-8 and NUL bytes with U+FFFD instead of failing
+---@field language? string # sentence rules: "en" (default), "de", "fr", "es", "it", "nl" or an English name
+---@field quotes? "split"|"keep" # a quotation of several sentences: split (default) or kept in one sentence
+
+---Options of `lede.sentences`.
+---@class lede.SentenceOptions
+---@field language? string # as lede.LoadOptions.language
+---@field quotes? "split"|"keep" # as lede.LoadOptions.quotes
 
 ---Options of `doc:render`.
 ---@class lede.RenderOptions
@@ -211,8 +218,9 @@ function lede.load(text, opts) end
 
 ---The sentences of `text` (split into paragraphs first, as plain text is).
 ---@param text string
+---@param opts? lede.SentenceOptions
 ---@return string[]
-function lede.sentences(text) end
+function lede.sentences(text, opts) end
 
 ---The words of `text`.
 ---@param text string

@@ -90,6 +90,7 @@ fi
 # Accuracy: make_corpus.py writes the gold sentences of the same
 # deterministic text; without the generator there is no gold to score.
 gen=../shared/tools/make_corpus.py
+[ -f "$gen" ] || gen=../../shared/tools/make_corpus.py
 if [ -f "$gen" ] && command -v python3 > /dev/null; then
   gold=$D/segment_gold10.jsonl
   if [ ! -s "$gold" ]; then

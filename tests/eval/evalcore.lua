@@ -24,7 +24,10 @@ function M.load(dir)
     if not f then error("cannot open " .. path .. " (set SUMM_DATA=DIR)", 0) end
     f:close()
     set.docs = jsonl.read(path)
-    for _, d in ipairs(set.docs) do d.doc = assert(lede.load(d.article)) end
+    -- LEDE_EVAL_QUOTES=split|keep: the segmentation option to measure
+    -- (docs/segmentation.md, "The quotes default"); unset = lede's default.
+    local load_opts = {quotes = os.getenv("LEDE_EVAL_QUOTES")}
+    for _, d in ipairs(set.docs) do d.doc = assert(lede.load(d.article, load_opts)) end
   end
   return M.sets
 end
