@@ -159,7 +159,7 @@ asan:
 # then examples/threads.c (8 engines on 8 threads) built and run with it.
 tsan:
 	@$(MAKE) --no-print-directory B=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
-	  LDFLAGS=-fsanitize=thread build/tsan/liblede.a
+	  LDFLAGS=-fsanitize=thread build/tsan/liblede.a build/tsan/lede
 	@sh tests/check_tsan.sh build/tsan
 
 valgrind: deps-test

@@ -57,10 +57,29 @@ static const unsigned char needs_escape[256] = {
 /* The escaper is ours, not cJSON_Print's: that would copy the output into
  * a cJSON node first and then escape it a byte at a time with a call per
  * byte; runs of plain bytes here are one memcpy each. */
+/* Whether any of the 8 bytes in w may need escaping: one below 0x20, or
+ * equal to '"', '\\' or 0xE2 (the classic bit tricks: a byte is zero in
+ * x ^ (ones * c) exactly where w holds c). */
+static int word_may_escape(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t below = (w - ones * 0x20) & ~w & high;
+  uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\'), e2 = w ^ (ones * 0xE2);
+  uint64_t eq = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((e2 - ones) & ~e2);
+  return ((below | eq) & high) != 0;
+}
+
 static void sb_json_string(sbuf *b, const char *s, size_t n) {
   sb_put(b, "\"", 1);
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
+    /* Eight plain bytes at a time: most text has nothing to escape. */
+    while (n - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (word_may_escape(w)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = (unsigned char)s[i];
     if (!needs_escape[c]) continue;
     /* 0xE2 is only a candidate: most characters it starts (curly quotes,
@@ -176,7 +195,9 @@ static char *msgf(size_t lineno, const char *what, const char *detail) {
 static int fix_nul_escapes(char *line, size_t len, int replace) {
   int found = 0;
   for (size_t i = 0; i < len; i++) {
-    if (line[i] != '\\') continue; /* escapes start with a backslash */
+    const char *bs = memchr(line + i, '\\', len - i); /* escapes start with one */
+    if (!bs) break;
+    i = (size_t)(bs - line);
     if (i + 5 < len && line[i + 1] == 'u' && memcmp(line + i + 2, "0000", 4) == 0) {
       found = 1;
       if (replace) memcpy(line + i + 2, "FFFD", 4); /* same length: in place */

@@ -25,3 +25,30 @@ for name in threads pool cancel readers; do
   cmp -s "$out" "examples/$name.expected" || { diff "examples/$name.expected" "$out"; echo "FAIL: $name output"; exit 1; }
   echo "tsan: examples/$name.c ran with no race reported"
 done
+
+# The batch runner (cli_batch.c): JSON Lines records, good, failing and
+# malformed, on 4 workers with --fail-fast off and on, and a file batch
+# with -O; the -j 4 output must equal the -j 1 output.
+if [ -x "$B/lede" ]; then
+  recs=$B/batch.jsonl
+  i=0
+  : > "$recs"
+  while [ $i -lt 200 ]; do
+    echo "{\"id\": $i, \"text\": \"Record $i. It has two sentences!\"}" >> "$recs"
+    [ $((i % 50)) -eq 7 ] && echo '{malformed' >> "$recs"
+    i=$((i + 1))
+  done
+  for ff in "" --fail-fast; do
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
+      "$B/lede" stats --jsonl --quiet -j 1 $ff < "$recs" > "$B/batch1.out" || [ $? -eq 1 ]
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
+      "$B/lede" stats --jsonl --quiet -j 4 $ff < "$recs" > "$B/batch4.out" || [ $? -eq 1 ] ||
+      { echo "FAIL: lede --jsonl -j 4 $ff under ThreadSanitizer"; exit 1; }
+    cmp -s "$B/batch1.out" "$B/batch4.out" || { echo "FAIL: -j 4 $ff output differs from -j 1"; exit 1; }
+  done
+  rm -rf "$B/batch-out"
+  TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
+    "$B/lede" render --to html -r examples -j 4 --quiet -O "$B/batch-out" ||
+    { echo "FAIL: lede -r -O -j 4 under ThreadSanitizer"; exit 1; }
+  echo "tsan: lede --jsonl and -r -O on 4 workers ran with no race reported"
+fi

@@ -585,3 +585,27 @@ Test(batch, gnu_parallel_recipe_equals_the_single_process_output) {
   free(one);
   free(par);
 }
+
+/* The output escaper skips eight plain bytes at a time: every escape at
+ * every position around those words comes back as the canonical JSON
+ * the input spelled (a document's source echoed through a record). */
+Test(batch, jsonl_escapes_at_every_offset) {
+  static const char *const esc[] = {"\\\"", "\\\\", "\\n", "\\t", "\\r", "\\u0001", "\\u001f",
+                                    "\\u2028", "\\u2029", "\xe2\x82\xac", "\xc3\xa9"};
+  const char *s = file("echo.lua", "local doc = ... return doc.source");
+  static char in[65536], want[65536];
+  size_t ni = 0, nw = 0;
+  int id = 0;
+  for (size_t e = 0; e < sizeof esc / sizeof *esc; e++)
+    for (int k = 0; k < 18; k++, id++) {
+      char body[128];
+      snprintf(body, sizeof body, "%.*s%s%.*s.", k, "abcdefghijklmnopqr", esc[e], 17 - k,
+               "ABCDEFGHIJKLMNOPQ");
+      ni += (size_t)snprintf(in + ni, sizeof in - ni, "{\"id\":%d,\"text\":\"%s\"}\n", id, body);
+      nw += (size_t)snprintf(want + nw, sizeof want - nw, "{\"id\":%d,\"output\":\"%s\"}\n", id, body);
+    }
+  proc_result r = run_lede(ARGV("run", s, "--jsonl", "--quiet"), in);
+  assert_status(&r, 0);
+  cr_assert_str_eq(r.out, want);
+  proc_free(&r);
+}
