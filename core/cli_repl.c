@@ -214,6 +214,11 @@ static int command(repl *r, char *line) {
   for (char *end = arg + strlen(arg); end > arg && (end[-1] == ' ' || end[-1] == '\t'); ) *--end = '\0';
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
     fputs(help_text, stdout);
+    /* The module's own names, so the list never lags behind the bindings. */
+    static const char names[] =
+        "local t = {} for k in next, lede do t[#t + 1] = k end table.sort(t)\n"
+        "return '\\nall of lede: ' .. table.concat(t, ' ')";
+    if (session_eval(r->s, names, sizeof names - 1) != SESSION_DONE) report(r);
   } else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0) {
     return 1;
   } else if (strcmp(cmd, "load") == 0) {

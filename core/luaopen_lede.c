@@ -121,8 +121,8 @@ LEDE_API int luaopen_lede(lua_State *L) {
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
-  ctx->abbrevs = abbrevs_new();
-  if (!ctx->abbrevs) return luaL_error(L, "not enough memory");
+  /* ctx->abbrevs stays NULL (the built-in list) until the first
+   * lede.abbreviations.add: documents loaded before then carry no copy. */
   ctx->write = write_stdout;
   dbuf_init(&ctx->scratch, NULL);
   /* The registry keeps the context alive as long as the state. */

@@ -2,6 +2,8 @@
  * md_sync, which brings the whole tree up to date before a render. */
 #include "md_internal.h"
 
+/* Applies the new content of one changed leaf to the tree and records the
+ * matching source patch. */
 static void apply_leaf(md_state *m, size_t pi, cmark_node *blk, leaf *lf, const loader *L) {
   span *sp = lf->sp;
   abuf out = {NULL, 0, 0};
@@ -213,6 +215,12 @@ done:
   md_freeblk(e);
 }
 
+/* Brings the tree up to date with the document's edits.  Each paragraph's
+ * edit signature (md_para_sig) is compared with the one its block was edited
+ * for: equal means nothing to do, so a second render of the same edits
+ * costs a signature scan; a paragraph edited for the first time is applied
+ * to its pristine block; one edited again (rare: render, edit, render)
+ * forces a re-parse, after which every edited block is applied afresh. */
 void md_sync(md_state *m) {
   lede_doc *d = m->d;
   if (!m->root) md_reparse(m);

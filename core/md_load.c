@@ -19,6 +19,7 @@ static void text_reserve(loader *L, size_t extra) {
   L->tcap = cap;
 }
 
+/* Appends to the plain text under construction (W_LOAD). */
 static void text_put(loader *L, const char *s, size_t n) {
   text_reserve(L, n);
   memcpy(L->d->textbuf + L->tlen, s, n);
@@ -73,6 +74,8 @@ static void map_lost(loader *L, const scan *sc, size_t t, size_t n) {
  * count. */
 static size_t walk_t(const loader *L) { return L->mode == W_LOAD ? L->tlen : L->t; }
 
+/* Passes a leaf's text: appended at load, counted on a re-bind or a span
+ * walk, so that leaf offsets come out the same in every mode. */
 static void walk_text(loader *L, const char *s, size_t n) {
   if (L->mode == W_LOAD) text_put(L, s, n);
   else L->t += n;
@@ -85,6 +88,7 @@ static void leaf_tag(cmark_node *n, size_t t) {
   cmark_node_set_user_data(n, (void *)(uintptr_t)(t + 1));
 }
 
+/* The plain-text offset leaf_tag() stored on n. */
 size_t md_leaf_t(cmark_node *n) {
   return (size_t)(uintptr_t)cmark_node_get_user_data(n) - 1;
 }
@@ -237,6 +241,17 @@ static int src_is_text(const scan *sc, size_t a, size_t b, cmark_node *n) {
  * defined; otherwise "[foo]" is a shortcut and "[bar]" is text or another
  * link.  The tree settles it: if the next node spells the candidate tail
  * as text, or is a link with that text, the tail is not ours. */
+/* Whether source bytes s[0..n) spell the string want, backslash escapes
+ * read as the punctuation they escape (as cmark unescapes a URL). */
+static int spells(const char *s, size_t n, const char *want) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++, w++) {
+    if (s[i] == '\\' && i + 1 < n && ascii_punct((unsigned char)s[i + 1])) i++;
+    if (s[i] != want[w]) return 0; /* want's NUL ends a shorter string */
+  }
+  return want[w] == '\0';
+}
+
 static void link_tail(scan *sc, cmark_node *link) {
   size_t p = sc->pos, e = 0;
   cmark_node *next = cmark_node_next(link);
@@ -249,7 +264,7 @@ static void link_tail(scan *sc, cmark_node *link) {
      * the text after the link happens to repeat it ("[](x)(x)") */
     if (e && db - da >= 2 && sc->s[da] == '<') da++, db--;
     const char *url = cmark_node_get_url(link);
-    url_matches = e && url && strlen(url) == db - da && memcmp(url, sc->s + da, db - da) == 0;
+    url_matches = e && url && spells(sc->s + da, db - da, url);
   }
   if (!e && sc->s[p] == '[') {
     e = md_sc_label(sc, p);

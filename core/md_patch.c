@@ -5,6 +5,8 @@
 
 /* ---- Markdown patches ---------------------------------------------------------- */
 
+/* Appends, growing by doubling; the buffer stays NUL-terminated because
+ * cmark_node_set_literal() and friends take C strings. */
 void md_ab_put(md_state *m, abuf *b, const char *s, size_t n) {
   if (b->n + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 64;
@@ -100,6 +102,7 @@ void md_code_span(md_state *m, abuf *b, const char *s, size_t n) {
   for (size_t i = 0; i <= best; i++) md_ab_putc(m, b, '`');
 }
 
+/* The span recorded for node, or NULL (a node an edit inserted). */
 span *md_find_span(span *sp, size_t n, cmark_node *node) {
   for (size_t i = 0; i < n; i++)
     if (sp[i].node == node) return &sp[i];
@@ -602,8 +605,6 @@ void md_autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
   md_freeblk(url.p);
 }
 
-/* Applies the new content of one changed leaf to the tree and records the
- * matching source patch. */
 /* All patches in source order; *n gets the count.  Arena memory. */
 static md_patch *patches_sorted(md_state *m, size_t *count) {
   lede_doc *d = m->d;
@@ -648,6 +649,7 @@ static void patched_walk(md_state *m, const md_patch *all, size_t n,
   put(ud, d->src + pos, d->len - pos);
 }
 
+/* patched_walk() sinks: the render's output, or an arena string. */
 static void put_dbuf(void *ud, const char *s, size_t n) { dbuf_put(ud, s, n); }
 
 typedef struct abuf_ud {
@@ -744,10 +746,3 @@ void md_fix_tightness(md_state *m) {
   if (p.p) md_freeblk(p.p);
   md_freeblk(all);
 }
-
-/* Brings the tree up to date with the document's edits.  Each paragraph's
- * edit signature (md_para_sig) is compared with the one its block was edited
- * for: equal means nothing to do, so a second render of the same edits
- * costs a signature scan; a paragraph edited for the first time is applied
- * to its pristine block; one edited again (rare: render, edit, render)
- * forces a re-parse, after which every edited block is applied afresh. */

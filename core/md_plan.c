@@ -292,6 +292,7 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
 
 /* ---- applying edits to a block ------------------------------------------------ */
 
+/* Inline nodes that hold other inlines (and their mark-up around them). */
 static int is_inline_container(cmark_node_type t) {
   return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK ||
          t == CMARK_NODE_IMAGE;
@@ -478,6 +479,7 @@ void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t no
   }
 }
 
+/* A soft or hard line break leaf. */
 static int is_brk(const leaf *lf) {
   return lf->type == CMARK_NODE_SOFTBREAK || lf->type == CMARK_NODE_LINEBREAK;
 }
@@ -485,6 +487,7 @@ static int is_brk(const leaf *lf) {
 /* A line break that stays a line break with nothing around it. */
 static int pure_brk(const leaf *lf) { return is_brk(lf) && lf->brk_at == 0 && lf->n == 1; }
 
+/* Whether s[0..n) is only white space and line ends (n == 0 included). */
 static int all_ws(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!is_ws(s[i]) && !is_eol(s[i])) return 0;

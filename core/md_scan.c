@@ -5,6 +5,8 @@
 
 /* ---- source lines --------------------------------------------------------- */
 
+/* The line index, built on first use (a load needs it; a render of an
+ * unedited document never does) and kept in the arena. */
 const lines *md_lines_get(md_state *m) {
   lines *ln = &m->ln;
   if (ln->at) return ln;

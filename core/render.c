@@ -1,12 +1,21 @@
 /* render.c -- documents back to bytes: plain text with edits applied, the
- * JSON object model, and dispatch to the Markdown renderers. */
+ * JSON object model, and dispatch to the Markdown renderers.
+ *
+ * The arrows point one way: render.c calls md_render() (md_render.c) and
+ * page.c, and nothing in md_*.c calls back here.  Every renderer appends to
+ * a dbuf whose failures are sticky (buf.h), so the loops below append
+ * without checking and report out->failed once at the end. */
 #include <string.h>
 
 #include "doc.h"
 #include "page.h"
 
+/* The text between paragraphs (blank lines, a heading's underline in a
+ * text file, a form feed) is the source's own: only the paragraphs' text
+ * comes from the model, so a document nobody edited renders to exactly its
+ * source bytes. */
 int render_text_source(const lede_doc *d, dbuf *out) {
-  if (d->npara == 0) {
+  if (d->npara == 0) { /* nothing but white space: the source is the text */
     dbuf_put(out, d->src, d->len);
     return out->failed;
   }
@@ -17,11 +26,15 @@ int render_text_source(const lede_doc *d, dbuf *out) {
   for (size_t pi = 0; pi < d->npara; pi++) {
     const doc_para *p = &d->paras[pi];
     if (p->flags & ITEM_REMOVED) continue;
+    /* the separator that followed the last kept paragraph, so removing
+     * paragraph k drops k and the gap after it, never the gap before */
     if (prev != (size_t)-1)
       dbuf_put(out, d->src + d->paras[prev].end,
                d->paras[prev + 1].start - d->paras[prev].end);
     doc_para_text(d, pi, out);
     prev = pi;
+    /* a time limit must be able to stop a render of a huge document; a
+     * clock read per paragraph would cost more than the copying */
     if ((pi & 4095) == 4095 && budget_interrupted(out->budget))
       return LEDE_ELIMIT;
   }
@@ -30,12 +43,20 @@ int render_text_source(const lede_doc *d, dbuf *out) {
   return out->failed;
 }
 
+/* "key":"s" with s escaped by buf.c's one JSON escaper (the same that
+ * lede.json uses, U+2028 and U+2029 included), so both agree byte for
+ * byte. */
 static void json_str(dbuf *out, const char *key, const char *s, size_t n) {
   dbuf_printf(out, "\"%s\":\"", key);
   dbuf_put_json(out, s, n);
   dbuf_putc(out, '"');
 }
 
+/* The object model (README, "JSON"): removed paragraphs and sentences are
+ * left out but keep their 1-based index in the others, so a script can
+ * match the JSON to its own doc.paragraphs[i]; offsets are the C model's
+ * source bytes (0-based, end exclusive).  One scratch buffer is reused for every
+ * text, so memory stays at the longest paragraph, not the document. */
 int render_json(const lede_doc *d, dbuf *out) {
   dbuf text;
   dbuf_init(&text, out->budget);
@@ -50,6 +71,8 @@ int render_json(const lede_doc *d, dbuf *out) {
                 pi + 1, doc_kind_name(p->kind));
     firstp = 0;
     if (p->kind == PK_HEADING) dbuf_printf(out, "\"level\":%d,", p->level);
+    /* nesting exists only in Markdown; a text paragraph has no depth key
+     * rather than a meaningless 0 */
     if (d->format == LEDE_FORMAT_MARKDOWN)
       dbuf_printf(out, "\"depth\":%d,", p->depth);
     dbuf_printf(out, "\"start\":%zu,\"end\":%zu,", p->start, p->end);
@@ -58,6 +81,7 @@ int render_json(const lede_doc *d, dbuf *out) {
     json_str(out, "text", text.p ? text.p : "", text.n);
     dbuf_puts(out, ",\"sentences\":[");
     int firsts = 1;
+    /* sentences exist once segmented (doc_render does that for JSON) */
     for (size_t k = 0; d->segmented && k < p->nsent; k++) {
       size_t si = p->first_sent + k;
       const doc_sent *s = &d->sents[si];
@@ -72,6 +96,8 @@ int render_json(const lede_doc *d, dbuf *out) {
       dbuf_putc(out, '}');
     }
     dbuf_puts(out, "]}");
+    /* the scratch buffer's failure is the output's: a missing text must
+     * not pass for an empty one */
     if (text.failed) out->failed = text.failed;
   }
   dbuf_puts(out, "\n]}\n");
@@ -88,6 +114,7 @@ int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
     int st = doc_segment(d);
     return st ? st : render_json(d, out);
   }
+  /* a Markdown document renders from its cmark tree in every format */
   if (d->format == LEDE_FORMAT_MARKDOWN) return md_render(d, fmt, flags, out);
   if (fmt == LEDE_FORMAT_TEXT || fmt == LEDE_FORMAT_MARKDOWN)
     /* Plain text is already valid Markdown only if escaped; we keep the
@@ -107,6 +134,8 @@ int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
       int titled = dtext.n > 0 && dtext.n <= 120 && !memchr(dtext.p, '\n', dtext.n);
       page_head(out, titled ? dtext.p : NULL, titled ? dtext.n : 0);
     }
+    /* a text paragraph's line breaks are soft, as in Markdown: one <p>
+     * each, everything escaped (the text is data, never mark-up) */
     for (size_t pi = 0; pi < d->npara; pi++) {
       /* A time limit or the host's interrupt stops a long render. */
       if ((pi & 1023) == 1023 && budget_interrupted(out->budget)) {
@@ -125,5 +154,5 @@ int doc_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
     if (standalone) page_foot(out);
     return out->failed;
   }
-  return LEDE_EINVAL;
+  return LEDE_EINVAL; /* a format value outside the enum */
 }

@@ -19,10 +19,13 @@ local src = doc.source
 local markdown = doc.format == "markdown"
 
 local function fail(msg) error("lede redact: " .. msg, 0) end
+-- A bad option is a usage error: the CLI prints the message with a hint
+-- instead of a traceback and exits 2.
+local function usage(msg) error("usage: " .. msg, 0) end
 
 local function read_file(opt)
   local path = args[opt]
-  if not path or path == "true" then fail("--" .. opt .. " needs a FILE") end
+  if not path or path == "true" then usage("--" .. opt .. " needs a FILE") end
   local data, err = R.read(path)
   if not data then fail(err) end
   return data, path
@@ -43,12 +46,12 @@ local default_style, style_of = "tag", {}
 for item in (args.style or "tag"):gmatch("[^,]+") do
   local t, st = item:match("^%s*([%w_]+)%s*=%s*(%a+)%s*$")
   if t then
-    if not STYLES[st] then fail("unknown style '" .. st .. "'") end
+    if not STYLES[st] then usage("unknown style '" .. st .. "'") end
     local ALIAS = {CARD = "CREDIT_CARD", IP = "IP_ADDRESS", SSN = "US_SSN"}
     style_of[ALIAS[t:upper()] or t:upper()] = st
   else
     st = item:match("^%s*(%a+)%s*$")
-    if not st or not STYLES[st] then fail("unknown style '" .. item .. "' (tag, mask, pseudonym, hash, remove, keep)") end
+    if not st or not STYLES[st] then usage("unknown style '" .. item .. "' (tag, mask, pseudonym, hash, remove, keep)") end
     default_style = st
   end
 end
@@ -60,7 +63,7 @@ local function uses(st)
 end
 
 local keep_last = tonumber(args["keep-last"] or "0")
-if not keep_last or keep_last < 0 or keep_last % 1 ~= 0 then fail("--keep-last needs a whole number") end
+if not keep_last or keep_last < 0 or keep_last % 1 ~= 0 then usage("--keep-last needs a whole number") end
 
 -- Custom recognizers and the deny list run with the built-in ones.
 if args.recognizers then
@@ -78,7 +81,11 @@ end
 local types = args.types
 if types then types = types .. ",custom" end
 local ok, found = pcall(R.scan, src, {types = types})
-if not ok then fail(tostring(found)) end
+if not ok then
+  local msg = tostring(found)
+  if msg:find("unknown type", 1, true) then usage(msg) end
+  fail(msg)
+end
 local findings = {}
 if next(allow) then
   for _, f in ipairs(found) do
@@ -185,12 +192,12 @@ if args.mapping and args.mapping ~= "true" then
     end
   end
 elseif uses("pseudonym") and args.mapping == "true" then
-  fail("--mapping needs a FILE")
+  usage("--mapping needs a FILE")
 end
 
 local key
 if uses("hash") then
-  if not args["key-file"] then fail("--style hash needs --key-file FILE (hashes are always keyed)") end
+  if not args["key-file"] then usage("--style hash needs --key-file FILE (hashes are always keyed)") end
   key = read_file("key-file")
   if #key < 16 then fail(args["key-file"] .. ": the key must hold at least 16 bytes") end
 end
@@ -321,7 +328,7 @@ end
 if args["detect-only"] then
   local fmt = args.format or "json"
   if fmt == "json" then return report() end
-  if fmt ~= "text" then fail("--format must be json or text") end
+  if fmt ~= "text" then usage("--format must be json or text") end
   local rows = {}
   for _, f in ipairs(findings) do
     rows[#rows + 1] = f.type .. "\t" .. (f.start - 1) .. "\t" .. f.stop ..

@@ -9,7 +9,8 @@ local R = lede.redact
 local function fail(msg) error("lede unredact: " .. msg, 0) end
 
 local path = args.mapping
-if not path or path == "true" then fail("--mapping FILE is required") end
+-- A missing option is a usage error (exit 2, no traceback).
+if not path or path == "true" then error("usage: --mapping FILE is required", 0) end
 local data, err = R.read(path)
 if not data then fail(err) end
 local HEADER = "# lede redact mapping 1: pseudonym<TAB>value (\\\\ \\t \\n \\r escaped)\n"

@@ -175,8 +175,31 @@ else
   say_fail "chromium could not load the redaction preview page"
 fi
 
+# The cookbook's summary page (examples/scripts/summary_html.lua): hostile
+# text in the sentence the summary quotes must stay text both in the
+# <aside> and in the page under it.
+cat > "$dir/cook.md" << 'MD'
+# The levee plan
+
+The levee plan <img src=x onerror="document.title = 'PWNED-COOK-IMG'"> passed LEDE-COOK-PRESENT.
+Work starts <script>document.title = "PWNED-COOK"</script> in March & "soon".
+MD
+"$LEDE" run examples/scripts/summary_html.lua "$dir/cook.md" > "$dir/cook.html" ||
+  say_fail "the cookbook's summary_html.lua failed"
+if dump_dom "$dir/cook.html" > "$dir/cook.dom" && [ -s "$dir/cook.dom" ]; then
+  [ "$(grep -o 'LEDE-COOK-PRESENT' "$dir/cook.dom" | wc -l)" -eq 2 ] ||
+    say_fail "cookbook summary page: the text is not in both the summary and the page"
+  grep -q '<aside class="summary">' "$dir/cook.dom" || say_fail "cookbook summary page: no summary"
+  if grep -qi '<script\|<img' "$dir/cook.dom"; then
+    say_fail "cookbook summary page: document text became mark-up"
+  fi
+  if grep -q '<title>PWNED' "$dir/cook.dom"; then say_fail "cookbook summary page: a script ran"; fi
+else
+  say_fail "chromium could not load the cookbook summary page"
+fi
+
 if [ "$fail" -eq 0 ]; then
-  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script; summary page escaped; redaction preview escaped and labelled)"
+  echo "PASS: browser: the standalone page is inert in $($CHROMIUM --version 2>/dev/null | head -1) (scripts, handlers and javascript: links removed; title and text present; control page ran its script; summary page escaped; redaction preview escaped and labelled; cookbook summary page escaped)"
 else
   echo "browser: rendered page and DOM kept in $dir for inspection" >&2
   trap - EXIT

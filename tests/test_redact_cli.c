@@ -71,8 +71,17 @@ Test(redact_cli, per_type_styles_remove_and_keep) {
              "Card  expires 03/27; ann.lee@example.com again.\n");
   proc_free(&r);
   r = run_lede(ARGV("redact", "--style", "shred"), TEXT);
-  cr_assert_eq(r.status, 1);
+  cr_assert_eq(r.status, 2);
   cr_assert(strstr(r.err, "unknown style 'shred'"), "%s", r.err);
+  proc_free(&r);
+  /* Bad options are usage errors: the message and a hint, no traceback. */
+  r = run_lede(ARGV("redact", "--style", "mask", "--keep-last", "x"), TEXT);
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lede: --keep-last needs a whole number\nTry 'lede redact --help'.\n");
+  proc_free(&r);
+  r = run_lede(ARGV("unredact"), TEXT);
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lede: --mapping FILE is required\nTry 'lede unredact --help'.\n");
   proc_free(&r);
 }
 
@@ -140,7 +149,7 @@ Test(redact_cli, pseudonym_already_in_document_is_refused) {
 
 Test(redact_cli, hash_is_keyed) {
   proc_result r = run_lede(ARGV("redact", "--style", "hash"), "a@example.com\n");
-  cr_assert_eq(r.status, 1);
+  cr_assert_eq(r.status, 2);
   cr_assert(strstr(r.err, "--key-file"), "%s", r.err);
   proc_free(&r);
   const char *k1 = file("k1", "0123456789abcdef0123456789abcdef");
@@ -176,7 +185,7 @@ Test(redact_cli, types_allow_and_deny) {
   expect_out(&r, 0, "[CUSTOM] (ann.lee@example.com) leads [CUSTOM]; Annabel does not.\n");
   proc_free(&r);
   r = run_lede(ARGV("redact", "--types", "emails"), TEXT);
-  cr_assert_eq(r.status, 1);
+  cr_assert_eq(r.status, 2);
   cr_assert(strstr(r.err, "unknown type 'emails'"), "%s", r.err);
   proc_free(&r);
 }

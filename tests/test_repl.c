@@ -219,6 +219,15 @@ static void pty_send(pty *p, const char *keys) {
   cr_assert_eq(write(p->fd, keys, n), (ssize_t)n);
 }
 
+/* Waits for the prompt, then a little longer: libedit draws the prompt
+ * before it puts the terminal in raw mode, and keys that arrive in
+ * between meet a cooked terminal (where Ctrl-D is consumed as end of
+ * file and lost). */
+static void pty_prompt(pty *p, size_t *from, const char *prompt) {
+  pty_expect(p, from, prompt);
+  pause_ms(200);
+}
+
 static int pty_finish(pty *p) {
   int ws;
   for (int i = 0; i < 100; i++) { /* up to 10 s */
@@ -243,35 +252,35 @@ Test(repl, terminal_history_and_ctrl_c) {
   pty_start(&p, ARTICLE);
   pty_expect(&p, &at, "`doc` is " ARTICLE "; :help lists the API, Ctrl-D leaves.");
   pty_expect(&p, &at, "Document (text, 1241 bytes, 8 paragraphs, 14 sentences)");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   pty_send(&p, "x = 20 + 1\r");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   pty_send(&p, "x * 2\r");
   pty_expect(&p, &at, "42");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   /* Up-arrow brings back "x * 2"; the line is edited before it runs. */
   pty_send(&p, "\x1b[A + 1\r");
   pty_expect(&p, &at, "43");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   /* An endless loop stops on Ctrl-C, and the session goes on. */
   pty_send(&p, "while true do end\r");
   pty_expect(&p, &at, "while true do end\r\n"); /* read and sent to run */
   pause_ms(100);
   pty_send(&p, "\x03");
   pty_expect(&p, &at, "interrupted");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   pty_send(&p, "x\r");
   pty_expect(&p, &at, "21");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   /* Ctrl-C at the prompt gives a fresh prompt, also in the middle of an
    * unfinished input, which it drops. */
   pty_send(&p, "function f()\r");
-  pty_expect(&p, &at, ">> ");
+  pty_prompt(&p, &at, ">> ");
   pty_send(&p, "\x03");
-  pty_expect(&p, &at, "\r\n> ");
+  pty_prompt(&p, &at, "\r\n> ");
   pty_send(&p, "x - 1\r");
   pty_expect(&p, &at, "20");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   pty_send(&p, "\x04"); /* Ctrl-D */
   cr_assert_eq(pty_finish(&p), 0, "%s", p.out);
 
@@ -284,13 +293,13 @@ Test(repl, terminal_history_and_ctrl_c) {
   free(h);
   pty_start(&p, ARTICLE);
   at = 0;
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   pty_send(&p, "x = 5\r");
-  pty_expect(&p, &at, "> ");
+  pty_prompt(&p, &at, "> ");
   /* Up: "x = 5", then the earlier session's "x - 1", "function f()", "x". */
   pty_send(&p, "\x1b[A\x1b[A\x1b[A\x1b[A\r");
   pty_expect(&p, &at, "\r\n5\r\n");
-  pty_expect(&p, &at, "> "); /* keys typed before the prompt meet a cooked tty */
+  pty_prompt(&p, &at, "> "); /* keys typed before the prompt meet a cooked tty */
   pty_send(&p, "\x04");
   cr_assert_eq(pty_finish(&p), 0, "%s", p.out);
 }

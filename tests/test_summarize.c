@@ -382,3 +382,75 @@ Test(summarize, rouge_needs_two_files) {
   cr_assert(strstr(r.err, "cannot read '/nonexistent/summary.txt'"), "%s", r.err);
   proc_free(&r);
 }
+
+/* ---- the language helpers ---------------------------------------------- */
+
+static proc_result run_script(const char *src) {
+  const char *s = file("t.lua", src);
+  const char *in = file("in.txt", "x\n");
+  return run_lede(ARGV("run", s, in), NULL);
+}
+
+Test(summarize, tokens_and_stems) {
+  proc_result r = run_script(
+      "return table.concat(lede.tokens('Don\\'t STOP, Émile: 3.5 U.S. café!'), '|') .. '\\n' ..\n"
+      "  lede.stem('running') .. ' ' .. lede.stem('generously', 'porter') .. ' ' ..\n"
+      "  lede.stem('courir', 'fr') .. ' ' .. table.concat(lede.stem({'ponies', 'cats'}), ',') .. '\\n'\n");
+  expect(&r, 0);
+  cr_assert_str_eq(r.out, "don't|stop|émile|3.5|u.s.|café\nrun gener cour poni,cat\n");
+  proc_free(&r);
+  r = run_script("return lede.stem('x', 'klingon')");
+  expect(&r, 1);
+  cr_assert(strstr(r.err, "unknown stemmer language 'klingon'"), "%s", r.err);
+  proc_free(&r);
+}
+
+Test(summarize, stopwords_builtin_and_from_the_script_path) {
+  char sw[300], env[400];
+  snprintf(sw, sizeof sw, "%s/stopwords", dir);
+  cr_assert_eq(mkdir(sw, 0700), 0);
+  file("stopwords/french.txt", "# French, a few\nle\n  la  \nles # articles\n\n");
+  snprintf(env, sizeof env, "LEDE_PATH=%s", dir);
+  const char *envs[] = {env, NULL};
+  const char *s = file("t.lua",
+                       "local en = lede.stopwords('english')\n"
+                       "local fr = assert(lede.stopwords('french'))\n"
+                       "local n = 0 for _ in pairs(fr) do n = n + 1 end\n"
+                       "local none, msg = lede.stopwords('welsh')\n"
+                       "return tostring(en.the) .. tostring(en.dog) .. ' ' .. n .. tostring(fr.la)\n"
+                       "  .. ' ' .. tostring(none) .. ' ' .. msg .. '\\n'\n");
+  const char *in = file("in.txt", "x\n");
+  proc_result r = run_lede_env(ARGV("run", s, in), NULL, 0, envs, NULL);
+  expect(&r, 0);
+  cr_assert_str_eq(r.out, "truenil 3true nil no stop-word list for 'welsh' (add "
+                          "stopwords/welsh.txt to a directory of the script path)\n");
+  proc_free(&r);
+}
+
+Test(summarize, terms_and_centrality) {
+  /* "dogs"/"dog" share a stem, stop words go, words count every word. */
+  proc_result r = run_script(
+      "local sets, vocab, words = lede.terms({'The dogs run.', 'A dog ran, the dog ran.', ''},\n"
+      "  {stopwords = lede.stopwords('english')})\n"
+      "local t = {}\n"
+      "for i, s in ipairs(sets) do\n"
+      "  local v = {} for k, id in ipairs(s) do v[k] = vocab[id] end\n"
+      "  t[i] = words[i] .. ':' .. table.concat(v, ',')\n"
+      "end\n"
+      "local c = lede.centrality({{1, 2}, {1, 2}, {3}}, 'textrank')\n"
+      "local l = lede.centrality({{1, 2}, {1, 2}, {3}}, 'lexrank')\n"
+      "local z = lede.centrality({{1, 2}, {1, 3}, {4}}, 'centroid')\n"
+      "return table.concat(t, ' ') .. string.format(' %.4f %.4f %.4f', c[1], c[3], c[1] + c[2] + c[3])\n"
+      "  .. string.format(' %.4f %.4f', l[1], l[3]) .. string.format(' %.4f %.4f\\n', z[1], z[3])\n");
+  expect(&r, 0);
+  /* Graphs: 1 and 2 share both words, 3 nothing (LexRank's idf-cosine of
+   * 1 and 2 is 0.164/1.371 = 0.12 >= 0.1, so both graphs are one edge).
+   * Node 3 has no edge: its score is spread over all three, so
+   * s3 = 0.15/3 + 0.85 s3/3 = 0.0698 and s1 = s2 = (1 - s3)/2 = 0.4651.
+   * Centroid: idf log(3/2) for term 1, log 3 for the rest; sentence 1
+   * against sentences 2 + 3 shares term 1 only: 0.1644 / (1.1710 *
+   * 1.6057) = 0.0874; sentence 3 shares nothing. */
+  cr_assert_str_eq(r.out, "3:dog,run 6:dog,ran,dog,ran 0: 0.4651 0.0698 1.0000 0.4651 0.0698 "
+                          "0.0874 0.0000\n");
+  proc_free(&r);
+}
