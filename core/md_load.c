@@ -241,6 +241,17 @@ static int src_is_text(const scan *sc, size_t a, size_t b, cmark_node *n) {
  * defined; otherwise "[foo]" is a shortcut and "[bar]" is text or another
  * link.  The tree settles it: if the next node spells the candidate tail
  * as text, or is a link with that text, the tail is not ours. */
+/* Whether source bytes s[0..n) spell the string want, backslash escapes
+ * read as the punctuation they escape (as cmark unescapes a URL). */
+static int spells(const char *s, size_t n, const char *want) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++, w++) {
+    if (s[i] == '\\' && i + 1 < n && ascii_punct((unsigned char)s[i + 1])) i++;
+    if (s[i] != want[w]) return 0; /* want's NUL ends a shorter string */
+  }
+  return want[w] == '\0';
+}
+
 static void link_tail(scan *sc, cmark_node *link) {
   size_t p = sc->pos, e = 0;
   cmark_node *next = cmark_node_next(link);
@@ -253,7 +264,7 @@ static void link_tail(scan *sc, cmark_node *link) {
      * the text after the link happens to repeat it ("[](x)(x)") */
     if (e && db - da >= 2 && sc->s[da] == '<') da++, db--;
     const char *url = cmark_node_get_url(link);
-    url_matches = e && url && strlen(url) == db - da && memcmp(url, sc->s + da, db - da) == 0;
+    url_matches = e && url && spells(sc->s + da, db - da, url);
   }
   if (!e && sc->s[p] == '[') {
     e = md_sc_label(sc, p);

@@ -1020,6 +1020,7 @@ Test(markdown, fuzz_found_exact_ranges) {
       /* the text after a link may spell its own tail again */
       C("[](\x1a<)(\x1a<)[]()[]()B.", "paragraph 1-20\n 7-20 [(\x1a<)B.] 19-19"),
       C("[a](/u)(/u) b.", "paragraph 1-14\n 2-14 [a(/u) b.] 2-2 10-10 13-13"),
+      C("[]( \\'<)( '<)[]()i]", "paragraph 1-19\n 9-19 [( '<)i]] 18-18"),
 #undef C
   };
   const char *script =
