@@ -109,7 +109,12 @@ static int walk(const batch_config *cfg, file_list *l, const char *dir, const ch
       struct stat lst, st;
       if (lstat(path, &lst) == 0 && stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-          if (!S_ISLNK(lst.st_mode)) rc = walk(cfg, l, path, sub);
+          /* -O inside the tree ("-r docs -O docs/html"): its outputs are
+           * not inputs, or a second run would process them too. */
+          struct stat od;
+          int is_outdir = cfg->outdir && stat(cfg->outdir, &od) == 0 &&
+                          od.st_dev == st.st_dev && od.st_ino == st.st_ino;
+          if (!S_ISLNK(lst.st_mode) && !is_outdir) rc = walk(cfg, l, path, sub);
         } else if (S_ISREG(st.st_mode) && included(cfg, sub, names[i])) {
           if (add_file(l, path, sub, (long long)st.st_size)) {
             fprintf(stderr, "lede: out of memory listing '%s'\n", dir);

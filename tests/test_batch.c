@@ -271,6 +271,20 @@ Test(batch, O_is_atomic_no_partial_file_after_a_failure) {
   proc_free(&r);
 }
 
+Test(batch, O_inside_the_tree_is_not_walked) {
+  file("docs/a.md", "# A\n\nText.\n");
+  for (int run = 0; run < 2; run++) { /* the second run must not see docs/out/a.md */
+    proc_result r = run_lede(ARGV("render", "--to", "markdown", "-r", tmp("docs"), "-O",
+                                  tmp("docs/out"), "--quiet"),
+                             NULL);
+    assert_status(&r, 0);
+    proc_free(&r);
+  }
+  char listing[1024] = "";
+  list_tree(tmp("docs"), "", listing, sizeof listing);
+  cr_assert_str_eq(listing, "a.md,out/a.md");
+}
+
 Test(batch, O_never_overwrites_its_input) {
   const char *a = file("in/a.txt", "Keep me.\n");
   proc_result r = run_lede(ARGV("render", "-r", tmp("in"), "-O", tmp("in"), "--quiet"), NULL);
