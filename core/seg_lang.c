@@ -48,7 +48,7 @@ static const seg_word de_abbrevs[] = {
   {"jh", W}, {"jhd", W}, {"jr", W}, {"jul", W}, {"jun", W}, {"kap", N}, {"kfm", W},
   {"lt", I}, {"ltd", F}, {"max", W}, {"mi", W}, {"min", W}, {"mio", W}, {"mo", W},
   {"mrd", W}, {"mrz", W}, {"n.chr", W}, {"nov", W}, {"nr", N}, {"o", I},
-  {"o.\xc3\xa4", I}, {"okt", W}, {"prof", W}, {"rd", I}, {"s", N}, {"s.o", W},
+  {"o.\303\244", I}, {"okt", W}, {"prof", W}, {"rd", I}, {"s", N}, {"s.o", W},
   {"s.u", W}, {"sa", W}, {"sep", W}, {"sept", W}, {"sog", I}, {"st", W}, {"std", W},
   {"str", N}, {"tel", N}, {"tsd", W}, {"u", I}, {"u.a", I}, {"u.u", I}, {"usw", W},
   {"v", I}, {"v.a", I}, {"v.chr", W}, {"vgl", I}, {"vs", I}, {"z", I}, {"z.b", I},
@@ -56,61 +56,61 @@ static const seg_word de_abbrevs[] = {
 };
 static const char *const de_starters[] = {
   "Ab", "Aber", "Alle", "Allerdings", "Als", "Also", "Am", "Auch", "Auf", "Aus",
-  "Au\xc3\x9f" "erdem", "Bei", "Bereits", "Bis", "Da", "Dabei", "Daf\xc3\xbcr", "Daher",
+  "Au\303\237erdem", "Bei", "Bereits", "Bis", "Da", "Dabei", "Daf\303\274r", "Daher",
   "Damals", "Damit", "Danach", "Dann", "Darauf", "Das", "Dass", "Dazu", "Dem", "Den",
   "Denn", "Der", "Des", "Deshalb", "Dessen", "Die", "Dies", "Diese", "Diesem", "Diesen",
   "Dieser", "Dieses", "Doch", "Dort", "Du", "Durch", "Ein", "Eine", "Einem", "Einen",
-  "Einer", "Eines", "Er", "Es", "Etwa", "F\xc3\xbcr", "Gestern", "Heute", "Hier", "Ich",
+  "Einer", "Eines", "Er", "Es", "Etwa", "F\303\274r", "Gestern", "Heute", "Hier", "Ich",
   "Ihr", "Im", "In", "Inzwischen", "Ja", "Jedoch", "Jetzt", "Kein", "Keine", "Laut",
   "Man", "Mit", "Morgen", "Nach", "Nein", "Nicht", "Noch", "Nun", "Nur", "Ob", "Obwohl",
-  "Oder", "Sein", "Seine", "Seit", "Sie", "So", "Sogar", "Sp\xc3\xa4ter", "Trotzdem",
+  "Oder", "Sein", "Seine", "Seit", "Sie", "So", "Sogar", "Sp\303\244ter", "Trotzdem",
   "Um", "Und", "Unter", "Viele", "Vom", "Von", "Vor", "Was", "Weil", "Wenn", "Wer",
-  "Wie", "Wir", "Wo", "W\xc3\xa4hrend", "Zudem", "Zum", "Zur", "Zwar", "\xc3\x9c" "ber",
+  "Wie", "Wir", "Wo", "W\303\244hrend", "Zudem", "Zum", "Zur", "Zwar", "\303\234ber",
 };
 
 static const seg_word fr_abbrevs[] = {
-  {"apr", W}, {"av", W}, {"avr", W}, {"bd", W}, {"boul", W}, {"c.-\xc3\xa0-d", I},
-  {"cf", I}, {"ch", N}, {"chap", N}, {"corp", F}, {"dr", W}, {"d\xc3\xa9" "c", W},
-  {"env", I}, {"etc", W}, {"ex", I}, {"fig", N}, {"f\xc3\xa9vr", W}, {"hab", W},
+  {"apr", W}, {"av", W}, {"avr", W}, {"bd", W}, {"boul", W}, {"c.-\303\240-d", I},
+  {"cf", I}, {"ch", N}, {"chap", N}, {"corp", F}, {"dr", W}, {"d\303\251c", W},
+  {"env", I}, {"etc", W}, {"ex", I}, {"fig", N}, {"f\303\251vr", W}, {"hab", W},
   {"inc", F}, {"j.-c", W}, {"janv", W}, {"juil", W}, {"ltd", F}, {"me", W}, {"mgr", W},
   {"mlle", W}, {"mm", W}, {"mme", W}, {"n", N}, {"no", N}, {"nov", W}, {"oct", W},
-  {"p", N}, {"pp", N}, {"s.a", F}, {"sept", W}, {"st", W}, {"ste", W}, {"st\xc3\xa9", F},
-  {"t", N}, {"vol", N}, {"\xc3\xa9" "d", W},
+  {"p", N}, {"pp", N}, {"s.a", F}, {"sept", W}, {"st", W}, {"ste", W}, {"st\303\251", F},
+  {"t", N}, {"vol", N}, {"\303\251d", W},
 };
 static const char *const fr_starters[] = {
-  "Ainsi", "Alors", "Apr\xc3\xa8s", "Au", "Aucun", "Aujourd", "Aussi", "Autrement",
+  "Ainsi", "Alors", "Apr\303\250s", "Au", "Aucun", "Aujourd", "Aussi", "Autrement",
   "Aux", "Avant", "Avec", "C", "Ce", "Cela", "Celle", "Celui", "Cependant", "Ces", "Cet",
   "Cette", "Comme", "D", "Dans", "De", "Depuis", "Des", "Donc", "Du",
-  "D\xc3\xa9j\xc3\xa0", "Elle", "Elles", "En", "Enfin", "Ensuite", "Et", "Hier", "Ici",
-  "Il", "Ils", "J", "Je", "L", "La", "Le", "Les", "Leur", "Lui", "L\xc3\xa0", "Ma",
-  "Mais", "Malgr\xc3\xa9", "Mes", "Mon", "N", "Ne", "Non", "Nos", "Notre", "Nous", "On",
-  "Or", "Oui", "O\xc3\xb9", "Par", "Parce", "Pendant", "Plusieurs", "Pour", "Pourtant",
+  "D\303\251j\303\240", "Elle", "Elles", "En", "Enfin", "Ensuite", "Et", "Hier", "Ici",
+  "Il", "Ils", "J", "Je", "L", "La", "Le", "Les", "Leur", "Lui", "L\303\240", "Ma",
+  "Mais", "Malgr\303\251", "Mes", "Mon", "N", "Ne", "Non", "Nos", "Notre", "Nous", "On",
+  "Or", "Oui", "O\303\271", "Par", "Parce", "Pendant", "Plusieurs", "Pour", "Pourtant",
   "Puis", "Quand", "Que", "Quel", "Quelle", "Qui", "S", "Sa", "Sans", "Se", "Selon",
   "Ses", "Si", "Son", "Sur", "Tous", "Tout", "Toute", "Toutefois", "Un", "Une", "Vous",
 };
 
 static const seg_word es_abbrevs[] = {
-  {"a.c", W}, {"abr", W}, {"adm\xc3\xb3n", W}, {"ago", W}, {"apdo", N}, {"aprox", I},
+  {"a.c", W}, {"abr", W}, {"adm\303\263n", W}, {"ago", W}, {"apdo", N}, {"aprox", I},
   {"art", N}, {"arts", N}, {"atte", W}, {"av", W}, {"avda", W}, {"bco", W}, {"c", N},
-  {"cap", N}, {"col", W}, {"corp", F}, {"c\xc3\xad" "a", W}, {"d.c", W}, {"da", W},
-  {"dcha", W}, {"dic", W}, {"dr", W}, {"dra", W}, {"dto", W}, {"d\xc3\xb1" "a", W},
+  {"cap", N}, {"col", W}, {"corp", F}, {"c\303\255a", W}, {"d.c", W}, {"da", W},
+  {"dcha", W}, {"dic", W}, {"dr", W}, {"dra", W}, {"dto", W}, {"d\303\261a", W},
   {"ee.uu", W}, {"ej", I}, {"ene", W}, {"etc", W}, {"feb", W}, {"inc", F}, {"ing", W},
   {"izq", W}, {"jul", W}, {"jun", W}, {"lic", W}, {"ltd", F}, {"nov", W},
-  {"n\xc3\xbam", N}, {"oct", W}, {"p", I}, {"prof", W}, {"profa", W}, {"pr\xc3\xb3l", W},
-  {"p\xc3\xa1g", N}, {"p\xc3\xa1gs", N}, {"s.a", F}, {"s.l", F}, {"sept", W}, {"sr", W},
+  {"n\303\272m", N}, {"oct", W}, {"p", I}, {"prof", W}, {"profa", W}, {"pr\303\263l", W},
+  {"p\303\241g", N}, {"p\303\241gs", N}, {"s.a", F}, {"s.l", F}, {"sept", W}, {"sr", W},
   {"sra", W}, {"sras", W}, {"sres", W}, {"srta", W}, {"sta", W}, {"sto", W}, {"tel", N},
   {"ud", W}, {"uds", W}, {"vd", W}, {"vds", W}, {"vol", N},
 };
 static const char *const es_starters[] = {
-  "Adem\xc3\xa1s", "Ahora", "Al", "All\xc3\xad", "Antes", "Aqu\xc3\xad", "Aunque",
-  "Ayer", "Como", "Con", "Cuando", "C\xc3\xb3mo", "De", "Del", "Desde", "Despu\xc3\xa9s",
-  "Donde", "Durante", "D\xc3\xb3nde", "El", "Ella", "Ellas", "Ellos", "En", "Entonces",
+  "Adem\303\241s", "Ahora", "Al", "All\303\255", "Antes", "Aqu\303\255", "Aunque",
+  "Ayer", "Como", "Con", "Cuando", "C\303\263mo", "De", "Del", "Desde", "Despu\303\251s",
+  "Donde", "Durante", "D\303\263nde", "El", "Ella", "Ellas", "Ellos", "En", "Entonces",
   "Esa", "Ese", "Eso", "Esta", "Estas", "Este", "Esto", "Estos", "Hay", "Hoy", "La",
-  "Las", "Le", "Les", "Lo", "Los", "Luego", "Ma\xc3\xb1" "ana", "Mi", "Muchos", "Nadie",
-  "No", "Nosotros", "Nuestro", "Para", "Pero", "Por", "Porque", "Qui\xc3\xa9n",
-  "Qu\xc3\xa9", "Se", "Seg\xc3\xban", "Si", "Sin", "Sobre", "Su", "Sus", "S\xc3\xad",
-  "Tambi\xc3\xa9n", "Todo", "Todos", "Tras", "Un", "Una", "Unas", "Uno", "Unos", "Usted",
-  "Varios", "Y", "Ya", "Yo", "\xc3\x89l",
+  "Las", "Le", "Les", "Lo", "Los", "Luego", "Ma\303\261ana", "Mi", "Muchos", "Nadie",
+  "No", "Nosotros", "Nuestro", "Para", "Pero", "Por", "Porque", "Qui\303\251n",
+  "Qu\303\251", "Se", "Seg\303\272n", "Si", "Sin", "Sobre", "Su", "Sus", "S\303\255",
+  "Tambi\303\251n", "Todo", "Todos", "Tras", "Un", "Una", "Unas", "Uno", "Unos", "Usted",
+  "Varios", "Y", "Ya", "Yo", "\303\211l",
 };
 
 static const seg_word it_abbrevs[] = {
@@ -125,13 +125,13 @@ static const seg_word it_abbrevs[] = {
 };
 static const char *const it_starters[] = {
   "Al", "Alla", "Allora", "Anche", "Che", "Chi", "Ci", "Come", "Con", "Cosa",
-  "Cos\xc3\xac", "Da", "Dal", "Dalla", "Del", "Della", "Dopo", "Dove", "E", "Egli",
-  "Era", "Gi\xc3\xa0", "Gli", "I", "Ieri", "Il", "In", "Infatti", "Inoltre", "Intanto",
-  "Invece", "Io", "L", "La", "Le", "Lei", "Lo", "Loro", "Lui", "L\xc3\xac", "Ma",
+  "Cos\303\254", "Da", "Dal", "Dalla", "Del", "Della", "Dopo", "Dove", "E", "Egli",
+  "Era", "Gi\303\240", "Gli", "I", "Ieri", "Il", "In", "Infatti", "Inoltre", "Intanto",
+  "Invece", "Io", "L", "La", "Le", "Lei", "Lo", "Loro", "Lui", "L\303\254", "Ma",
   "Mentre", "Molti", "Nei", "Nel", "Nella", "Noi", "Non", "Oggi", "Ora", "Per",
-  "Perch\xc3\xa9", "Per\xc3\xb2", "Poi", "Prima", "Quando", "Quella", "Quello", "Queste",
+  "Perch\303\251", "Per\303\262", "Poi", "Prima", "Quando", "Quella", "Quello", "Queste",
   "Questi", "Questo", "Qui", "Quindi", "Se", "Secondo", "Senza", "Si", "Su", "Sul",
-  "S\xc3\xac", "Tra", "Tutti", "Tutto", "Un", "Una", "Uno", "Voi", "\xc3\x88",
+  "S\303\254", "Tra", "Tutti", "Tutto", "Un", "Una", "Uno", "Voi", "\303\210",
 };
 
 static const seg_word nl_abbrevs[] = {

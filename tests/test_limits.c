@@ -64,6 +64,12 @@ static const limit_case cases[] = {
     {"lede.abbreviations.has", "lede.abbreviations.has(s)", 0},
     {"lede.abbreviations.add", "for j = 1, 1e6 do lede.abbreviations.add('x' .. j % 50) end", 0},
     {"lede.host", "lede.host.big()", 0},
+    /* helpers added by the summary, redaction and batch work */
+    {"lede.tokens", "lede.tokens(s)", 0},
+    {"lede.terms", "lede.terms({s})", 0},
+    {"lede.redact.scan", "lede.redact.scan(s)", 0},
+    {"lede.redact.hmac", "lede.redact.hmac('0123456789abcdef', s)", 0},
+    {"lede.write_sentences", "lede.write_sentences(doc)", 0},
     {"doc.sentences", "local _ = #doc.sentences", 0},
     {"doc.paragraphs", "doc.paragraphs[1]:remove() local n = #doc.paragraphs", 0},
     {"doc.source", "local _ = doc.source", 0},

@@ -11,6 +11,7 @@
 
 #include "doc.h"
 #include "lede.h"
+#include "words.h"
 
 #define FUZZ_CHECK(cond)                                                    \
   do {                                                                      \
