@@ -232,7 +232,9 @@ static int l_scan(lua_State *L) {
   lua_toclose(L, 3);
   rx_list *l = &h->l;
   luactx_charge(L, h->budget, BYTES_COST(n));
-  if (redact_scan(s, n, mask & ~(1u << RX_CUSTOM), l)) return luaL_error(L, "not enough memory");
+  int rc = redact_scan_budget(s, n, mask & ~(1u << RX_CUSTOM), l, h->budget);
+  if (rc == RX_LIMIT) return luactx_raise_limit(L, h->budget->hit, 1);
+  if (rc) return luaL_error(L, "not enough memory");
   charge_list(L, h);
   if (custom && (mask & (1u << RX_CUSTOM))) {
     lua_Integer nc = luaL_len(L, CUSTOM_IDX);

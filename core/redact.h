@@ -55,6 +55,19 @@ void rx_list_free(rx_list *l);
  * of memory. */
 int redact_scan(const char *s, size_t n, unsigned mask, rx_list *out);
 
+struct run_budget;
+/* RX_LIMIT: redact_scan_budget() stopped at a limit of the run. */
+#define RX_LIMIT (-2)
+/* redact_scan() that polls b (budget.h; NULL: never stops) every
+ * RX_POLL_BYTES scanned, so a timeout or lede_interrupt() ends a long
+ * scan within a fraction of a millisecond (issue 12).  The work itself
+ * is charged by the caller, up front.  0, -1 when out of memory, or
+ * RX_LIMIT with b->hit saying which limit (out holds what was found so
+ * far). */
+#define RX_POLL_BYTES ((size_t)64 << 10)
+int redact_scan_budget(const char *s, size_t n, unsigned mask, rx_list *out,
+                       struct run_budget *b);
+
 /* The overlap policy: of overlapping findings the validated one wins,
  * then the longer, then the type earlier in rx_type, then the earlier
  * start.  Leaves non-overlapping findings sorted by start.  0, or -1 when

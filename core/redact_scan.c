@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "budget.h"
 #include "redact.h"
 
 #define B(i) ((unsigned)(unsigned char)s[i])
@@ -874,9 +875,18 @@ static size_t at_word(scan *x, size_t i) {
 }
 
 int redact_scan(const char *s, size_t n, unsigned mask, rx_list *out) {
+  return redact_scan_budget(s, n, mask, out, NULL);
+}
+
+int redact_scan_budget(const char *s, size_t n, unsigned mask, rx_list *out, run_budget *b) {
   scan x = {s, n, mask, out, 0, 0};
-  size_t i = 0;
+  size_t i = 0, poll_at = RX_POLL_BYTES;
   while (i < n) {
+    /* Returning, not raising: the caller owns out and frees it. */
+    if (i >= poll_at) {
+      if (budget_interrupted(b)) return RX_LIMIT;
+      poll_at = i + RX_POLL_BYTES;
+    }
     unsigned c = B(i);
     if (!cls[c]) {
       i++;

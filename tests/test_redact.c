@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "budget.h"
 #include "redact.h"
 
 TestSuite(redact);
@@ -277,4 +279,36 @@ Test(redact, adversarial_runs_stay_linear, .timeout = 60) {
     rx_list_free(&l);
     free(buf);
   }
+}
+
+/* Issue 12: a scan polls the run's budget as it goes, so a timeout (or
+ * lede_interrupt()) ends it within RX_POLL_BYTES, not after the whole
+ * text.  A deadline already past stands for one reached mid-scan. */
+Test(redact, scan_stops_at_a_limit_within_a_poll_interval) {
+  static const char unit[] = "Mail ann@example.com now. ";
+  size_t ul = sizeof unit - 1, reps = 100000, n = reps * ul;
+  char *buf = malloc(n);
+  cr_assert_not_null(buf);
+  for (size_t k = 0; k < reps; k++) memcpy(buf + k * ul, unit, ul);
+  run_budget b;
+  budget_start(&b, 0, 0, 1e-9, NULL);
+  struct timespec pause = {0, 1000000};
+  nanosleep(&pause, NULL);
+  rx_list l = {0};
+  cr_assert_eq(redact_scan_budget(buf, n, RX_ALL, &l, &b), RX_LIMIT);
+  cr_assert_eq(b.hit, LIMIT_TIME);
+  /* Stopped at the first poll: the findings of the first 64 KiB only. */
+  size_t want = RX_POLL_BYTES / ul + 1;
+  cr_assert(l.n >= want - 1 && l.n <= want, "%zu findings before stopping, want about %zu", l.n,
+            want);
+  rx_list_free(&l);
+  /* No budget, or one with room: the whole text, every e-mail. */
+  cr_assert_eq(redact_scan_budget(buf, n, RX_ALL, &l, NULL), 0);
+  cr_assert_eq(l.n, reps);
+  rx_list_free(&l);
+  budget_start(&b, 0, 0, 60, NULL);
+  cr_assert_eq(redact_scan_budget(buf, n, RX_ALL, &l, &b), 0);
+  cr_assert_eq(l.n, reps);
+  rx_list_free(&l);
+  free(buf);
 }
