@@ -255,6 +255,29 @@ Test(summarize, explain_lists_every_sentence_with_its_parts) {
   proc_free(&r);
 }
 
+/* A caption that restates an earlier sentence (and so outscores it: it
+ * is longer and as central) is an echo: never chosen, the original is. */
+Test(summarize, default_never_chooses_an_echo) {
+  char text[sizeof NEWS + 128];
+  snprintf(text, sizeof text, "%sPictured: the city council approved a new flood plan for the "
+                              "river levee on Tuesday night.\n", NEWS);
+  const char *in = file("echo.txt", text);
+  proc_result r = run_lede(ARGV("summarize", "--explain", "--sentences", "1", "--format", "json",
+                                in), NULL);
+  expect(&r, 0);
+  json_value *v = parse(&r);
+  cr_assert_eq(v->count, 11);
+  const json_value *first = &v->items[0], *echo = &v->items[10];
+  cr_assert(json_get(first, "chosen")->boolean, "%s", r.out);
+  cr_assert_not(json_get(echo, "chosen")->boolean, "%s", r.out);
+  cr_assert_gt(json_get(echo, "score")->number, json_get(first, "score")->number, "%s", r.out);
+  const json_value *cos = json_get(json_get(echo, "parts"), "echo");
+  cr_assert(cos && cos->number >= 0.5 && cos->number <= 1, "%s", r.out);
+  cr_assert_null(json_get(json_get(first, "parts"), "echo"), "%s", r.out);
+  json_free(v);
+  proc_free(&r);
+}
+
 Test(summarize, bad_options_exit_2_with_a_clear_message) {
   const char *in = file("news.txt", NEWS);
   static const struct {

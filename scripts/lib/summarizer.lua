@@ -477,6 +477,7 @@ function scorers.default(P, opts)
   local function length(n)
     return glen * math.min(1, n / lwords) - wlong * math.max(0, n - 45) / 45
   end
+  local echo = {} -- candidate -> its cosine to the earlier one it repeats (filled when choosing)
   local function parts(k)
     return {
       centrality = (1 - mix) * f.cen[k] + mix * f.tr[k],
@@ -485,6 +486,8 @@ function scorers.default(P, opts)
       dangling = f.dangling[k] and -wdang or 0,
       quote = f.quote[k] and -wquote or 0,
       not_a_sentence = f.boiler[k] and -wboil or 0,
+      -- present for an echo (never chosen): its cosine to what it repeats
+      echo = echo[k],
     }
   end
   local fcen, ftr, fd, fb, fq, cw, exp = f.cen, f.tr, f.dangling, f.boiler, f.quote, P.cwords,
@@ -501,7 +504,19 @@ function scorers.default(P, opts)
     -- cosine to what is already chosen, among the best few dozen by
     -- score, so choosing stays linear in the document.
     local pool = top(P, 60)
+    -- Echoes: a sentence whose cosine to one of the 20 candidates before
+    -- it reaches w.echo repeats it (a picture caption that restates the
+    -- text, a paragraph quoted again) and is never chosen: the earlier
+    -- copy, in its place, can be.
+    local ecut = w.echo or 2
+    for _, k in ipairs(pool) do
+      for j = math.max(1, k - 20), k - 1 do
+        local c = M.cosine(P, k, j)
+        if c >= ecut then echo[k] = c; break end
+      end
+    end
     return greedy(P, pool, budget, function(k, chosen)
+      if echo[k] then return nil end
       local red = 0
       if lambda > 0 then
         for _, c in ipairs(chosen) do

@@ -84,6 +84,10 @@ awk -v n=10000 -v b="$size" -v w1="$w1" -v u1="$u1" -v s1="$s1" -v m1="$m1" \
   printf "  peak memory, -j 2: %.1f MB for 2500 records, %.1f MB for 10000: bounded by the records in flight\n", m25 / 1024, m2 / 1024
   print  "  (a shared machine: wall-clock ratios depend on the other load; cpu per record does not)"
 }'
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo 0)" = 1 ]; then
+  echo "  note: sched_autogroup is on: on a busy machine all threads of one session share one"
+  echo "  fair share, so -j 2 gains wall-clock time only from idle cores (load average < 1)"
+fi
 
 # Output-heavy paths: best of 3, wall and CPU (user+sys) MB/s.
 time3() { # prints "wall cpu" of the best wall run of "$@" > /dev/null
