@@ -123,7 +123,7 @@ deps-test:
 
 test: deps-test
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	@set -e; for t in $(TEST_BINS); do echo "== $$t"; ./$$t --jobs=2; done
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $(TEST_WRAP) ./$$t --jobs=2; done
 	@$(MAKE) --no-print-directory check-examples
 	@lua5.4 tests/check_readme.lua $(B)
 	@sh tests/check_exports.sh $(B)
@@ -153,7 +153,7 @@ asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" test
+	  LDFLAGS="-fsanitize=address,undefined" TEST_WRAP="sh tests/lsan_check.sh" test
 
 # ThreadSanitizer needs every object instrumented: a library of its own,
 # then examples/threads.c (8 engines on 8 threads) built and run with it.

@@ -162,7 +162,11 @@ char *dbuf_take(dbuf *b, size_t *len) {
     dbuf_free(b);
     return NULL;
   }
-  if (dbuf_reserve(b, 0)) return NULL;
+  /* Taking promises the caller a buffer or nothing to free, on every path. */
+  if (dbuf_reserve(b, 0)) {
+    dbuf_free(b);
+    return NULL;
+  }
   b->p[b->n] = '\0';
   char *p = b->p;
   if (len) *len = b->n;
