@@ -286,13 +286,14 @@ typedef struct graph {
   size_t nb, nt, ne, cape;
   bag *bags;
   lua_Integer *term;
+  lua_Integer *ids; /* the distinct term ids, sorted: dense id - 1 -> id */
   double *cnt, *idf, *deg, *s, *t;
   edge *e;
   size_t bytes;    /* charged to the budget */
 } graph;
 
 static void graph_free(graph *g) {
-  free(g->bags), free(g->term), free(g->cnt), free(g->idf);
+  free(g->bags), free(g->term), free(g->ids), free(g->cnt), free(g->idf);
   free(g->deg), free(g->s), free(g->t), free(g->e);
   budget_credit(g->budget, g->bytes);
   memset(g, 0, sizeof *g);
@@ -333,7 +334,6 @@ static void read_bags(lua_State *L, graph *g, int idx) {
   luactx_charge(L, g->budget, (g->nb + total) * COST_ITEM + 1);
   g->term = graph_alloc(L, g, total, sizeof *g->term);
   g->cnt = graph_alloc(L, g, total, sizeof *g->cnt);
-  lua_Integer maxid = 0;
   size_t at = 0;
   for (size_t i = 0; i < g->nb; i++) {
     lua_rawgeti(L, idx, (lua_Integer)i + 1); /* [.. set] */
@@ -347,7 +347,6 @@ static void read_bags(lua_State *L, graph *g, int idx) {
       if (!isnum || t[k] < 1)
         luaL_error(L, "lede.centrality: term ids must be positive integers (sentence %d)",
                    (int)i + 1);
-      if (t[k] > maxid) maxid = t[k];
     }
     lua_pop(L, 1);
     qsort(t, n, sizeof *t, cmp_term);
@@ -359,10 +358,26 @@ static void read_bags(lua_State *L, graph *g, int idx) {
     g->bags[i] = (bag){at, m, (double)n, 0};
     at += n;
   }
-  /* Ids index the idf array: they must be dense, as a vocabulary's are. */
-  if ((size_t)maxid > total + 1)
-    luaL_error(L, "lede.centrality: term ids must be 1..vocabulary size");
-  g->nt = (size_t)maxid + 1;
+  /* Ids index the idf array, so they are renumbered densely (in order,
+   * keeping each bag sorted): a caller may pass ids from a vocabulary
+   * larger than these sentences use (the summarizer's covers headings,
+   * which are no candidates), or any positive integers at all. */
+  lua_Integer *ids = g->ids = graph_alloc(L, g, total, sizeof *ids);
+  size_t nids = 0;
+  for (size_t i = 0; i < g->nb; i++)
+    for (size_t k = 0; k < g->bags[i].n; k++) ids[nids++] = g->term[g->bags[i].off + k];
+  qsort(ids, nids, sizeof *ids, cmp_term);
+  size_t nu = 0;
+  for (size_t k = 0; k < nids; k++)
+    if (!nu || ids[nu - 1] != ids[k]) ids[nu++] = ids[k];
+  for (size_t i = 0; i < g->nb; i++)
+    for (size_t k = 0; k < g->bags[i].n; k++) {
+      lua_Integer *t = &g->term[g->bags[i].off + k];
+      const lua_Integer *hit = bsearch(t, ids, nu, sizeof *ids, cmp_term);
+      *t = (lua_Integer)(hit - ids) + 1;
+    }
+  luactx_charge(L, g->budget, nids * COST_ITEM + 1);
+  g->nt = nu + 1;
   g->idf = graph_alloc(L, g, g->nt, sizeof *g->idf);
   for (size_t i = 0; i < g->nb; i++)
     for (size_t k = 0; k < g->bags[i].n; k++) g->idf[g->term[g->bags[i].off + k]] += 1;

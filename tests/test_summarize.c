@@ -477,3 +477,25 @@ Test(summarize, terms_and_centrality) {
                           "0.0874 0.0000\n");
   proc_free(&r);
 }
+
+Test(summarize, heading_words_outside_the_candidates) {
+  /* The vocabulary covers the heading, which is no candidate: its ids may
+   * exceed what the candidate sentences use (this once failed with "term
+   * ids must be 1..vocabulary size"). */
+  const char *in = file("short.md", "# Check & co\n\nThe plan passed. Work starts in March.\n");
+  for (const char *const *a = ALGS; *a; a++) {
+    proc_result r = run_lede(ARGV("summarize", "--algorithm", *a, in), NULL);
+    expect(&r, 0);
+    cr_assert_str_eq(r.out, "The plan passed. Work starts in March.\n", "%s", *a);
+    proc_free(&r);
+  }
+  /* Any positive ids: scores as for the same bags numbered densely. */
+  proc_result r = run_script(
+      "local a = lede.centrality({{7, 900}, {7, 900}, {12345}}, 'textrank')\n"
+      "local b = lede.centrality({{1, 2}, {1, 2}, {3}}, 'textrank')\n"
+      "local z = lede.centrality({{5, 50}, {5, 60}, {70}}, 'centroid')\n"
+      "return string.format('%.4f %.4f %.4f %.4f %.4f\\n', a[1], a[3], b[1], z[1], z[3])\n");
+  expect(&r, 0);
+  cr_assert_str_eq(r.out, "0.4651 0.0698 0.4651 0.0874 0.0000\n");
+  proc_free(&r);
+}
