@@ -1,7 +1,7 @@
 # lede -- plain Makefile; every output goes under $(B) (default build/).
 #   make            build/liblede.a, build/liblede.so.N, build/lede, build/lede.so
 #   make test       every Criterion suite in tests/ plus the examples
-#   make demo       sentences and statistics of the bundled example article
+#   make demo       summary, personal data found, sentences and statistics of the bundled article
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make bench      throughput and peak memory next to reference tools
 #   make eval       summary algorithms scored (ROUGE) on the dev sets in SUMM_DATA
@@ -137,6 +137,12 @@ check-examples: all
 
 demo: deps
 	@$(MAKE) --no-print-directory all
+	@echo "== lede summarize examples/article.txt"
+	@./$(LEDE) summarize examples/article.txt
+	@echo
+	@echo "== lede redact --detect-only --format text examples/article.txt"
+	@./$(LEDE) redact --detect-only --format text examples/article.txt
+	@echo
 	@echo "== lede sentences examples/article.txt"
 	@./$(LEDE) sentences examples/article.txt
 	@echo
