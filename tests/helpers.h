@@ -102,6 +102,27 @@ static HELPER_UNUSED void make_tmpdir(char *dir, size_t cap) {
 }
 
 /* Removes dir and the plain files in it (tests create no deeper trees). */
+/* argv arrays for run_lede: run_lede(ARGV("sentences", "--json", path), NULL). */
+#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* CLI suites work in a private directory (make_tmpdir in .init); these
+ * name and write files in it.  Paths live in a ring of 16 buffers, so one
+ * call may take several of them. */
+static HELPER_UNUSED const char *path_in(const char *dir, const char *name) {
+  static char bufs[16][512];
+  static int slot;
+  char *b = bufs[slot++ % 16];
+  snprintf(b, 512, "%s/%s", dir, name);
+  return b;
+}
+
+static HELPER_UNUSED const char *file_in(const char *dir, const char *name,
+                                         const char *content) {
+  const char *p = path_in(dir, name);
+  spit(p, content, strlen(content));
+  return p;
+}
+
 static HELPER_UNUSED void remove_tmpdir(const char *dir) {
   char cmd[512];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -18,16 +18,7 @@ static void setup(void) { make_tmpdir(dir, sizeof dir); }
 static void teardown(void) { remove_tmpdir(dir); }
 TestSuite(batch, .init = setup, .fini = teardown);
 
-#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-/* Path of name inside the test's directory (a ring of buffers). */
-static const char *tmp(const char *name) {
-  static char bufs[16][512];
-  static int slot;
-  char *b = bufs[slot++ % 16];
-  snprintf(b, 512, "%s/%s", dir, name);
-  return b;
-}
+static const char *tmp(const char *name) { return path_in(dir, name); }
 
 /* Writes a file (making its directories) and returns its path. */
 static const char *file(const char *name, const char *content) {

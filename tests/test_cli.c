@@ -19,20 +19,9 @@ static void setup(void) { make_tmpdir(dir, sizeof dir); }
 static void teardown(void) { remove_tmpdir(dir); }
 TestSuite(cli, .init = setup, .fini = teardown);
 
-/* Path of name inside the test's directory (static buffer per slot). */
-static const char *tmp(const char *name) {
-  static char bufs[8][512];
-  static int slot;
-  char *b = bufs[slot++ % 8];
-  snprintf(b, 512, "%s/%s", dir, name);
-  return b;
-}
-
-/* Writes a file in the test's directory and returns its path. */
+static const char *tmp(const char *name) { return path_in(dir, name); }
 static const char *file(const char *name, const char *content) {
-  const char *p = tmp(name);
-  spit(p, content, strlen(content));
-  return p;
+  return file_in(dir, name, content);
 }
 
 static void assert_result(proc_result *r, int status, const char *out, const char *err) {
@@ -59,8 +48,6 @@ static char *dir_listing(void) {
   free(ents);
   return buf;
 }
-
-#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static const char ECHO_ARGS[] =
     "local doc, args = ...\n"

@@ -18,21 +18,10 @@ static void setup(void) { make_tmpdir(dir, sizeof dir); }
 static void teardown(void) { remove_tmpdir(dir); }
 TestSuite(redact_cli, .init = setup, .fini = teardown);
 
-static const char *tmp(const char *name) {
-  static char bufs[8][512];
-  static int slot;
-  char *b = bufs[slot++ % 8];
-  snprintf(b, 512, "%s/%s", dir, name);
-  return b;
-}
-
+static const char *tmp(const char *name) { return path_in(dir, name); }
 static const char *file(const char *name, const char *content) {
-  const char *p = tmp(name);
-  spit(p, content, strlen(content));
-  return p;
+  return file_in(dir, name, content);
 }
-
-#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void expect_out(proc_result *r, int status, const char *out) {
   cr_assert_eq(r->status, status, "exit %d, wanted %d\nstdout: %s\nstderr: %s", r->status,

@@ -31,7 +31,6 @@ static void teardown(void) {
 }
 TestSuite(repl, .init = setup, .fini = teardown);
 
-#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define ARTICLE LEDE_ROOT "/examples/article.txt"
 
 static proc_result pipe_repl(const char *const *argv, const char *input) {

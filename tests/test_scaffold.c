@@ -18,7 +18,6 @@ static void setup(void) {
 static void teardown(void) { remove_tmpdir(dir); }
 TestSuite(scaffold, .init = setup, .fini = teardown);
 
-#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define ARTICLE LEDE_ROOT "/examples/article.txt"
 
 static proc_result lede_in_dir(const char *const *argv) {

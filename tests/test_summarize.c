@@ -16,18 +16,11 @@ static void setup(void) { make_tmpdir(dir, sizeof dir); }
 static void teardown(void) { remove_tmpdir(dir); }
 TestSuite(summarize, .init = setup, .fini = teardown);
 
-#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
-
 static const char *const ALGS[] = {"default", "lead", "luhn", "lexrank", "textrank",
                                    "sumbasic", "klsum", NULL};
 
 static const char *file(const char *name, const char *content) {
-  static char bufs[8][512];
-  static int slot;
-  char *p = bufs[slot++ % 8];
-  snprintf(p, 512, "%s/%s", dir, name);
-  spit(p, content, strlen(content));
-  return p;
+  return file_in(dir, name, content);
 }
 
 static void expect(proc_result *r, int status) {
