@@ -80,6 +80,7 @@ typedef struct cli {
   lede_run_options run;
   lede_arg args[MAX_ARGS];
   size_t nargs;
+  const char *files[MAX_ARGS]; /* the args' values: files a script may use */
   char keys[8192];     /* the args' keys: argv may not be modified, and an
                           arena here cannot leak on an early exit */
   size_t keys_used;
@@ -232,6 +233,9 @@ static int add_arg(cli *c, const char *key, const char *value) {
   if (c->nargs == MAX_ARGS) return usage_error("too many script arguments%s", "");
   c->args[c->nargs].key = key;
   c->args[c->nargs].value = value;
+  /* What the user typed on the command line may name a file the script
+   * reads or writes (--report FILE); records' fields never do. */
+  c->files[c->nargs] = value;
   c->nargs++;
   return 0;
 }
@@ -491,6 +495,8 @@ static int run_single(cli *c, const char *input) {
   lede_set_output(e, write_file, out ? out : stdout);
   c->run.args = c->args;
   c->run.nargs = c->nargs;
+  c->run.files = c->files;
+  c->run.nfiles = c->nargs;
   st = lede_run_file(e, c->script, doc, &c->run, NULL, NULL);
   /* Buffered write errors (a full disk) surface only at the flush. */
   if (st == LEDE_OK && out && (fflush(out) != 0 || ferror(out))) st = LEDE_EIO;
@@ -605,6 +611,8 @@ static int run_batch(cli *c, const char *const *inputs, int n) {
   b.run = c->run;
   b.run.args = c->args; /* JSON records append their own fields to these */
   b.run.nargs = c->nargs;
+  b.run.files = c->files; /* ... but grant no file: only the command line does */
+  b.run.nfiles = c->nargs;
   return batch_main(&b);
 }
 

@@ -383,15 +383,17 @@ static int l_hmac(lua_State *L) {
   return 1;
 }
 
-/* A sandboxed script may use path only if the user gave it as the value
- * of an option of this run; outside a run (require "lede") or with
- * --trusted, the host already has full file access. */
+/* A sandboxed script may use path only if the run grants it
+ * (lede_run_options.files: the CLI's own option values).  Arguments never
+ * grant anything: a JSON Lines record or a host's request data may hold
+ * any string.  Outside a run (require "lede") or with --trusted, the host
+ * already has full file access. */
 static void check_granted(lua_State *L, const char *fn, const char *path) {
   luactx *ctx = luactx_get(L);
   if (!ctx || !ctx->engine || !ctx->engine->opt.sandbox) return;
   if (ctx->run)
-    for (size_t i = 0; i < ctx->run->nargs; i++)
-      if (ctx->run->args[i].value && strcmp(ctx->run->args[i].value, path) == 0) return;
+    for (size_t i = 0; i < ctx->run->nfiles; i++)
+      if (strcmp(ctx->run->files[i], path) == 0) return;
   luaL_error(L, "%s: '%s' was not given on the command line (a sandboxed script may only "
                 "use files named as option values)", fn, path);
 }

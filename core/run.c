@@ -170,6 +170,11 @@ static lede_status check_run_options(lede_engine *e, const lede_run_options *ro)
   for (size_t i = 0; i < ro->nargs; i++)
     if (!ro->args[i].key)
       return engine_error(e, LEDE_EINVAL, "run options: args[%zu].key is NULL", i);
+  if (ro->nfiles && !ro->files)
+    return engine_error(e, LEDE_EINVAL, "run options: files is NULL but nfiles is %zu", ro->nfiles);
+  for (size_t i = 0; i < ro->nfiles; i++)
+    if (!ro->files[i])
+      return engine_error(e, LEDE_EINVAL, "run options: files[%zu] is NULL", i);
   if (ro->to != LEDE_FORMAT_AUTO && !lede_format_name(ro->to))
     return engine_error(e, LEDE_EINVAL, "run options: to = %d is not a lede_format", (int)ro->to);
   if (ro->render_flags & ~(LEDE_RENDER_UNSAFE | LEDE_RENDER_STANDALONE))

@@ -220,6 +220,14 @@ typedef struct lede_run_options {
   size_t max_memory;
   unsigned long max_instructions;
   double timeout;
+  /* Files a sandboxed script may read and write (lede.redact.read and
+   * lede.redact.write): nfiles paths, compared byte for byte; files may be
+   * NULL when nfiles == 0.  None by default: arguments are data and never
+   * grant a path (a record or a request may carry any string).  The
+   * command-line program grants the values of its own command line's
+   * options, never a JSON Lines record's fields. */
+  const char *const *files;
+  size_t nfiles;
 } lede_run_options;
 
 /* ---- versions and errors ------------------------------------------------ */

@@ -614,3 +614,27 @@ Test(batch, jsonl_escapes_at_every_offset) {
   cr_assert_str_eq(r.out, want);
   proc_free(&r);
 }
+
+/* A record is data: its fields reach the script as args, but never grant
+ * a file.  `lede redact --report FILE` writes FILE; a record's "report"
+ * field must not make it write anywhere. */
+Test(batch, a_record_field_never_grants_a_file) {
+  const char *victim = tmp("victim.json");
+  char in[1024];
+  snprintf(in, sizeof in,
+           "{\"id\": 1, \"text\": \"mail a@example.com\", \"report\": \"%s\"}\n", victim);
+  proc_result r = run_lede(ARGV("redact", "--jsonl", "--quiet"), in);
+  assert_status(&r, 1);
+  cr_assert(strstr(r.out, "\"id\":1,\"error\":") && strstr(r.out, "was not given on the command line"),
+            "%s", r.out);
+  struct stat sb;
+  cr_assert_neq(stat(victim, &sb), 0, "a record made lede write %s", victim);
+  proc_free(&r);
+  /* The same path on the command line is the user's grant. */
+  r = run_lede(ARGV("redact", "--jsonl", "--quiet", "--report", victim),
+               "{\"id\": 1, \"text\": \"mail a@example.com\"}\n");
+  assert_status(&r, 0);
+  cr_assert_str_eq(r.out, "{\"id\":1,\"output\":\"mail [EMAIL]\"}\n");
+  cr_assert_eq(stat(victim, &sb), 0);
+  proc_free(&r);
+}

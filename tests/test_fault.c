@@ -174,6 +174,12 @@ Test(fault, run_options) {
   ro = (lede_run_options){.args = args, .nargs = 2};
   EINVAL_NAMING(lede_run_string(e, "t", "return ''", 9, d, &ro, &out, NULL),
                 "args[1].key is NULL");
+  ro = (lede_run_options){.nfiles = 1};
+  EINVAL_NAMING(lede_run_string(e, "t", "return ''", 9, d, &ro, &out, NULL),
+                "files is NULL but nfiles is 1");
+  const char *files[] = {"a.txt", NULL};
+  ro = (lede_run_options){.files = files, .nfiles = 2};
+  EINVAL_NAMING(lede_run_string(e, "t", "return ''", 9, d, &ro, &out, NULL), "files[1] is NULL");
   ro = (lede_run_options){.to = (lede_format)99};
   EINVAL_NAMING(lede_run_string(e, "t", "return nil", 10, d, &ro, &out, NULL), "to = 99");
   cr_assert(!strstr(lede_errmsg(e), "traceback"), "%s", lede_errmsg(e));
