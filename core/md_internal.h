@@ -334,6 +334,10 @@ cmark_node *md_unlink_up(cmark_node *n, cmark_node *block);
 cmark_node *md_removal_top(cmark_node *n);
 
 /* ---- md_patch.c ---- */
+/* Appends s[0..n) to the scratch buffer *p (length *len, capacity *cap),
+ * growing by doubling and keeping it NUL-terminated; abufs and leaves'
+ * new literals both grow this way. */
+void md_grow_put(md_state *m, char **p, size_t *len, size_t *cap, const char *s, size_t n);
 void md_ab_put(md_state *m, abuf *b, const char *s, size_t n);
 void md_ab_putc(md_state *m, abuf *b, char c);
 void md_patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s);

@@ -5,18 +5,22 @@
 
 /* ---- Markdown patches ---------------------------------------------------------- */
 
-/* Appends, growing by doubling; the buffer stays NUL-terminated because
- * cmark_node_set_literal() and friends take C strings. */
-void md_ab_put(md_state *m, abuf *b, const char *s, size_t n) {
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->n + n + 1) cap *= 2;
-    b->p = md_scratch_grow(m, b->p, cap);
-    b->cap = cap;
+/* Doubling keeps appends amortised O(1); the buffer stays NUL-terminated
+ * because cmark_node_set_literal() and friends take C strings. */
+void md_grow_put(md_state *m, char **p, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t c = *cap ? *cap : 64;
+    while (c < *len + n + 1) c *= 2;
+    *p = md_scratch_grow(m, *p, c);
+    *cap = c;
   }
-  if (n) memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
+  if (n) memcpy(*p + *len, s, n);
+  *len += n;
+  (*p)[*len] = '\0';
+}
+
+void md_ab_put(md_state *m, abuf *b, const char *s, size_t n) {
+  md_grow_put(m, &b->p, &b->n, &b->cap, s, n);
 }
 
 void md_ab_putc(md_state *m, abuf *b, char c) { md_ab_put(m, b, &c, 1); }

@@ -20,15 +20,7 @@ size_t md_para_sig(const lede_doc *d, size_t pi) {
 
 /* Appends to a leaf's new content (arena memory). */
 static void leaf_put(md_state *m, leaf *lf, const char *s, size_t n) {
-  if (lf->n + n + 1 > lf->cap) {
-    size_t cap = lf->cap ? lf->cap : 32;
-    while (cap < lf->n + n + 1) cap *= 2;
-    lf->buf = md_scratch_grow(m, lf->buf, cap);
-    lf->cap = cap;
-  }
-  if (n) memcpy(lf->buf + lf->n, s, n);
-  lf->n += n;
-  lf->buf[lf->n] = '\0';
+  md_grow_put(m, &lf->buf, &lf->n, &lf->cap, s, n);
 }
 
 /* ---- aligning a replacement with the leaves it spans -------------------------
