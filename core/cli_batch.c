@@ -11,7 +11,7 @@
  *
  * Each worker owns one lede_engine for the whole batch: engines share
  * nothing, so workers take no lock except to pick a slot.  Every run gets
- * a fresh Lua state (lede.h), so no record sees another's globals, and the
+ * a fresh environment (lede.h), so no record sees another's globals, and the
  * limits (--max-memory, --timeout, ...) apply to each record on its own. */
 #include <errno.h>
 #include <pthread.h>
