@@ -222,6 +222,7 @@ Test(sandbox, a_run_leaves_nothing_for_the_next) {
       "rawset(lede.abbreviations, 'extra', 'leaked')\n"
       "lede.redact.add{type = 'LEAK', pattern = 'leak%a*'}\n"
       "lede.redact.validators.extra = 'leaked'\n"
+      "lede.redact.validators.luhn = function() return true end\n"
       "lede.host.extra = 'leaked'\n"
       "load('y = \"leaked\"')()\n"
       "z = coroutine.create(function() coroutine.yield() end) coroutine.resume(z)\n"
@@ -244,6 +245,8 @@ Test(sandbox, a_run_leaves_nothing_for_the_next) {
       "     rawget(lede.abbreviations, 'extra') == nil)\n"
       "want('redact', #lede.redact.scan('leaky text', {types = 'custom'}) == 0 and\n"
       "     lede.redact.validators.extra == nil)\n"
+      "lede.redact.add{type = 'NUM', pattern = '%d%d%d%d', validator = 'luhn'}\n"
+      "want('validators', #lede.redact.scan('1234 4242', {types = 'custom'}) == 1)\n"
       "want('host', lede.host.extra == nil)\n"
       "want('string metatable', getmetatable('') == 'locked')\n"
       "return #bad == 0 and 'clean' or table.concat(bad, ', ')";
@@ -251,9 +254,10 @@ Test(sandbox, a_run_leaves_nothing_for_the_next) {
   gives(e, check, "clean");
   /* The changes were real in the run that made them. */
   gives(e, "string.upper = function() return 'pwned' end lede.redact.add{type = 'LEAK', "
-           "pattern = 'leak%a*'} return ('a'):upper() .. #lede.redact.scan('leaky', "
-           "{types = 'custom'})",
-        "pwned1");
+           "pattern = 'leak%a*'} lede.redact.validators.luhn = function() return true end "
+           "lede.redact.add{type = 'NUM', pattern = '%d%d%d%d', validator = 'luhn'} "
+           "return ('a'):upper() .. #lede.redact.scan('leaky 1234 4242', {types = 'custom'})",
+        "pwned3");
   gives(e, check, "clean");
   /* The generator is seeded anew: math.randomseed(42) in one run does not
    * make the next one's numbers those of seed 42. */
