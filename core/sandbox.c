@@ -223,10 +223,11 @@ static void copy_fields(lua_State *L, int src, const char *const *names) {
   }
 }
 
-/* Copies every field of the table at src into a new table: [.. t]. */
-static void copy_table(lua_State *L, int src) {
+/* Copies every field of the table at src, which has n, into a new table
+ * of that size (no rehash on the way): [.. t]. */
+static void copy_table(lua_State *L, int src, int n) {
   src = lua_absindex(L, src);
-  lua_createtable(L, 0, 32); /* the largest library (math) has 27 fields */
+  lua_createtable(L, 0, n);
   lua_pushnil(L);
   while (lua_next(L, src)) { /* [.. t k v] */
     lua_pushvalue(L, -2);
@@ -235,8 +236,36 @@ static void copy_table(lua_State *L, int src) {
   }
 }
 
-/* Its address keys the registry entry saying the state was primed. */
-static const char primed_key = 'p';
+/* Its address keys the registry entry holding what every environment
+ * copies, made once per state by prime(): an array of triples
+ *   name, table, number of fields
+ * the first for the allow-listed globals (name false), the second for
+ * string, then the other libraries (os with its allowed functions only).
+ * Copying them walks tables, with no field looked up by name. */
+static const char libs_key = 'p';
+#define LIBS_STRING 4 /* the index of string's name */
+
+static int count_fields(lua_State *L, int idx) {
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
+/* Appends name (NULL: false), the table on top and its size to the array
+ * at libs, at *i.  [.. t] -> [..] */
+static void add_lib(lua_State *L, int libs, int *i, const char *name) {
+  if (name) lua_pushstring(L, name);
+  else lua_pushboolean(L, 0);
+  lua_rawseti(L, libs, (*i)++);
+  lua_pushinteger(L, count_fields(L, lua_gettop(L)));
+  lua_insert(L, -2);
+  lua_rawseti(L, libs, (*i)++);
+  lua_rawseti(L, libs, (*i)++);
+}
 
 /* Opens the standard libraries once per state, into the real globals,
  * which no sandboxed script ever reaches: every environment made later
@@ -267,14 +296,36 @@ static void prime(lua_State *L) {
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 2);
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &primed_key);
+
+  lua_pushglobaltable(L);
+  int G = lua_gettop(L);
+  lua_createtable(L, 24, 0); /* [.. G copied] */
+  int copied = G + 1, i = 1;
+  static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
+                                     "pcall", "xpcall", "select", "tonumber",
+                                     "tostring", "type", "rawequal", "rawget",
+                                     "rawlen", "rawset", "getmetatable",
+                                     "_VERSION", NULL};
+  copy_fields(L, G, base);
+  add_lib(L, copied, &i, NULL);
+  static const char *const plain[] = {"string", "table", "math", "utf8", "coroutine", NULL};
+  for (const char *const *n = plain; *n; n++) {
+    lua_getfield(L, G, *n);
+    add_lib(L, copied, &i, *n);
+  }
+  static const char *const os_ok[] = {"time", "clock", "date", NULL};
+  lua_getfield(L, G, "os");
+  copy_fields(L, -1, os_ok);
+  lua_remove(L, -2);
+  add_lib(L, copied, &i, "os");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &libs_key);
+  lua_pop(L, 1);
 }
 
 int sandbox_env(lua_State *L, int sandboxed) {
   if (sandboxed) {
     /* Before lmod_open: lede's classes are part of what is kept. */
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &primed_key) == LUA_TNIL) prime(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key) == LUA_TNIL) prime(L);
     lua_pop(L, 1);
   }
   lmod_open(L); /* [lede] */
@@ -304,43 +355,42 @@ int sandbox_env(lua_State *L, int sandboxed) {
    * made anew below or by lmod_open. */
   lua_pushglobaltable(L); /* [lede G] */
   int G = lua_gettop(L);
-  static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
-                                     "pcall", "xpcall", "select", "tonumber",
-                                     "tostring", "type", "rawequal", "rawget",
-                                     "rawlen", "rawset", "getmetatable",
-                                     "_VERSION", NULL};
-  copy_fields(L, G, base); /* [lede G env] */
-  int env = lua_gettop(L);
-
-  /* s:upper() must find what this environment's string.upper is, as with
-   * a state of its own: the string metatable's __index is this copy. */
-  lua_getfield(L, G, "string");
-  copy_table(L, -1); /* [.. string copy] */
-  lua_pushliteral(L, "");
-  lua_getmetatable(L, -1); /* [.. string copy "" mt] */
-  lua_pushvalue(L, -3);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 2);
-  lua_setfield(L, env, "string");
-  lua_pop(L, 1);
-  static const char *const plain[] = {"table", "math", "utf8", "coroutine", NULL};
-  for (const char *const *n = plain; *n; n++) {
-    lua_getfield(L, G, *n);
-    copy_table(L, -1);
-    lua_setfield(L, env, *n);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key); /* [lede G libs] */
+  int libs = G + 1;
+  lua_Integer nlibs = (lua_Integer)lua_rawlen(L, libs);
+  lua_rawgeti(L, libs, 2);
+  lua_rawgeti(L, libs, 3);
+  copy_table(L, -2, (int)lua_tointeger(L, -1)); /* [lede G libs base n env] */
+  lua_replace(L, libs);
+  lua_pop(L, 2); /* [lede G env] */
+  int env = libs;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key); /* [.. env libs] */
+  for (lua_Integer i = LIBS_STRING; i <= nlibs; i += 3) {
+    lua_rawgeti(L, env + 1, i);     /* [.. name] */
+    lua_rawgeti(L, env + 1, i + 1); /* [.. name lib] */
+    lua_rawgeti(L, env + 1, i + 2); /* [.. name lib n] */
+    copy_table(L, -2, (int)lua_tointeger(L, -1)); /* [.. name lib n copy] */
+    if (i == LIBS_STRING) {
+      /* s:upper() must find what this environment's string.upper is, as
+       * with a state of its own: the string metatable's __index is this
+       * copy. */
+      lua_pushliteral(L, "");
+      lua_getmetatable(L, -1); /* [.. copy "" mt] */
+      lua_pushvalue(L, -3);
+      lua_setfield(L, -2, "__index");
+      lua_pop(L, 2);
+    }
+    lua_replace(L, -3); /* [.. name copy n] */
     lua_pop(L, 1);
+    lua_rawset(L, env);
   }
+  lua_pop(L, 1); /* [lede G env] */
   /* The generator's state is the one thing the math functions keep:
    * reseeded as luaopen_math seeds it, so an earlier run's
    * math.randomseed(42) decides nothing here. */
-  lua_getfield(L, G, "math");
+  lua_getfield(L, env, "math");
   lua_getfield(L, -1, "randomseed");
   lua_call(L, 0, 0);
-  lua_pop(L, 1);
-  static const char *const os_ok[] = {"time", "clock", "date", NULL};
-  lua_getfield(L, G, "os");
-  copy_fields(L, -1, os_ok);
-  lua_setfield(L, env, "os");
   lua_pop(L, 1);
 
   lua_pushcfunction(L, sb_print);
