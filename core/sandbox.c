@@ -18,6 +18,7 @@
 
 #include "engine.h"
 #include "lua_lede.h"
+#include "luacopy.h"
 #include "luactx.h"
 #include "sandbox_lib.h"
 
@@ -223,19 +224,6 @@ static void copy_fields(lua_State *L, int src, const char *const *names) {
   }
 }
 
-/* Copies every field of the table at src, which has n, into a new table
- * of that size (no rehash on the way): [.. t]. */
-static void copy_table(lua_State *L, int src, int n) {
-  src = lua_absindex(L, src);
-  lua_createtable(L, 0, n);
-  lua_pushnil(L);
-  while (lua_next(L, src)) { /* [.. t k v] */
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);       /* [.. t k k v] */
-    lua_rawset(L, -4);       /* [.. t k] */
-  }
-}
-
 /* Its address keys the registry entry holding what every environment
  * copies, made once per state by prime(): an array of triples
  *   name, table, number of fields
@@ -245,23 +233,13 @@ static void copy_table(lua_State *L, int src, int n) {
 static const char libs_key = 'p';
 #define LIBS_STRING 4 /* the index of string's name */
 
-static int count_fields(lua_State *L, int idx) {
-  int n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    n++;
-  }
-  return n;
-}
-
 /* Appends name (NULL: false), the table on top and its size to the array
  * at libs, at *i.  [.. t] -> [..] */
 static void add_lib(lua_State *L, int libs, int *i, const char *name) {
   if (name) lua_pushstring(L, name);
   else lua_pushboolean(L, 0);
   lua_rawseti(L, libs, (*i)++);
-  lua_pushinteger(L, count_fields(L, lua_gettop(L)));
+  lua_pushinteger(L, luacopy_count(L, -1));
   lua_insert(L, -2);
   lua_rawseti(L, libs, (*i)++);
   lua_rawseti(L, libs, (*i)++);
@@ -360,7 +338,7 @@ int sandbox_env(lua_State *L, int sandboxed) {
   lua_Integer nlibs = (lua_Integer)lua_rawlen(L, libs);
   lua_rawgeti(L, libs, 2);
   lua_rawgeti(L, libs, 3);
-  copy_table(L, -2, (int)lua_tointeger(L, -1)); /* [lede G libs base n env] */
+  luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [lede G libs base n env] */
   lua_replace(L, libs);
   lua_pop(L, 2); /* [lede G env] */
   int env = libs;
@@ -369,7 +347,7 @@ int sandbox_env(lua_State *L, int sandboxed) {
     lua_rawgeti(L, env + 1, i);     /* [.. name] */
     lua_rawgeti(L, env + 1, i + 1); /* [.. name lib] */
     lua_rawgeti(L, env + 1, i + 2); /* [.. name lib n] */
-    copy_table(L, -2, (int)lua_tointeger(L, -1)); /* [.. name lib n copy] */
+    luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [.. name lib n copy] */
     if (i == LIBS_STRING) {
       /* s:upper() must find what this environment's string.upper is, as
        * with a state of its own: the string metatable's __index is this
