@@ -44,11 +44,34 @@ void md_patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
   md_patch_add(m, pi, a, b, &e);
 }
 
+/* Whether md_escape must look at c anywhere in a text: a line end, a
+ * character it always escapes, one that may start an entity or an image.
+ * Runs of other bytes are copied whole: an edit of every sentence escapes
+ * the whole text of a document. */
+static int escape_stop(unsigned char c) {
+  switch (c) {
+  case '\n': case '\r': case '\\': case '`': case '*': case '_': case '[': case ']':
+  case '<': case '&': case '!':
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 /* Appends text as Markdown inline content that reads back as exactly this
  * text.  A line end becomes a space: a new line would need the container
  * prefix, and HTML renders both the same. */
 void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n;) {
+    /* the first byte of a line may open a block: the switch sees it */
+    size_t run = i;
+    if (i > 0 || !line_start)
+      while (run < n && !escape_stop((unsigned char)s[run])) run++;
+    if (run > i) {
+      md_ab_put(m, b, s + i, run - i);
+      i = run;
+      continue;
+    }
     char c = s[i];
     int esc = 0;
     switch (c) {
@@ -68,14 +91,14 @@ void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
     case '#': case '>': case '-': case '+': case '=': case '~':
       esc = line_start && i == 0;
       break;
-    default:
-      if (line_start && i == 0 && c >= '0' && c <= '9') {
+    default: /* a digit */
+      if (line_start && i == 0) {
         size_t j = i;
         while (j < n && s[j] >= '0' && s[j] <= '9') j++;
         if (j < n && (s[j] == '.' || s[j] == ')')) { /* "1." would open a list */
           md_ab_put(m, b, s, j);
           md_ab_putc(m, b, '\\');
-          i = j - 1;
+          i = j;
           continue;
         }
       }
@@ -83,6 +106,7 @@ void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
     }
     if (esc) md_ab_putc(m, b, '\\');
     md_ab_putc(m, b, c);
+    i++;
   }
 }
 
@@ -375,11 +399,32 @@ static int tag_start(const char *s, size_t n) {
   return i >= n || is_ws(s[i]) || is_eol(s[i]) || s[i] == '/' || s[i] == '>';
 }
 
-/* Source offset of plain-text offset t inside text leaf lf. */
-static size_t leaf_src(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t t) {
+/* Where a text leaf's plain text sits in the source.  A verbatim leaf is
+ * spelled in the source exactly as its text (no escape, entity or
+ * replaced NUL): text offsets map by addition, without a search of the
+ * document's map -- most prose is verbatim. */
+typedef struct leaf_at {
+  size_t pi;
+  const leaf *lf;
+  const span *sp;
+  int verbatim;
+} leaf_at;
+
+static leaf_at leaf_at_make(const md_state *m, size_t pi, const leaf *lf, const span *sp) {
+  size_t on = lf->t1 - lf->t0;
+  int verbatim = sp->b >= sp->a && sp->b - sp->a == on &&
+                 memcmp(m->d->src + sp->a, m->d->text + lf->t0, on) == 0;
+  return (leaf_at){pi, lf, sp, verbatim};
+}
+
+/* Source offset of plain-text offset t inside the leaf. */
+static size_t leaf_src(md_state *m, const leaf_at *at, size_t t) {
+  const leaf *lf = at->lf;
+  const span *sp = at->sp;
   if (t <= lf->t0) return sp->a;
   if (t >= lf->t1) return sp->b;
-  size_t x = doc_text_to_src(m->d, pi, t);
+  if (at->verbatim) return sp->a + (t - lf->t0);
+  size_t x = doc_text_to_src(m->d, at->pi, t);
   return x < sp->a ? sp->a : x > sp->b ? sp->b : x;
 }
 
@@ -420,8 +465,9 @@ static void hunk_add(md_state *m, hunks *hs, const leaf *lf, size_t x0, size_t x
 
 /* The first text of a line is escaped from its start: what an edit left
  * there ("#", "- ", "1.") must not open a block. */
-static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, const hunk *h) {
-  size_t a = leaf_src(m, pi, lf, sp, lf->t0 + h->x0), b = leaf_src(m, pi, lf, sp, lf->t0 + h->x1);
+static void hunk_patch(md_state *m, const leaf_at *at, const hunk *h) {
+  const leaf *lf = at->lf;
+  size_t a = leaf_src(m, at, lf->t0 + h->x0), b = leaf_src(m, at, lf->t0 + h->x1);
   if (b < a) b = a;
   size_t y0 = h->y0 < lf->n ? h->y0 : lf->n, y1 = h->y1 < lf->n ? h->y1 : lf->n;
   if (y0 > y1) y0 = y1;
@@ -438,7 +484,7 @@ static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, c
       out.p[r] = '\\';
     }
   }
-  md_patch_add(m, pi, a, b, &out);
+  md_patch_add(m, at->pi, a, b, &out);
 }
 
 /* Whether c at the start of a line could open a block. */
@@ -459,6 +505,7 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
   md_common_ends(old, on, nw, nn, &pre, &suf);
   size_t omid = on - pre - suf, nmid = nn - pre - suf;
   size_t *mx = NULL;
+  leaf_at at = leaf_at_make(m, pi, lf, sp);
   if (lf->line_first && nn && block_char(nw[0]) && pre > 0) {
     /* rewrite from the start, so the first character gets escaped */
     hunk_add(m, &hs, lf, 0, on - suf, 0, nn - suf);
@@ -499,9 +546,9 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
     if (w > 0) {
       hunk *last = &hs.h[w - 1];
       size_t g0 = last->x1, g1 = hs.h[k].x0, i = g0;
-      while (i < g1 && !md_special(old[i]) && !strchr("[]<&!\\\r\n", old[i])) i++;
-      if (i == g1 && leaf_src(m, pi, lf, sp, lf->t0 + g1) - leaf_src(m, pi, lf, sp, lf->t0 + g0) ==
-                         g1 - g0) {
+      while (i < g1 && !escape_stop((unsigned char)old[i])) i++;
+      if (i == g1 && (at.verbatim || leaf_src(m, &at, lf->t0 + g1) -
+                                         leaf_src(m, &at, lf->t0 + g0) == g1 - g0)) {
         last->x1 = hs.h[k].x1;
         last->y1 = hs.h[k].y1;
         continue;
@@ -523,7 +570,7 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
       hs.h[w++] = (hunk){on - run, on, nn - run, nn};
     }
   }
-  for (size_t k = 0; k < w; k++) hunk_patch(m, pi, lf, sp, &hs.h[k]);
+  for (size_t k = 0; k < w; k++) hunk_patch(m, &at, &hs.h[k]);
   if (hs.h) md_freeblk(hs.h);
   if (mx) md_freeblk(mx);
 }
