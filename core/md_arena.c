@@ -230,6 +230,7 @@ static void md_discard(md_state *m) {
   m->patch_failed = 0;
   m->patches = NULL;
   m->npatches = m->cappatches = 0;
+  m->pool = m->pool_end = NULL;
   m->lists = NULL;
   m->nlists = 0;
   memset(&m->trailer, 0, sizeof m->trailer);

@@ -103,6 +103,10 @@ typedef struct md_state {
    * per paragraph, built with the tree edits (arena memory). */
   md_patch *patches;  /* all patches so far, in no particular order */
   size_t npatches, cappatches;
+  /* Their replacement texts, packed into chunks (arena): an edit of every
+   * sentence makes a patch per text leaf, and a block each would cost its
+   * tag word and size-class rounding. */
+  char *pool, *pool_end;
   /* Text patches cost time and only --to markdown needs them: an HTML or
    * text render edits the tree alone (plus the cheap block patches), and a
    * Markdown render after that re-applies everything from a fresh parse

@@ -774,6 +774,7 @@ void md_reparse(md_state *m) {
     m->root = NULL;
     m->patches = NULL;
     m->npatches = m->cappatches = 0;
+    m->pool = m->pool_end = NULL;
   }
   if (m->applied) memset(m->applied, 0, m->napplied * sizeof *m->applied);
   m->tree_edited = 0;

@@ -25,15 +25,32 @@ void md_ab_put(md_state *m, abuf *b, const char *s, size_t n) {
 
 void md_ab_putc(md_state *m, abuf *b, char c) { md_ab_put(m, b, &c, 1); }
 
-/* Records "replace source [a, b) by s" for paragraph pi; takes s (arena). */
+/* Chunks of the patch text pool; a longer text gets a block of its own. */
+#define MD_POOL_CHUNK ((size_t)64 << 10)
+
+/* n bytes of the patch text pool (arena memory, freed with the tree). */
+static char *pool_alloc(md_state *m, size_t n) {
+  if (n > MD_POOL_CHUNK / 4) return md_scratch_grow(m, NULL, n);
+  if (!m->pool || (size_t)(m->pool_end - m->pool) < n) { /* never NULL, even for n == 0 */
+    m->pool = md_scratch_grow(m, NULL, MD_POOL_CHUNK);
+    m->pool_end = m->pool + MD_POOL_CHUNK;
+  }
+  char *p = m->pool;
+  m->pool += n;
+  return p;
+}
+
+/* Records "replace source [a, b) by s" for paragraph pi; empties s. */
 void md_patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
   (void)pi;
   if (m->npatches == m->cappatches) {
     m->cappatches = m->cappatches ? m->cappatches * 2 : 64;
     m->patches = md_scratch_grow(m, m->patches, m->cappatches * sizeof *m->patches);
   }
-  if (!s->p) md_ab_put(m, s, "", 0);
-  m->patches[m->npatches++] = (md_patch){a, b, s->p, s->n};
+  char *text = pool_alloc(m, s->n);
+  if (s->n) memcpy(text, s->p, s->n);
+  m->patches[m->npatches++] = (md_patch){a, b, text, s->n};
+  if (s->p) md_freeblk(s->p);
   s->p = NULL;
   s->n = s->cap = 0;
 }
@@ -510,13 +527,23 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
     /* rewrite from the start, so the first character gets escaped */
     hunk_add(m, &hs, lf, 0, on - suf, 0, nn - suf);
   } else if (on == nn) {
-    for (size_t i = pre; i < on - suf;) {
+    size_t end = on - suf;
+    for (size_t i = pre; i < end;) {
       if (old[i] == nw[i]) {
         i++;
         continue;
       }
       size_t j = i;
-      while (j < on - suf && old[j] != nw[j]) j++;
+      for (;;) {
+        while (j < end && old[j] != nw[j]) j++;
+        /* in a verbatim leaf, kept ordinary bytes up to the next change
+         * join this hunk now, as the merge below would */
+        size_t k = j;
+        if (at.verbatim)
+          while (k < end && old[k] == nw[k] && !escape_stop((unsigned char)old[k])) k++;
+        if (k == j || k == end || old[k] == nw[k]) break;
+        j = k;
+      }
       hunk_add(m, &hs, lf, i, j, i, j);
       i = j;
     }
@@ -656,32 +683,37 @@ void md_autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
   md_freeblk(url.p);
 }
 
-/* All patches in source order; *n gets the count.  Arena memory. */
+/* Sorts the patches into source order in place and returns them; *count
+ * gets the count. */
 static md_patch *patches_sorted(md_state *m, size_t *count) {
-  lede_doc *d = m->d;
-  (void)d;
+  md_patch *all = m->patches;
   size_t n = m->npatches;
-  md_patch *all = md_scratch_grow(m, NULL, (n + 1) * sizeof *all);
-  if (n) memcpy(all, m->patches, n * sizeof *all);
-  /* Nearly sorted already (paragraphs come in source order); a stable
-   * merge sort keeps insertions at one offset in the order made. */
-  md_patch *tmp = md_scratch_grow(m, NULL, (n + 1) * sizeof *tmp);
+  *count = n;
+  /* Nearly sorted already (paragraphs come in source order, and a second
+   * render finds them sorted); a stable merge sort keeps insertions at one
+   * offset in the order made. */
+  size_t i = 1;
+  while (i < n && !(all[i].a < all[i - 1].a || (all[i].a == all[i - 1].a && all[i].b < all[i - 1].b)))
+    i++;
+  if (i >= n) return all;
+  md_patch *tmp = md_scratch_grow(m, NULL, n * sizeof *tmp);
+  md_patch *src = all, *dst = tmp;
   for (size_t w = 1; w < n; w *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * w) {
       size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-      size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi)
-        tmp[k++] = (all[j].a < all[i].a || (all[j].a == all[i].a && all[j].b < all[i].b))
-                       ? all[j++] : all[i++];
-      while (i < mid) tmp[k++] = all[i++];
-      while (j < hi) tmp[k++] = all[j++];
+      size_t x = lo, y = mid, k = lo;
+      while (x < mid && y < hi)
+        dst[k++] = (src[y].a < src[x].a || (src[y].a == src[x].a && src[y].b < src[x].b))
+                       ? src[y++] : src[x++];
+      while (x < mid) dst[k++] = src[x++];
+      while (y < hi) dst[k++] = src[y++];
     }
-    md_patch *t = all;
-    all = tmp;
-    tmp = t;
+    md_patch *t = src;
+    src = dst;
+    dst = t;
   }
+  if (src != all) memcpy(all, src, n * sizeof *all);
   md_freeblk(tmp);
-  *count = n;
   return all;
 }
 
@@ -722,7 +754,6 @@ void md_render_patched(md_state *m, dbuf *out) {
     if (out->n && out->p[out->n - 1] != '\n') dbuf_putc(out, '\n');
     dbuf_put(out, m->trailer.p, m->trailer.n);
   }
-  md_freeblk(all);
 }
 
 /* Offset in the edited source of source offset o (a cut offset maps to
@@ -795,5 +826,4 @@ void md_fix_tightness(md_state *m) {
     cmark_node_set_list_tight(list, !loose);
   }
   if (p.p) md_freeblk(p.p);
-  md_freeblk(all);
 }
