@@ -732,8 +732,21 @@ static void patched_walk(md_state *m, const md_patch *all, size_t n,
   put(ud, d->src + pos, d->len - pos);
 }
 
-/* patched_walk() sinks: the render's output, or an arena string. */
-static void put_dbuf(void *ud, const char *s, size_t n) { dbuf_put(ud, s, n); }
+/* patched_walk() sinks: the render's output (which remembers its last
+ * byte: a committed output may have drained it), or an arena string. */
+typedef struct dbuf_ud {
+  dbuf *out;
+  int any;   /* anything written */
+  char last;
+} dbuf_ud;
+
+static void put_dbuf(void *ud, const char *s, size_t n) {
+  dbuf_ud *u = ud;
+  if (!n) return;
+  dbuf_put(u->out, s, n);
+  u->any = 1;
+  u->last = s[n - 1];
+}
 
 typedef struct abuf_ud {
   md_state *m;
@@ -749,9 +762,12 @@ static void put_abuf(void *ud, const char *s, size_t n) {
 void md_render_patched(md_state *m, dbuf *out) {
   size_t n;
   md_patch *all = patches_sorted(m, &n);
-  patched_walk(m, all, n, put_dbuf, out);
+  /* the last allocation is behind us: stream from here */
+  dbuf_commit(out);
+  dbuf_ud u = {out, out->n > 0, out->n ? out->p[out->n - 1] : 0};
+  patched_walk(m, all, n, put_dbuf, &u);
   if (m->trailer.n) {
-    if (out->n && out->p[out->n - 1] != '\n') dbuf_putc(out, '\n');
+    if (u.any && u.last != '\n') dbuf_putc(out, '\n');
     dbuf_put(out, m->trailer.p, m->trailer.n);
   }
 }
