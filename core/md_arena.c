@@ -228,6 +228,7 @@ static void md_discard(md_state *m) {
   m->root = NULL;
   m->tree_edited = 0;
   m->patch_failed = 0;
+  m->stale_literals = 0;
   m->patches = NULL;
   m->npatches = m->cappatches = 0;
   m->pool = m->pool_end = NULL;

@@ -113,6 +113,11 @@ typedef struct md_state {
    * with text patches on. */
   int want_patches, have_patches;
   int patch_failed;   /* a patch could not be made: render the tree instead */
+  /* Text leaves whose patches were made but whose new literal was left out
+   * of the tree: a Markdown render needs only the patches.  A render of
+   * the tree (HTML, text, or Markdown after a failed patch) re-parses and
+   * applies the edits afresh. */
+  int stale_literals;
   cmark_node **lists; /* lists that lost items or blocks (arena) */
   size_t nlists;
   /* link reference definitions rescued from removed blocks: appended to

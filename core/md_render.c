@@ -271,6 +271,7 @@ static int render_fn(md_state *m, void *ud) {
   render_args *ra = ud;
   if (budget_interrupted(m->d->budget)) return LEDE_ELIMIT;
   m->want_patches = ra->fmt == LEDE_FORMAT_MARKDOWN;
+  if (!m->want_patches && m->stale_literals) md_reparse(m);
   md_sync(m);
   switch (ra->fmt) {
   case LEDE_FORMAT_HTML: render_html(m, ra->flags, ra->out); break;
@@ -282,7 +283,13 @@ static int render_fn(md_state *m, void *ud) {
     } else if (!m->patch_failed) {
       md_render_patched(m, ra->out);
     } else {
-      /* a patch we could not place: cmark writes the whole edited tree */
+      /* a patch we could not place: cmark writes the whole edited tree,
+       * which must then hold every new literal */
+      if (m->stale_literals) {
+        md_reparse(m);
+        m->want_patches = 0;
+        md_sync(m);
+      }
       char *md = cmark_render_commonmark(m->root, CMARK_OPT_DEFAULT, 0);
       dbuf_puts(ra->out, md);
       md_freeblk(md);
