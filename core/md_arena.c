@@ -66,14 +66,14 @@ static void arena_credit(md_state *m, size_t n) {
   m->arena.charged -= n;
 }
 
-/* A zeroed small block of class c. */
-static void *small_alloc(md_state *m, unsigned c) {
+/* A small block of class c, zeroed if asked (fresh chunk memory is). */
+static void *small_alloc(md_state *m, unsigned c, int zero) {
   marena *a = &m->arena;
   size_t cs = class_size(c);
   void *p = a->free[c];
   if (p) {
     a->free[c] = *(void **)p;
-    memset(p, 0, cs);
+    if (zero) memset(p, 0, cs);
     return p;
   }
   if ((size_t)(a->end - a->cur) < cs + 8) {
@@ -97,12 +97,13 @@ static void *small_alloc(md_state *m, unsigned c) {
   return p;
 }
 
-/* A zeroed block too big for the size classes, on the large list so that
- * it can be freed alone (render buffers are freed as soon as copied out). */
-static void *large_alloc(md_state *m, size_t n) {
+/* A block too big for the size classes, zeroed if asked, on the large
+ * list so that it can be freed alone (render buffers are freed as soon as
+ * copied out). */
+static void *large_alloc(md_state *m, size_t n, int zero) {
   if (n > SIZE_MAX - sizeof(mlarge)) md_mem_fail(LEDE_ENOMEM);
   arena_charge(m, n + sizeof(mlarge));
-  mlarge *h = calloc(1, sizeof *h + n);
+  mlarge *h = zero ? calloc(1, sizeof *h + n) : malloc(sizeof *h + n);
   if (!h) {
     arena_credit(m, n + sizeof(mlarge));
     md_mem_fail(LEDE_ENOMEM);
@@ -117,9 +118,9 @@ static void *large_alloc(md_state *m, size_t n) {
   return h + 1;
 }
 
-/* A zeroed block of n bytes: small from a class, else large. */
-static void *arena_calloc(md_state *m, size_t n) {
-  return n <= MD_SMALL_MAX ? small_alloc(m, size_class(n)) : large_alloc(m, n);
+/* A block of n bytes, zeroed if asked: small from a class, else large. */
+static void *arena_alloc(md_state *m, size_t n, int zero) {
+  return n <= MD_SMALL_MAX ? small_alloc(m, size_class(n), zero) : large_alloc(m, n, zero);
 }
 
 /* Returns a block: a large one to the system, a small one to its class's
@@ -151,37 +152,44 @@ void *md_calloc(size_t n, size_t size) {
   md_ctx *c = tl_ctx;
   if (!c) return calloc(n, size); /* unreachable; never crash */
   if (size && n > SIZE_MAX / size) md_mem_fail(LEDE_ENOMEM);
-  return arena_calloc(c->m, n * size);
+  return arena_alloc(c->m, n * size, 1);
 }
 
-/* cmark grows its buffers with realloc: a block that still fits stays; a
- * large one stays large (glibc moves big ones with mremap, no copy); else
- * the contents move to a new block. */
-void *md_realloc(void *p, size_t size) {
-  md_ctx *c = tl_ctx;
-  if (!c) return realloc(p, size);
-  if (!p) return arena_calloc(c->m, size);
+/* Growing a block: one that still fits stays; a large one stays large
+ * (glibc moves big ones with mremap, no copy); else the contents move to a
+ * new block.  Like realloc, nothing new is zeroed unless zero is set: then
+ * a new block is, and a moved small one's tail too. */
+static void *arena_realloc(md_state *m, void *p, size_t size, int zero) {
+  if (!p) return arena_alloc(m, size, zero);
   size_t old = blk_size(p);
   if (size <= old && (*blk_tag(p) != MD_LARGE || size > old / 2)) return p;
   if (*blk_tag(p) == MD_LARGE && size > MD_SMALL_MAX) {
     /* large stays large: let realloc move it (mremap for big ones) */
     mlarge *h = (mlarge *)p - 1, *prev = h->prev, *next = h->next;
-    if (size > old) arena_charge(c->m, size - old);
+    if (size > old) arena_charge(m, size - old);
     mlarge *nh = realloc(h, sizeof *h + size);
     if (!nh) {
-      if (size > old) arena_credit(c->m, size - old);
+      if (size > old) arena_credit(m, size - old);
       md_mem_fail(LEDE_ENOMEM); /* h is still valid and linked */
     }
-    if (size < old) arena_credit(c->m, old - size);
+    if (size < old) arena_credit(m, old - size);
     nh->size = size;
     prev->next = nh;
     next->prev = nh;
     return nh + 1;
   }
-  void *q = arena_calloc(c->m, size);
+  void *q = arena_alloc(m, size, zero);
   memcpy(q, p, old < size ? old : size);
-  arena_free(c->m, p);
+  arena_free(m, p);
   return q;
+}
+
+/* cmark's realloc: its buffers never rely on zeroed memory, and zeroing
+ * what a copy overwrites at once was a tenth of an edit's instructions. */
+void *md_realloc(void *p, size_t size) {
+  md_ctx *c = tl_ctx;
+  if (!c) return realloc(p, size);
+  return arena_realloc(c->m, p, size, 0);
 }
 
 /* cmark_mem's free, and ours for scratch blocks.  Outside a protected call
@@ -218,7 +226,13 @@ void md_release_all(md_state *m) {
 /* Scratch memory for our own use inside a protected call: arena blocks, so
  * a failure anywhere frees them too. */
 void *md_scratch_grow(md_state *m, void *p, size_t n) {
-  return m->mem.realloc(p, n ? n : 1);
+  return arena_realloc(m, p, n ? n : 1, 1);
+}
+
+/* As md_scratch_grow, for buffers whose bytes are all written before they
+ * are read: nothing is zeroed. */
+void *md_scratch_grow_raw(md_state *m, void *p, size_t n) {
+  return arena_realloc(m, p, n ? n : 1, 0);
 }
 
 /* After a failure: the tree is gone; paragraphs lose their nodes and every

@@ -290,6 +290,7 @@ void *md_realloc(void *p, size_t size);
 void md_freeblk(void *p);
 void md_release_all(md_state *m);
 void *md_scratch_grow(md_state *m, void *p, size_t n);
+void *md_scratch_grow_raw(md_state *m, void *p, size_t n);
 int md_protected(md_state *m, md_fn fn, void *ud);
 void md_state_free(lede_doc *d);
 cmark_node *md_parse(md_state *m);

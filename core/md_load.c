@@ -282,8 +282,10 @@ static void link_tail(scan *sc, cmark_node *link) {
 /* Records node n's source extent (W_SPANS). */
 static void emit_span(loader *L, cmark_node *n, size_t a, size_t b, size_t ia, size_t ib) {
   if (L->nspans == L->capspans) {
-    L->capspans = L->capspans ? L->capspans * 2 : 64;
-    L->spans = md_scratch_grow(L->m, L->spans, L->capspans * sizeof *L->spans);
+    /* every entry is written before it is read: no zeroing (a zeroed
+     * block per edited paragraph was 5% of an edit's instructions) */
+    L->capspans = L->capspans ? L->capspans * 2 : 32;
+    L->spans = md_scratch_grow_raw(L->m, L->spans, L->capspans * sizeof *L->spans);
   }
   L->spans[L->nspans++] = (span){n, a, b, ia, ib, 0};
 }

@@ -11,7 +11,7 @@ void md_grow_put(md_state *m, char **p, size_t *len, size_t *cap, const char *s,
   if (*len + n + 1 > *cap) {
     size_t c = *cap ? *cap : 64;
     while (c < *len + n + 1) c *= 2;
-    *p = md_scratch_grow(m, *p, c);
+    *p = md_scratch_grow_raw(m, *p, c);
     *cap = c;
   }
   if (n) memcpy(*p + *len, s, n);
@@ -30,9 +30,9 @@ void md_ab_putc(md_state *m, abuf *b, char c) { md_ab_put(m, b, &c, 1); }
 
 /* n bytes of the patch text pool (arena memory, freed with the tree). */
 static char *pool_alloc(md_state *m, size_t n) {
-  if (n > MD_POOL_CHUNK / 4) return md_scratch_grow(m, NULL, n);
+  if (n > MD_POOL_CHUNK / 4) return md_scratch_grow_raw(m, NULL, n);
   if (!m->pool || (size_t)(m->pool_end - m->pool) < n) { /* never NULL, even for n == 0 */
-    m->pool = md_scratch_grow(m, NULL, MD_POOL_CHUNK);
+    m->pool = md_scratch_grow_raw(m, NULL, MD_POOL_CHUNK);
     m->pool_end = m->pool + MD_POOL_CHUNK;
   }
   char *p = m->pool;
@@ -476,7 +476,7 @@ static void hunk_add(md_state *m, hunks *hs, const leaf *lf, size_t x0, size_t x
     return;
   }
   if (hs->n == hs->cap)
-    hs->h = md_scratch_grow(m, hs->h, (hs->cap = hs->cap ? hs->cap * 2 : 8) * sizeof *hs->h);
+    hs->h = md_scratch_grow_raw(m, hs->h, (hs->cap = hs->cap ? hs->cap * 2 : 8) * sizeof *hs->h);
   hs->h[hs->n++] = (hunk){x0, x1, y0, y1};
 }
 
@@ -593,7 +593,7 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
       hs.h[w - 1].y1 = nn;
     } else {
       if (w == hs.cap)
-        hs.h = md_scratch_grow(m, hs.h, (hs.cap = hs.cap ? hs.cap * 2 : 8) * sizeof *hs.h);
+        hs.h = md_scratch_grow_raw(m, hs.h, (hs.cap = hs.cap ? hs.cap * 2 : 8) * sizeof *hs.h);
       hs.h[w++] = (hunk){on - run, on, nn - run, nn};
     }
   }
