@@ -28,28 +28,37 @@ void md_ab_putc(md_state *m, abuf *b, char c) { md_ab_put(m, b, &c, 1); }
 /* Chunks of the patch text pool; a longer text gets a block of its own. */
 #define MD_POOL_CHUNK ((size_t)64 << 10)
 
-/* n bytes of the patch text pool (arena memory, freed with the tree). */
-static char *pool_alloc(md_state *m, size_t n) {
+/* Room for up to n bytes of patch text (arena memory, freed with the
+ * tree), which pool_commit() then keeps as long as it needs. */
+static char *pool_reserve(md_state *m, size_t n) {
   if (n > MD_POOL_CHUNK / 4) return md_scratch_grow_raw(m, NULL, n);
   if (!m->pool || (size_t)(m->pool_end - m->pool) < n) { /* never NULL, even for n == 0 */
     m->pool = md_scratch_grow_raw(m, NULL, MD_POOL_CHUNK);
     m->pool_end = m->pool + MD_POOL_CHUNK;
   }
-  char *p = m->pool;
-  m->pool += n;
-  return p;
+  return m->pool;
+}
+
+static void pool_commit(md_state *m, const char *p, size_t used) {
+  if (p == m->pool) m->pool += used; /* else a block of its own */
+}
+
+/* Records "replace source [a, b) by text[0..len)", text from the pool. */
+static void patch_put(md_state *m, size_t a, size_t b, char *text, size_t len) {
+  if (m->npatches == m->cappatches) {
+    m->cappatches = m->cappatches ? m->cappatches * 2 : 64;
+    m->patches = md_scratch_grow(m, m->patches, m->cappatches * sizeof *m->patches);
+  }
+  m->patches[m->npatches++] = (md_patch){a, b, text, len};
 }
 
 /* Records "replace source [a, b) by s" for paragraph pi; empties s. */
 void md_patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
   (void)pi;
-  if (m->npatches == m->cappatches) {
-    m->cappatches = m->cappatches ? m->cappatches * 2 : 64;
-    m->patches = md_scratch_grow(m, m->patches, m->cappatches * sizeof *m->patches);
-  }
-  char *text = pool_alloc(m, s->n);
+  char *text = pool_reserve(m, s->n);
   if (s->n) memcpy(text, s->p, s->n);
-  m->patches[m->npatches++] = (md_patch){a, b, text, s->n};
+  pool_commit(m, text, s->n);
+  patch_put(m, a, b, text, s->n);
   if (s->p) md_freeblk(s->p);
   s->p = NULL;
   s->n = s->cap = 0;
@@ -75,17 +84,20 @@ static int escape_stop(unsigned char c) {
   }
 }
 
-/* Appends text as Markdown inline content that reads back as exactly this
- * text.  A line end becomes a space: a new line would need the container
- * prefix, and HTML renders both the same. */
-void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
+/* Writes text as Markdown inline content that reads back as exactly this
+ * text into out, which has room for 2 * n bytes (an escape per byte at
+ * most); returns the length.  A line end becomes a space: a new line would
+ * need the container prefix, and HTML renders both the same. */
+static size_t escape_into(char *out, const char *s, size_t n, int line_start) {
+  size_t o = 0;
   for (size_t i = 0; i < n;) {
     /* the first byte of a line may open a block: the switch sees it */
     size_t run = i;
     if (i > 0 || !line_start)
       while (run < n && !escape_stop((unsigned char)s[run])) run++;
     if (run > i) {
-      md_ab_put(m, b, s + i, run - i);
+      memcpy(out + o, s + i, run - i);
+      o += run - i;
       i = run;
       continue;
     }
@@ -113,18 +125,33 @@ void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
         size_t j = i;
         while (j < n && s[j] >= '0' && s[j] <= '9') j++;
         if (j < n && (s[j] == '.' || s[j] == ')')) { /* "1." would open a list */
-          md_ab_put(m, b, s, j);
-          md_ab_putc(m, b, '\\');
+          memcpy(out + o, s, j);
+          o += j;
+          out[o++] = '\\';
           i = j;
           continue;
         }
       }
       break;
     }
-    if (esc) md_ab_putc(m, b, '\\');
-    md_ab_putc(m, b, c);
+    if (esc) out[o++] = '\\';
+    out[o++] = c;
     i++;
   }
+  return o;
+}
+
+/* Appends text as Markdown inline content (see escape_into). */
+void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
+  md_ab_put(m, b, "", 0); /* a buffer even for n == 0 */
+  if (b->n + 2 * n + 1 > b->cap) {
+    size_t c = b->cap;
+    while (c < b->n + 2 * n + 1) c *= 2;
+    b->p = md_scratch_grow_raw(m, b->p, c);
+    b->cap = c;
+  }
+  b->n += escape_into(b->p + b->n, s, n, line_start);
+  b->p[b->n] = '\0';
 }
 
 /* A code span for literal s: a fence longer than any backtick run inside,
@@ -488,20 +515,23 @@ static void hunk_patch(md_state *m, const leaf_at *at, const hunk *h) {
   if (b < a) b = a;
   size_t y0 = h->y0 < lf->n ? h->y0 : lf->n, y1 = h->y1 < lf->n ? h->y1 : lf->n;
   if (y0 > y1) y0 = y1;
-  abuf out = {NULL, 0, 0};
-  md_escape(m, &out, lf->buf + y0, y1 - y0, lf->line_first && y0 == 0);
-  if (lf->atx_last && y1 == lf->n && out.n && out.p[out.n - 1] == '#') {
+  /* escaped straight into the pool: room for an escape per byte, and the
+   * closing-sequence escape below */
+  char *out = pool_reserve(m, 2 * (y1 - y0) + 1);
+  size_t n = escape_into(out, lf->buf + y0, y1 - y0, lf->line_first && y0 == 0);
+  if (lf->atx_last && y1 == lf->n && n && out[n - 1] == '#') {
     /* "# Title #" ends with a closing sequence: escape the run's first '#'
      * when white space (or nothing) comes before it */
-    size_t r = out.n;
-    while (r > 0 && out.p[r - 1] == '#') r--;
-    if (r == 0 ? y0 == 0 || is_ws(lf->buf[y0 - 1]) : is_ws(out.p[r - 1])) {
-      md_ab_putc(m, &out, '#');
-      memmove(out.p + r + 1, out.p + r, out.n - r - 1);
-      out.p[r] = '\\';
+    size_t r = n;
+    while (r > 0 && out[r - 1] == '#') r--;
+    if (r == 0 ? y0 == 0 || is_ws(lf->buf[y0 - 1]) : is_ws(out[r - 1])) {
+      memmove(out + r + 1, out + r, n - r);
+      out[r] = '\\';
+      n++;
     }
   }
-  md_patch_add(m, at->pi, a, b, &out);
+  pool_commit(m, out, n);
+  patch_put(m, a, b, out, n);
 }
 
 /* Whether c at the start of a line could open a block. */

@@ -446,6 +446,19 @@ void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t no
     leaf *lf = &lv[li];
     int brk = lf->type == CMARK_NODE_SOFTBREAK || lf->type == CMARK_NODE_LINEBREAK;
     size_t pos = lf->t0;
+    /* the new literal's length first: one block of the right size, not a
+     * doubling series per leaf */
+    size_t need = 0, p2 = pos, k2 = k;
+    for (; k2 < nops && ops[k2].leaf == li; k2++) {
+      if (ops[k2].a > p2) need += ops[k2].a - p2, p2 = ops[k2].a;
+      need += ops[k2].len;
+      if (ops[k2].b > p2) p2 = ops[k2].b;
+    }
+    if (p2 < lf->t1) need += lf->t1 - p2;
+    if (need + 1 > lf->cap) {
+      lf->buf = md_scratch_grow_raw(m, lf->buf, need + 1);
+      lf->cap = need + 1;
+    }
     for (; k < nops && ops[k].leaf == li; k++) {
       if (ops[k].a > pos) {
         if (brk && pos == lf->t0) lf->brk_at = lf->n;
