@@ -1,7 +1,11 @@
 /* md_arena.c -- the arena a Markdown document's cmark tree lives in, the
  * cmark_mem callbacks that fill it, and the protected call that frees it
  * all when an allocation fails (see md_internal.h). */
+/* mmap's MAP_ANONYMOUS and madvise's MADV_HUGEPAGE are not POSIX */
+#define _DEFAULT_SOURCE
 #include "md_internal.h"
+
+#include <sys/mman.h>
 
 /* The context of the md_load/md_render call running on this thread.
  *
@@ -66,6 +70,60 @@ static void arena_credit(md_state *m, size_t n) {
   m->arena.charged -= n;
 }
 
+/* A new zeroed chunk for small blocks.  A big tree (tens of MB: the
+ * 10 MB corpus makes 65 MB) gets 2 MB chunks on transparent huge pages
+ * where the kernel offers them: one page fault per chunk instead of 512,
+ * and walks over the tree miss the TLB far less.  Small documents stay on
+ * 256 KiB chunks, so a JSON Lines record does not pay for a huge page. */
+static mchunk *chunk_new(md_state *m) {
+  marena *a = &m->arena;
+  size_t size = MD_CHUNK;
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+  if (a->nchunks >= MD_HUGE_AFTER) {
+    size = MD_HUGE_CHUNK;
+    arena_charge(m, size);
+    /* twice the size, to cut an aligned chunk out of it (mmap memory is
+     * zeroed) */
+    char *map = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) {
+      arena_credit(m, size);
+      md_mem_fail(LEDE_ENOMEM);
+    }
+    uintptr_t at = ((uintptr_t)map + size - 1) & ~(uintptr_t)(size - 1);
+    char *ch = (char *)at;
+    if (ch > map) munmap(map, (size_t)(ch - map));
+    if (ch + size < map + 2 * size) munmap(ch + size, (size_t)(map + 2 * size - (ch + size)));
+    madvise(ch, size, MADV_HUGEPAGE); /* advice: without it, plain pages */
+    a->nchunks++;
+    mchunk *c = (mchunk *)ch;
+    c->size = size;
+    return c;
+  }
+#endif
+  arena_charge(m, size);
+  /* calloc: a chunk this big comes zeroed from the kernel, so fresh
+   * blocks need no memset */
+  mchunk *ch = calloc(1, size);
+  if (!ch) {
+    arena_credit(m, size);
+    md_mem_fail(LEDE_ENOMEM);
+  }
+  a->nchunks++;
+  ch->size = size;
+  return ch;
+}
+
+/* Gives a chunk back the way chunk_new() got it. */
+static void chunk_free(mchunk *ch) {
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+  if (ch->size == MD_HUGE_CHUNK) {
+    munmap(ch, ch->size);
+    return;
+  }
+#endif
+  free(ch);
+}
+
 /* A small block of class c, zeroed if asked (fresh chunk memory is). */
 static void *small_alloc(md_state *m, unsigned c, int zero) {
   marena *a = &m->arena;
@@ -77,19 +135,11 @@ static void *small_alloc(md_state *m, unsigned c, int zero) {
     return p;
   }
   if ((size_t)(a->end - a->cur) < cs + 8) {
-    arena_charge(m, MD_CHUNK);
-    /* calloc: a chunk this big comes zeroed from the kernel, so fresh
-     * blocks need no memset */
-    mchunk *ch = calloc(1, MD_CHUNK);
-    if (!ch) {
-      arena_credit(m, MD_CHUNK);
-      md_mem_fail(LEDE_ENOMEM);
-    }
+    mchunk *ch = chunk_new(m);
     ch->next = a->chunks;
-    ch->size = MD_CHUNK;
     a->chunks = ch;
     a->cur = (char *)(ch + 1);
-    a->end = (char *)ch + MD_CHUNK;
+    a->end = (char *)ch + ch->size;
   }
   *(uint64_t *)a->cur = c;
   p = a->cur + 8;
@@ -211,7 +261,7 @@ void md_release_all(md_state *m) {
   marena *a = &m->arena;
   for (mchunk *ch = a->chunks, *next; ch; ch = next) {
     next = ch->next;
-    free(ch);
+    chunk_free(ch);
   }
   for (mlarge *h = a->large.next, *next; h != &a->large; h = next) {
     next = h->next;

@@ -51,6 +51,8 @@
  * a walk over chunks, which also cleans up after a longjmp.  The budget is
  * charged per chunk and per large block. */
 #define MD_CHUNK ((size_t)256 << 10)
+#define MD_HUGE_CHUNK ((size_t)2 << 20)
+#define MD_HUGE_AFTER 32 /* chunks of MD_CHUNK first (8 MB) */
 #define MD_SMALL_MAX 2048
 #define MD_NCLASS 36
 #define MD_LARGE 0xFFFFu
@@ -68,6 +70,7 @@ typedef struct mlarge {
 
 typedef struct marena {
   mchunk *chunks;
+  size_t nchunks;
   char *cur, *end;           /* bump region of the newest chunk */
   void *free[MD_NCLASS];     /* recycled small blocks, by class */
   mlarge large;              /* sentinel of the large blocks */
