@@ -73,16 +73,13 @@ void md_patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
 /* Whether md_escape must look at c anywhere in a text: a line end, a
  * character it always escapes, one that may start an entity or an image.
  * Runs of other bytes are copied whole: an edit of every sentence escapes
- * the whole text of a document. */
-static int escape_stop(unsigned char c) {
-  switch (c) {
-  case '\n': case '\r': case '\\': case '`': case '*': case '_': case '[': case ']':
-  case '<': case '&': case '!':
-    return 1;
-  default:
-    return 0;
-  }
-}
+ * the whole text of a document, so this is a table, not a switch. */
+static const unsigned char escape_stops[256] = {
+    ['\n'] = 1, ['\r'] = 1, ['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1,
+    ['['] = 1,  [']'] = 1,  ['<'] = 1,  ['&'] = 1, ['!'] = 1,
+};
+
+static int escape_stop(unsigned char c) { return escape_stops[c]; }
 
 /* Writes text as Markdown inline content that reads back as exactly this
  * text into out, which has room for 2 * n bytes (an escape per byte at
@@ -556,6 +553,20 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
   if (lf->line_first && nn && block_char(nw[0]) && pre > 0) {
     /* rewrite from the start, so the first character gets escaped */
     hunk_add(m, &hs, lf, 0, on - suf, 0, nn - suf);
+  } else if (on == nn && at.verbatim) {
+    /* Bytes pre and end - 1 changed.  In a verbatim leaf the kept bytes
+     * between changes join one hunk, as the merge below would join them,
+     * unless one is a character md_escape treats specially: a hunk ends
+     * at the last change before such a kept byte. */
+    size_t end = on - suf;
+    for (size_t i = pre; i < end;) {
+      size_t k = i + 1;
+      while (k < end && !(escape_stop((unsigned char)old[k]) && old[k] == nw[k])) k++;
+      size_t j = k;
+      while (j > i + 1 && old[j - 1] == nw[j - 1]) j--;
+      hunk_add(m, &hs, lf, i, j, i, j);
+      for (i = k; i < end && old[i] == nw[i];) i++;
+    }
   } else if (on == nn) {
     size_t end = on - suf;
     for (size_t i = pre; i < end;) {
@@ -564,16 +575,7 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
         continue;
       }
       size_t j = i;
-      for (;;) {
-        while (j < end && old[j] != nw[j]) j++;
-        /* in a verbatim leaf, kept ordinary bytes up to the next change
-         * join this hunk now, as the merge below would */
-        size_t k = j;
-        if (at.verbatim)
-          while (k < end && old[k] == nw[k] && !escape_stop((unsigned char)old[k])) k++;
-        if (k == j || k == end || old[k] == nw[k]) break;
-        j = k;
-      }
+      while (j < end && old[j] != nw[j]) j++;
       hunk_add(m, &hs, lf, i, j, i, j);
       i = j;
     }
