@@ -11,10 +11,11 @@
  *
  * Each worker owns one lede_engine for the whole batch: engines share
  * nothing, so workers take no lock except to pick a slot.  Every run gets
- * a fresh Lua state (lede.h), so no record sees another's globals, and the
+ * a fresh environment (lede.h), so no record sees another's globals, and the
  * limits (--max-memory, --timeout, ...) apply to each record on its own. */
 #include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,16 @@
 /* A line buffer grown past this by one big record is released after it,
  * so one 10 MB record does not keep 10 MB in every slot it passes. */
 #define KEEP_LINE_BUFFER (1u << 20)
+/* JSON Lines are read in blocks of this size: through stdio's 4 KB buffer
+ * a stream of 4 KB records cost a read(2) per record. */
+#define READ_BLOCK (1u << 20)
+/* Outputs are gathered up to this size before a write: one write(2) per
+ * record cost as much as a tenth of a small record's whole run. */
+#define WRITE_BLOCK (256u << 10)
+/* Gathered output waits at most this long for more while the head record
+ * is still running (-j N), so a consumer downstream is never kept waiting
+ * long. */
+#define WRITE_DELAY_NS 20000000L
 
 typedef struct slot {
   /* input, written by the reader before the slot is handed out */
@@ -55,6 +66,11 @@ typedef struct batch {
   size_t next_file;
   FILE *in;             /* JSON Lines source */
   size_t lineno;
+  char *rbuf;           /* READ_BLOCK bytes read from in's descriptor */
+  size_t rpos, rend;    /* the bytes not taken yet */
+  int reof, rerr;       /* end of input; errno of a failed read */
+  char *obuf;           /* output gathered for one write; NULL: write */
+  size_t on;            /* at once (a terminal, or no memory for it) */
   FILE *out;            /* stdout, or -o's temporary file */
   slot *slots;
   size_t nslots;
@@ -195,6 +211,77 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+/* Writes the gathered output.  Called before anything that may block
+ * (reading input, waiting for a worker) and before any message on
+ * stderr, so output comes as early and in the same order as unbuffered. */
+static void out_flush(batch *b) {
+  if (b->on && !b->fatal &&
+      (fwrite(b->obuf, 1, b->on, b->out) != b->on || fflush(b->out) != 0)) {
+    fprintf(stderr, "lede: cannot write the output: %s\n", strerror(errno));
+    b->fatal = 1;
+  }
+  b->on = 0;
+}
+
+static void out_put(batch *b, const char *p, size_t n) {
+  if (b->fatal) return;
+  if (b->obuf && n < WRITE_BLOCK) {
+    if (n > WRITE_BLOCK - b->on) out_flush(b);
+    memcpy(b->obuf + b->on, p, n);
+    b->on += n;
+    return;
+  }
+  out_flush(b);
+  if (!b->fatal && fwrite(p, 1, n, b->out) != n) {
+    fprintf(stderr, "lede: cannot write the output: %s\n", strerror(errno));
+    b->fatal = 1;
+  }
+}
+
+/* getline() on the JSON Lines input, from READ_BLOCK-sized reads: the
+ * line (newline included) in *line, NUL-terminated; its length, or -1 at
+ * the end of the input or after a read error (rerr). */
+static ssize_t read_line(batch *b, char **line, size_t *cap) {
+  size_t n = 0;
+  for (;;) {
+    if (b->rpos == b->rend) {
+      if (b->reof) return n ? (ssize_t)n : -1;
+      /* The read may block on a slow pipe: what is done goes out first. */
+      out_flush(b);
+      ssize_t got = read(fileno(b->in), b->rbuf, READ_BLOCK);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        if (got < 0) b->rerr = errno;
+        b->reof = 1;
+        continue;
+      }
+      b->rpos = 0;
+      b->rend = (size_t)got;
+    }
+    const char *from = b->rbuf + b->rpos;
+    const char *nl = memchr(from, '\n', b->rend - b->rpos);
+    size_t take = nl ? (size_t)(nl - from) + 1 : b->rend - b->rpos;
+    if (n + take + 1 > *cap) {
+      size_t want = *cap ? *cap : 256;
+      while (want < n + take + 1) want *= 2;
+      char *p = realloc(*line, want);
+      if (!p) {
+        b->rerr = ENOMEM;
+        b->reof = 1;
+        b->rpos = b->rend;
+        return -1;
+      }
+      *line = p;
+      *cap = want;
+    }
+    memcpy(*line + n, from, take);
+    n += take;
+    b->rpos += take;
+    (*line)[n] = '\0';
+    if (nl) return (ssize_t)n;
+  }
+}
+
 /* Fills s with the next record.  Returns 1, or 0 at the end of the input
  * (or after a read error, which is fatal). */
 static int read_record(batch *b, slot *s) {
@@ -204,10 +291,11 @@ static int read_record(batch *b, slot *s) {
     return 1;
   }
   for (;;) {
-    ssize_t n = getline(&s->line, &s->linecap, b->in);
+    ssize_t n = read_line(b, &s->line, &s->linecap);
     if (n < 0) {
-      if (ferror(b->in)) {
-        fprintf(stderr, "lede: cannot read standard input: %s\n", strerror(errno));
+      if (b->rerr) {
+        out_flush(b);
+        fprintf(stderr, "lede: cannot read standard input: %s\n", strerror(b->rerr));
         b->fatal = 1;
       }
       return 0;
@@ -273,12 +361,10 @@ static void emit(batch *b, slot *s) {
       fprintf(stderr, "\r%*s\r", b->prog.width, "");
       b->prog.width = 0;
     }
-    if (fwrite(s->out, 1, s->outlen, b->out) != s->outlen) {
-      fprintf(stderr, "lede: cannot write the output: %s\n", strerror(errno));
-      b->fatal = 1;
-    }
+    out_put(b, s->out, s->outlen);
   }
   if (s->msg || (s->fail && !s->out)) {
+    out_flush(b); /* the outputs before it come first */
     /* The message replaces the bar's line; the bar is redrawn later. */
     if (b->prog.bar && b->prog.width) {
       fprintf(stderr, "\r%*s\r", b->prog.width, "");
@@ -340,6 +426,26 @@ static void pump(batch *b) {
       continue;
     }
     if (b->eof && b->head == b->filled) break;
+    if (b->on) {
+      /* Gathered output waits a little for the head record's, no more. */
+      struct timespec t;
+      clock_gettime(CLOCK_REALTIME, &t);
+      t.tv_nsec += WRITE_DELAY_NS;
+      if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+      }
+      if (pthread_cond_timedwait(&b->done, &b->mu, &t) == ETIMEDOUT) {
+        pthread_mutex_unlock(&b->mu);
+        out_flush(b);
+        pthread_mutex_lock(&b->mu);
+        if (b->fatal) {
+          b->stop = 1;
+          pthread_cond_broadcast(&b->work);
+        }
+      }
+      continue;
+    }
     pthread_cond_wait(&b->done, &b->mu);
   }
   pthread_mutex_unlock(&b->mu);
@@ -412,7 +518,8 @@ int batch_main(const batch_config *cfg) {
   b.slots = calloc(b.nslots, sizeof *b.slots);
   worker *w = calloc((size_t)jobs, sizeof *w);
   char *tmp = NULL;
-  if (!b.slots || !w) {
+  if (cfg->jsonl) b.rbuf = malloc(READ_BLOCK);
+  if (!b.slots || !w || (cfg->jsonl && !b.rbuf)) {
     fprintf(stderr, "lede: out of memory\n");
     rc = EXIT_SCRIPT;
     goto done;
@@ -423,6 +530,9 @@ int batch_main(const batch_config *cfg) {
     rc = EXIT_SCRIPT;
     goto done;
   }
+  /* A terminal shows each output as it comes; elsewhere outputs are
+   * gathered into big writes (without the memory, written one by one). */
+  if (!isatty(fileno(b.out))) b.obuf = malloc(WRITE_BLOCK);
   /* Engines are made before any thread starts, so a bad option fails
    * the batch at once instead of record by record. */
   for (int i = 0; i < jobs; i++) {
@@ -472,6 +582,7 @@ int batch_main(const batch_config *cfg) {
   pthread_mutex_destroy(&b.mu);
 finish:
   pthread_mutex_destroy(&b.json_mu);
+  out_flush(&b);
   if (fflush(b.out) != 0 || ferror(b.out)) {
     if (!b.fatal) fprintf(stderr, "lede: cannot write the output: %s\n", strerror(errno));
     b.fatal = 1;
@@ -501,6 +612,8 @@ done:
     }
   }
   free(b.slots);
+  free(b.rbuf);
+  free(b.obuf);
   lede_script_free(b.script);
   if (w)
     for (int i = 0; i < jobs; i++) lede_engine_free(w[i].e);

@@ -132,6 +132,8 @@ static char *sb_finish(sbuf *b, size_t *n) {
 
 char *jsonl_output_line(const cJSON *id, const char *out, size_t outlen, size_t *n) {
   sbuf b = {0};
+  /* Sized once for the usual case (a few escapes), not doubled up to it. */
+  if (outlen < SIZE_MAX / 2 && (b.p = malloc(outlen + outlen / 16 + 64))) b.cap = outlen + outlen / 16 + 64;
   sb_id(&b, id);
   sb_str(&b, ",\"output\":");
   sb_json_string(&b, out, outlen);

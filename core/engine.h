@@ -35,6 +35,9 @@ struct lede_engine {
   /* The run in progress (lede_run_*), reset at every run. */
   run_budget budget;
   struct lua_State *L;
+  /* run.c: the state of the last run that ended well, kept for the next
+   * sandboxed run (its environment, not its state, is per run). */
+  struct lua_State *pool;
   size_t run_max_memory;  /* the limits in force for this run, for */
   unsigned long run_max_instructions; /* messages and lede_limit_hit() */
   double run_timeout;

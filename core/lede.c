@@ -8,6 +8,7 @@
  * and only then do the work.  OUT pointers are reset first, so a host's
  * single clean-up path is right after any failure. */
 #include <errno.h>
+#include <lua.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,7 @@ oom:
 /* Documents are not the engine's: they outlive it (lede.h). */
 void lede_engine_free(lede_engine *e) {
   if (!e) return;
+  if (e->pool) lua_close(e->pool);
   set_err(e, NULL);
   for (size_t i = 0; i < e->nhosts; i++) free(e->hosts[i].name);
   free(e->hosts);

@@ -9,6 +9,7 @@
  * userdata, a text string, a squished or escaped copy and a write call;
  * here it costs a copy into a 64 KB chunk. */
 #include <lauxlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -48,9 +49,43 @@ static void flush(lua_State *L, luactx *ctx, bulk *b) {
 
 static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
+/* Whether s is already squished: no byte below 0x21 but single spaces
+ * between other bytes.  Eight bytes at a time (the bit tricks of
+ * cli_jsonl.c): most sentences of prose are, and are then copied whole. */
+static int squished(const char *s, size_t len) {
+  if (len == 0) return 1;
+  if (s[0] == ' ' || s[len - 1] == ' ') return 0;
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull,
+                 low7 = 0x7F7F7F7F7F7F7F7Full;
+  uint64_t carry = 0; /* the previous word's last byte was a space */
+  size_t i = 0;
+  for (; len - i >= 8; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if ((w - ones * 0x20) & ~w & high) return 0; /* a byte below 0x20 */
+    /* 0x80 exactly at the spaces: no borrow can cross bytes here. */
+    uint64_t x = w ^ (ones * ' ');
+    uint64_t sp = ~(((x & low7) + low7) | x | low7);
+    /* Little-endian: byte k + 1 is 8 bits up.  Two adjacent spaces, in
+     * this word or across the last one's end. */
+    if ((sp & (sp << 8)) || (carry && (sp & 0x80))) return 0;
+    carry = sp >> 63;
+  }
+  for (int prev = carry != 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || (c == ' ' && prev)) return 0;
+    prev = c == ' ';
+  }
+  return 1;
+}
+
 /* lede.squish's rule: white-space runs become one space, none at the
  * ends.  Runs of other bytes are copied with one memcpy each. */
 static void put_squished(dbuf *o, const char *s, size_t len) {
+  if (squished(s, len)) {
+    dbuf_put(o, s, len);
+    return;
+  }
   if (dbuf_reserve(o, len + 1)) return;
   char *w = o->p + o->n;
   size_t n = 0, i = 0;

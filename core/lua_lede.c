@@ -14,6 +14,7 @@
 #include "lua_doc.h"
 #include "lua_lede.h"
 #include "lua_redact.h"
+#include "luacopy.h"
 #include "textlib.h"
 #include "utf8.h"
 #include "words.h"
@@ -581,8 +582,11 @@ static int l_json(lua_State *L) {
   return 1;
 }
 
-int lmod_open(lua_State *L) {
-  ldoc_open_classes(L);
+/* The module's functions and version, the same in every run: built once
+ * per state, copied for each (luacopy.h). */
+static const char funcs_key = 'f', abbrev_key = 'a';
+
+static void build_funcs(lua_State *L) {
   static const luaL_Reg funcs[] = {
       {"load", l_load},   {"sentences", l_sentences}, {"words", l_words},
       {"squish", l_squish}, {"write", l_write},       {"json", l_json},
@@ -597,8 +601,17 @@ int lmod_open(lua_State *L) {
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);
   lua_setfield(L, -2, "version");
+}
+
+static void build_abbrev(lua_State *L) {
   static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
   luaL_newlib(L, abbrev);
+}
+
+int lmod_open(lua_State *L) {
+  ldoc_open_classes(L);
+  luacopy_cached(L, &funcs_key, build_funcs); /* [.. lede] */
+  luacopy_cached(L, &abbrev_key, build_abbrev);
   lua_setfield(L, -2, "abbreviations");
   lede_lua_redact(L); /* [.. lede redact] */
   lua_setfield(L, -2, "redact");

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "luactx.h"
 #include "lua_redact.h"
+#include "luacopy.h"
 #include "redact.h"
 
 /* Upvalue 1 of scan/add/clear: the array of custom recognizer specs. */
@@ -485,38 +486,63 @@ static const struct {
                   {"ip", RX_IP_ADDRESS},     {"ip_address", RX_IP_ADDRESS},
                   {"phone", RX_PHONE},       {"date", RX_DATE}};
 
-int lede_lua_redact(lua_State *L) {
-  lua_createtable(L, 0, 24); /* [.. redact] */
-  lua_newtable(L);           /* [.. redact customs] */
-  static const luaL_Reg with_customs[] = {
-      {"scan", l_scan}, {"add", l_add}, {"clear", l_clear}, {NULL, NULL}};
-  lua_pushvalue(L, -1);
-  lua_insert(L, -3); /* [.. customs redact customs] */
-  luaL_setfuncs(L, with_customs, 1);
-  lua_remove(L, -2); /* [.. redact] */
+/* What is the same in every run, built once per state and copied for
+ * each (luacopy.h): the plain functions with the validators (whose one
+ * upvalue, a type number, no script can change), the validators table
+ * (the same functions), and the type names. */
+static const char plain_key = 'p', validators_key = 'v', types_key = 't';
+
+static void build_plain(lua_State *L) {
   static const luaL_Reg plain[] = {{"luhn", l_luhn}, {"iban", l_iban}, {"hmac", l_hmac},
                                    {"read", l_read}, {"write", l_write}, {NULL, NULL}};
+  lua_createtable(L, 0, 24); /* [.. redact] */
   luaL_setfuncs(L, plain, 0);
-  lua_newtable(L); /* [.. redact validators] */
+  for (size_t i = 0; i < sizeof validators / sizeof *validators; i++) {
+    lua_pushinteger(L, validators[i].type);
+    lua_pushcclosure(L, l_is, 1);
+    lua_setfield(L, -2, validators[i].name);
+  }
+}
+
+/* The plain table's own functions: redact.email and the validator
+ * "email" are one function, as a script may compare them. */
+static void build_validators(lua_State *L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &plain_key);
+  lua_rawgeti(L, -1, 1); /* [.. entry plain] */
+  lua_newtable(L);       /* [.. entry plain validators] */
   lua_getfield(L, -2, "luhn");
   lua_setfield(L, -2, "luhn");
   lua_getfield(L, -2, "iban");
   lua_setfield(L, -2, "iban");
   for (size_t i = 0; i < sizeof validators / sizeof *validators; i++) {
-    lua_pushinteger(L, validators[i].type);
-    lua_pushcclosure(L, l_is, 1); /* [.. redact validators f] */
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -4, validators[i].name);
+    lua_getfield(L, -2, validators[i].name);
     lua_setfield(L, -2, validators[i].name);
   }
-  lua_pushvalue(L, -1);
-  lua_setfield(L, LUA_REGISTRYINDEX, "lede.redact.validators");
-  lua_setfield(L, -2, "validators");
-  lua_createtable(L, RX_NTYPES, 0); /* [.. redact types] */
+  lua_replace(L, -3);
+  lua_pop(L, 1); /* [.. validators] */
+}
+
+static void build_types(lua_State *L) {
+  lua_createtable(L, RX_NTYPES, 0); /* [.. types] */
   for (int t = 0; t < RX_NTYPES; t++) {
     lua_pushstring(L, redact_type_name(t));
     lua_rawseti(L, -2, t + 1);
   }
+}
+
+int lede_lua_redact(lua_State *L) {
+  luacopy_cached(L, &plain_key, build_plain); /* [.. redact] */
+  /* The custom recognizers are this run's: a new list, shared by the
+   * three functions that use it. */
+  lua_newtable(L); /* [.. redact customs] */
+  static const luaL_Reg with_customs[] = {
+      {"scan", l_scan}, {"add", l_add}, {"clear", l_clear}, {NULL, NULL}};
+  luaL_setfuncs(L, with_customs, 1); /* [.. redact] */
+  luacopy_cached(L, &validators_key, build_validators); /* [.. redact validators] */
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "lede.redact.validators");
+  lua_setfield(L, -2, "validators");
+  luacopy_cached(L, &types_key, build_types);
   lua_setfield(L, -2, "types");
   return 1;
 }

@@ -1,11 +1,18 @@
-/* run.c -- running one script on one document: a fresh Lua state, the
+/* run.c -- running one script on one document: a Lua state, the
  * sandbox, limits, the script's arguments and its output.
  *
- * Every run gets a state of its own, so nothing a script does (globals,
- * library tables, the string metatable) reaches the next run or the next
- * document.  A prepared script (script.c) skips only the compilation:
- * its bytecode was dumped by us from source text, never taken from a
- * script, so loading it in mode "b" reopens nothing. */
+ * Every run gets an environment of its own (sandbox_env: fresh globals
+ * and fresh copies of every library table), so nothing a script does
+ * reaches the next run or the next document.  A sandboxed run that ends
+ * well leaves its state to the engine's next run, garbage collected:
+ * opening the libraries again would cost more than a 4 KB document's
+ * whole processing (issue 14's JSON Lines batches run one small record
+ * after the other).  A run that fails for any reason (a script error, a
+ * limit, memory) closes its state, so no half-done C call survives in
+ * it; so does a trusted run, whose script could change anything.  A
+ * prepared script (script.c) skips only the compilation: its bytecode
+ * was dumped by us from source text, never taken from a script, so
+ * loading it in mode "b" reopens nothing. */
 #include <lauxlib.h>
 #include <limits.h>
 #include <math.h>
@@ -202,6 +209,33 @@ static void stop_run(void *ud) {
   if (e->L) sandbox_stop(e->L);
 }
 
+/* The bytes L's heap holds (Lua counts them exactly). */
+static size_t state_bytes(lua_State *L) {
+  return (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
+}
+
+/* Past this, a kept state is closed instead: one run that left, say, a
+ * huge string table behind should not weigh on every later one. */
+#define POOL_MAX_BYTES ((size_t)1 << 20)
+
+/* After a run: keeps L for the engine's next run, or closes it.  What the
+ * run made is unreachable once the stack is cleared (its environment was
+ * on it), and a full collection frees it now, while the run's context
+ * and budget still exist for the finalizers of its documents and
+ * buffers. */
+static void keep_or_close(lede_engine *e, lua_State *L, int ok) {
+  if (ok && e->opt.sandbox && !e->budget.hit) {
+    lua_settop(L, 0);
+    lua_gc(L, LUA_GCCOLLECT);
+    luactx_set(L, NULL); /* the run's context is gone after return */
+    if (!e->budget.hit && state_bytes(L) <= POOL_MAX_BYTES) {
+      e->pool = L;
+      return;
+    }
+  }
+  lua_close(L);
+}
+
 lede_status run_code_on(lede_engine *e, const run_code *code, lede_doc *doc,
                         const lede_run_options *ro, char **out, size_t *outlen) {
   static const lede_run_options none = {0};
@@ -240,12 +274,21 @@ lede_status run_code_on(lede_engine *e, const run_code *code, lede_doc *doc,
   ctx.run = ro;
   dbuf_init(&ctx.scratch, &e->budget);
 
-  lua_State *L = lua_newstate(sandbox_alloc, e);
-  /* The engine is the allocator's ud: the hook and the allocator find the
-   * run's budget through it, with no global state. */
-  if (!L) {
-    if (e->budget.hit) return limit_error(e, NULL);
-    return engine_error(e, LEDE_ENOMEM, "cannot create a Lua state: out of memory");
+  /* Taken from the engine: it goes back only after a clean run. */
+  lua_State *L = e->pool;
+  e->pool = NULL;
+  if (L) {
+    /* The kept state's heap counts against this run's limit, as the
+     * libraries of a new state would. */
+    e->budget.used = state_bytes(L);
+  } else {
+    L = lua_newstate(sandbox_alloc, e);
+    /* The engine is the allocator's ud: the hook and the allocator find
+     * the run's budget through it, with no global state. */
+    if (!L) {
+      if (e->budget.hit) return limit_error(e, NULL);
+      return engine_error(e, LEDE_ENOMEM, "cannot create a Lua state: out of memory");
+    }
   }
   e->L = L;
   sandbox_arm(L);
@@ -280,9 +323,10 @@ lede_status run_code_on(lede_engine *e, const run_code *code, lede_doc *doc,
   } else if (e->budget.hit) {
     result = limit_error(e, NULL);
   }
-  /* Lua-owned documents die with the state, while the budget they charge
-   * is still alive; the host's document keeps its edits. */
-  lua_close(L);
+  /* Lua-owned documents die with the state, or at its collection, while
+   * the budget they charge is still alive; the host's document keeps its
+   * edits. */
+  keep_or_close(e, L, st == LUA_OK && result == LEDE_OK);
   e->L = NULL;
   if (doc) doc->budget = saved;
   dbuf_free(&ctx.scratch);

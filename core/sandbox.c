@@ -3,8 +3,10 @@
  *
  * The model is Redis' scripting sandbox: an explicit allow-list of
  * globals, no bytecode, a count hook that re-arms itself so `pcall` cannot
- * swallow a kill.  Each run gets a fresh state, so nothing a script changes
- * (string metatable, library tables, globals) outlives it. */
+ * swallow a kill.  Each run gets a fresh environment: its globals, and
+ * copies of every library table, so nothing a script changes (globals,
+ * library tables, what the string metatable finds) outlives it, even
+ * when the state serves the next run too (run.c). */
 #include "sandbox.h"
 
 #include <lauxlib.h>
@@ -16,6 +18,7 @@
 
 #include "engine.h"
 #include "lua_lede.h"
+#include "luacopy.h"
 #include "luactx.h"
 #include "sandbox_lib.h"
 
@@ -221,7 +224,88 @@ static void copy_fields(lua_State *L, int src, const char *const *names) {
   }
 }
 
+/* Its address keys the registry entry holding what every environment
+ * copies, made once per state by prime(): an array of triples
+ *   name, table, number of fields
+ * the first for the allow-listed globals (name false), the second for
+ * string, then the other libraries (os with its allowed functions only).
+ * Copying them walks tables, with no field looked up by name. */
+static const char libs_key = 'p';
+#define LIBS_STRING 4 /* the index of string's name */
+
+/* Appends name (NULL: false), the table on top and its size to the array
+ * at libs, at *i.  [.. t] -> [..] */
+static void add_lib(lua_State *L, int libs, int *i, const char *name) {
+  if (name) lua_pushstring(L, name);
+  else lua_pushboolean(L, 0);
+  lua_rawseti(L, libs, (*i)++);
+  lua_pushinteger(L, luacopy_count(L, -1));
+  lua_insert(L, -2);
+  lua_rawseti(L, libs, (*i)++);
+  lua_rawseti(L, libs, (*i)++);
+}
+
+/* Opens the standard libraries once per state, into the real globals,
+ * which no sandboxed script ever reaches: every environment made later
+ * copies its library tables from them (see sandbox_env). */
+static void prime(lua_State *L) {
+  static const struct { const char *name; lua_CFunction open; } libs[] = {
+      {LUA_GNAME, luaopen_base},         {LUA_STRLIBNAME, luaopen_string},
+      {LUA_TABLIBNAME, luaopen_table},   {LUA_MATHLIBNAME, luaopen_math},
+      {LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_COLIBNAME, luaopen_coroutine},
+      {LUA_OSLIBNAME, luaopen_os}};
+  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+    luaL_requiref(L, libs[i].name, libs[i].open, 1);
+    lua_pop(L, 1);
+  }
+  lua_pushglobaltable(L); /* [.. G] */
+  /* string.dump goes, and the budgeted matcher comes in, in the real
+   * table: every copy and the string metatable start from it. */
+  lua_getfield(L, -1, "string");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+  lua_getfield(L, -2, "table"); /* [.. G string table] */
+  sandbox_guard_libs(L, -2, -1);
+  lua_pop(L, 3);
+  /* The string metatable answers getmetatable("") with a plain string, so
+   * scripts cannot reach or change it. */
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+
+  lua_pushglobaltable(L);
+  int G = lua_gettop(L);
+  lua_createtable(L, 24, 0); /* [.. G copied] */
+  int copied = G + 1, i = 1;
+  static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
+                                     "pcall", "xpcall", "select", "tonumber",
+                                     "tostring", "type", "rawequal", "rawget",
+                                     "rawlen", "rawset", "getmetatable",
+                                     "_VERSION", NULL};
+  copy_fields(L, G, base);
+  add_lib(L, copied, &i, NULL);
+  static const char *const plain[] = {"string", "table", "math", "utf8", "coroutine", NULL};
+  for (const char *const *n = plain; *n; n++) {
+    lua_getfield(L, G, *n);
+    add_lib(L, copied, &i, *n);
+  }
+  static const char *const os_ok[] = {"time", "clock", "date", NULL};
+  lua_getfield(L, G, "os");
+  copy_fields(L, -1, os_ok);
+  lua_remove(L, -2);
+  add_lib(L, copied, &i, "os");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &libs_key);
+  lua_pop(L, 1);
+}
+
 int sandbox_env(lua_State *L, int sandboxed) {
+  if (sandboxed) {
+    /* Before lmod_open: lede's classes are part of what is kept. */
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key) == LUA_TNIL) prime(L);
+    lua_pop(L, 1);
+  }
   lmod_open(L); /* [lede] */
   int lede = lua_gettop(L);
   if (!sandboxed) {
@@ -241,52 +325,51 @@ int sandbox_env(lua_State *L, int sandboxed) {
     lua_remove(L, lede);
     return 1;
   }
-  static const struct { const char *name; lua_CFunction open; } libs[] = {
-      {LUA_GNAME, luaopen_base},         {LUA_STRLIBNAME, luaopen_string},
-      {LUA_TABLIBNAME, luaopen_table},   {LUA_MATHLIBNAME, luaopen_math},
-      {LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_COLIBNAME, luaopen_coroutine},
-      {LUA_OSLIBNAME, luaopen_os}};
-  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
-    luaL_requiref(L, libs[i].name, libs[i].open, 1);
-    lua_pop(L, 1);
-  }
+  /* Every table a script can reach is made here, for this environment
+   * alone: a state may serve many runs one after the other (run.c), and
+   * what one run writes into string, math or lede must not be there for
+   * the next.  Functions are shared: a script cannot change them, and
+   * the few with state of their own (load, require, lede.redact's) are
+   * made anew below or by lmod_open. */
   lua_pushglobaltable(L); /* [lede G] */
   int G = lua_gettop(L);
-  static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
-                                     "pcall", "xpcall", "select", "tonumber",
-                                     "tostring", "type", "rawequal", "rawget",
-                                     "rawlen", "rawset", "getmetatable",
-                                     "_VERSION", NULL};
-  copy_fields(L, G, base); /* [lede G env] */
-  int env = lua_gettop(L);
-
-  /* string.dump goes from the real table: the string metatable's __index
-   * is that table, so ("").dump would otherwise still reach it. */
-  lua_getfield(L, G, "string");
-  lua_pushnil(L);
-  lua_setfield(L, -2, "dump");
-  lua_getfield(L, G, "table"); /* [.. string table] */
-  sandbox_guard_libs(L, -2, -1);
-  lua_pop(L, 1);
-  lua_setfield(L, env, "string");
-  static const char *const plain[] = {"table", "math", "utf8", "coroutine", NULL};
-  for (const char *const *n = plain; *n; n++) {
-    lua_getfield(L, G, *n);
-    lua_setfield(L, env, *n);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key); /* [lede G libs] */
+  int libs = G + 1;
+  lua_Integer nlibs = (lua_Integer)lua_rawlen(L, libs);
+  lua_rawgeti(L, libs, 2);
+  lua_rawgeti(L, libs, 3);
+  luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [lede G libs base n env] */
+  lua_replace(L, libs);
+  lua_pop(L, 2); /* [lede G env] */
+  int env = libs;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key); /* [.. env libs] */
+  for (lua_Integer i = LIBS_STRING; i <= nlibs; i += 3) {
+    lua_rawgeti(L, env + 1, i);     /* [.. name] */
+    lua_rawgeti(L, env + 1, i + 1); /* [.. name lib] */
+    lua_rawgeti(L, env + 1, i + 2); /* [.. name lib n] */
+    luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [.. name lib n copy] */
+    if (i == LIBS_STRING) {
+      /* s:upper() must find what this environment's string.upper is, as
+       * with a state of its own: the string metatable's __index is this
+       * copy. */
+      lua_pushliteral(L, "");
+      lua_getmetatable(L, -1); /* [.. copy "" mt] */
+      lua_pushvalue(L, -3);
+      lua_setfield(L, -2, "__index");
+      lua_pop(L, 2);
+    }
+    lua_replace(L, -3); /* [.. name copy n] */
+    lua_pop(L, 1);
+    lua_rawset(L, env);
   }
-  static const char *const os_ok[] = {"time", "clock", "date", NULL};
-  lua_getfield(L, G, "os");
-  copy_fields(L, -1, os_ok);
-  lua_setfield(L, env, "os");
+  lua_pop(L, 1); /* [lede G env] */
+  /* The generator's state is the one thing the math functions keep:
+   * reseeded as luaopen_math seeds it, so an earlier run's
+   * math.randomseed(42) decides nothing here. */
+  lua_getfield(L, env, "math");
+  lua_getfield(L, -1, "randomseed");
+  lua_call(L, 0, 0);
   lua_pop(L, 1);
-
-  /* The string metatable answers getmetatable("") with a plain string, so
-   * scripts cannot reach or change it. */
-  lua_pushliteral(L, "");
-  lua_getmetatable(L, -1);
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 2);
 
   lua_pushcfunction(L, sb_print);
   lua_setfield(L, env, "print");

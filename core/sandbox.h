@@ -19,7 +19,11 @@ void sandbox_stop(lua_State *L);
  * newline: [args.. line].  For print functions that write elsewhere. */
 int sandbox_print_line(lua_State *L);
 /* Opens the libraries and pushes the script environment: the allow-list
- * when sandboxed, else the full global table.  [.. env] */
+ * when sandboxed, else the full global table.  [.. env]
+ * Sandboxed, it may be called again on the same state once the last
+ * environment is dropped: the libraries are opened once, and each new
+ * environment is made of fresh tables (and makes the string metatable
+ * index its own string table), so no earlier run's changes reach it. */
 int sandbox_env(lua_State *L, int sandboxed);
 /* Message handler for lua_pcall: message plus traceback. */
 int sandbox_msghandler(lua_State *L);

@@ -19,14 +19,36 @@ typedef struct line {
   size_t next;       /* start of the following line */
 } line;
 
-/* One line starting at pos; \n, \r\n and \r all end a line.  A byte
- * loop rather than two memchr calls: with CR-only endings a search for
- * '\n' would run to the end of the file on every line. */
-static line next_line(const char *s, size_t len, size_t pos) {
-  line l = {pos, pos, pos};
-  size_t i = pos;
-  while (i < len && s[i] != '\n' && s[i] != '\r') i++;
-  l.end = i;
+/* Walks the lines of s in order.  lf caches the first '\n' at or after
+ * the current position, so each line costs two memchr calls, which scan
+ * many bytes per cycle, instead of a byte loop testing two characters:
+ * the end of the line is the first '\r' before lf, or lf.  With CR-only
+ * line endings lf is the end of the text, found once, never searched
+ * again for every line. */
+typedef struct lines {
+  const char *s;
+  size_t len;
+  size_t lf; /* first '\n' at or after the last position asked, or len */
+} lines;
+
+static lines lines_of(const char *s, size_t len) {
+  const char *p = len ? memchr(s, '\n', len) : NULL;
+  lines ls = {s, len, p ? (size_t)(p - s) : len};
+  return ls;
+}
+
+/* One line starting at pos (positions only ever grow); \n, \r\n and \r
+ * all end a line. */
+static line next_line(lines *ls, size_t pos) {
+  const char *s = ls->s;
+  size_t len = ls->len;
+  if (ls->lf < pos) {
+    const char *p = memchr(s + pos, '\n', len - pos);
+    ls->lf = p ? (size_t)(p - s) : len;
+  }
+  const char *cr = memchr(s + pos, '\r', ls->lf - pos);
+  size_t i = cr ? (size_t)(cr - s) : ls->lf;
+  line l = {pos, i, i};
   if (i == len) l.next = len;
   else if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') l.next = i + 2;
   else l.next = i + 1;
@@ -129,8 +151,9 @@ static size_t wrap_width(const char *s, size_t len) {
   size_t lens[256], nlens = 0;
   line prev = {0, 0, 0};
   int have_prev = 0;
+  lines ls = lines_of(s, len);
   for (size_t pos = 0; pos < scan && nlens < 256;) {
-    line raw = next_line(s, len, pos);
+    line raw = next_line(&ls, pos);
     line l = trim(s, raw);
     if (l.end > l.start) {
       if (have_prev) lens[nlens++] = line_chars(s, prev);
@@ -146,12 +169,16 @@ static size_t wrap_width(const char *s, size_t len) {
 }
 
 static lede_para_mode detect(const char *s, size_t len, size_t maxlen) {
+  /* No width: wrap_width met no line followed by another, over the same
+   * prefix, so no line is joinable (and the scan is not repeated). */
+  if (maxlen == 0) return LEDE_PARAS_BLANK;
   size_t scan = len < (1u << 20) ? len : (1u << 20);
   size_t joinable = 0, wrapped = 0;
   line prev = {0, 0, 0};
   int have_prev = 0;
+  lines ls = lines_of(s, len);
   for (size_t pos = 0; pos < scan;) {
-    line raw = next_line(s, len, pos);
+    line raw = next_line(&ls, pos);
     line l = trim(s, raw);
     if (l.end > l.start) {
       if (have_prev) {
@@ -222,8 +249,9 @@ int text_load(lede_doc *d, lede_para_mode mode) {
   size_t pstart = 0;
   line prev = {0, 0, 0};
   int open = 0;
+  lines ls = lines_of(s, len);
   for (size_t pos = 0; pos < len;) {
-    line raw = next_line(s, len, pos);
+    line raw = next_line(&ls, pos);
     /* One unit per line on top of doc_load's per-byte charge: it polls
      * the clock and the host's interrupt while a long text is cut. */
     if (budget_spend(d->budget, COST_ITEM)) return LEDE_ELIMIT;

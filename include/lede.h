@@ -94,9 +94,12 @@ typedef enum {
 
 /* Opaque handles. */
 /* An engine: options, host functions, the output callback and the last
- * error message.  Every script run gets a fresh Lua state of its own, so
- * nothing a script does outlives its run.  One per thread; engines share
- * nothing. */
+ * error message.  Every script run gets a fresh environment of its own
+ * (new globals, new copies of every library table and of the lede
+ * module), so nothing a script does outlives its run; a sandboxed run that
+ * ended well leaves its Lua state, garbage-collected, to the engine's next
+ * run, which spares opening the libraries again.  One per thread; engines
+ * share nothing. */
 typedef struct lede_engine lede_engine;
 /* A loaded document and its edits.  It does not belong to the engine that
  * loaded it: any engine may run scripts on it, and it outlives them all. */
@@ -470,7 +473,7 @@ LEDE_API lede_status lede_script_dirs(lede_engine *e, char **path);
 /* A compiled script, run many times without compiling it again (as
  * sqlite3_prepare / sqlite3_step).  Immutable once made: any number of
  * engines on any threads may run one handle at the same time.  Every run
- * still gets a fresh Lua state, so runs share nothing but the code. */
+ * still gets a fresh environment, so runs share nothing but the code. */
 typedef struct lede_script lede_script;
 
 /* Compiles code[0..len) (text only; name is used in messages as in

@@ -638,3 +638,35 @@ Test(batch, a_record_field_never_grants_a_file) {
   cr_assert_eq(stat(victim, &sb), 0);
   proc_free(&r);
 }
+
+/* Records run one after the other on one engine (-j 1) share no state:
+ * a record that changes globals, library tables and the lede module, then
+ * a record that must find none of it.  "Only one engine" and "one state
+ * kept between records" are how -j 1 runs; the isolation must not
+ * depend on either. */
+Test(batch, jsonl_records_share_no_state) {
+  const char *s = file("leak.lua",
+                       "local doc = ...\n"
+                       "if doc.source:find('leak') then\n"
+                       "  x = 'leaked' string.upper = function() return 'pwned' end\n"
+                       "  string.extra, math.pi, table.concat = 1, 3, nil\n"
+                       "  rawset(lede, 'extra', 1) lede.abbreviations.add('Xyz')\n"
+                       "  setmetatable(_G, {__index = function() return 'leaked' end})\n"
+                       "  return ('a'):upper() .. '\\n'\n"
+                       "end\n"
+                       "return table.concat({tostring(x), ('a'):upper(), tostring(('').extra),\n"
+                       "  tostring(math.pi > 3.14), tostring(rawget(lede, 'extra')),\n"
+                       "  tostring(lede.abbreviations.has('Xyz'))}, ' ') .. '\\n'\n");
+  proc_result r = run_lede(ARGV("run", s, "--jsonl", "-j", "1", "--quiet"),
+                           "{\"id\": 1, \"text\": \"leak now.\"}\n"
+                           "{\"id\": 2, \"text\": \"Check.\"}\n"
+                           "{\"id\": 3, \"text\": \"leak again.\"}\n"
+                           "{\"id\": 4, \"text\": \"Check.\"}\n");
+  assert_status(&r, 0);
+  cr_assert_str_eq(r.out,
+                   "{\"id\":1,\"output\":\"pwned\\n\"}\n"
+                   "{\"id\":2,\"output\":\"nil A nil true nil false\\n\"}\n"
+                   "{\"id\":3,\"output\":\"pwned\\n\"}\n"
+                   "{\"id\":4,\"output\":\"nil A nil true nil false\\n\"}\n");
+  proc_free(&r);
+}

@@ -896,6 +896,30 @@ Test(lua, write_sentences_equals_the_lua_loops) {
       cr_assert_str_eq(out, "Alpha beta gamma done.\nNow \"edited\" text.\nSecond para here.\nLast.\n");
     free(want);
   }
+  /* A space run, a tab, a control byte or a single space at every offset
+   * of the eight-byte words write_sentences checks sentences in, and
+   * spaces at the ends of edited texts. */
+  char many[8192] = "";
+  static const char *const gaps[] = {"  ", "\t", " \x01", " ", "   "};
+  for (int g = 0; g < 5; g++)
+    for (int k = 0; k < 19; k++) {
+      size_t n = strlen(many);
+      snprintf(many + n, sizeof many - n, "%.*s%send %d.\n\n", k, "abcdefghijklmnopqrstuvwxyz",
+               gaps[g], k);
+    }
+  lede_doc *m = load_text(eng, many, LEDE_PARAS_BLANK);
+  cr_assert_eq(run_on(m, "local doc = ... doc.sentences[3].text = ' lead' "
+                         "doc.sentences[4].text = 'trail ' doc.sentences[5].text = ' '", NULL),
+               LEDE_OK, "%s", lede_errmsg(eng));
+  cr_assert_eq(run_on(m, lines_lua, NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  char *want = strdup(out);
+  cr_assert_eq(run_on(m, "lede.write_sentences((...))", NULL), LEDE_OK, "%s", lede_errmsg(eng));
+  cr_assert_str_eq(out, want);
+  cr_assert(strncmp(out, "end 0.\na end 1.\nlead\ntrail\n", 27) == 0 &&
+                strstr(out, "\nabcdefghijk end 11.\n"),
+            "%s", out);
+  free(want);
+  lede_doc_free(m);
   /* An empty document: nothing, or an empty array. */
   lede_doc *e = load_text(eng, "", LEDE_PARAS_AUTO);
   cr_assert_eq(run_on(e, "lede.write_sentences((...), 'json')", NULL), LEDE_OK, "%s", lede_errmsg(eng));

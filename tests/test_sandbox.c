@@ -204,6 +204,94 @@ Test(sandbox, string_metatable_is_locked_and_per_run) {
   lede_engine_free(e);
 }
 
+/* Runs one after the other on one engine share its Lua state (run.c keeps
+ * it after a run that ended well), never what a run put in it: the first
+ * script changes everything a script can reach, the second must find
+ * every library, global and table as a run on a new engine would. */
+Test(sandbox, a_run_leaves_nothing_for_the_next) {
+  lede_engine *e = engine(0, 0, 0);
+  static const char leak[] =
+      "x = 'leaked'\n"
+      "string.upper = function() return 'pwned' end\n"
+      "string.extra = 'leaked'\n"
+      "table.insert, math.pi, os.time, coroutine.wrap, utf8.char = nil, 3, nil, nil, nil\n"
+      "math.randomseed(42)\n"
+      "rawset(lede, 'extra', 'leaked')\n"
+      "lede.write_sentences = nil\n"
+      "lede.abbreviations.add('Xyz')\n"
+      "rawset(lede.abbreviations, 'extra', 'leaked')\n"
+      "lede.redact.add{type = 'LEAK', pattern = 'leak%a*'}\n"
+      "lede.redact.validators.extra = 'leaked'\n"
+      "lede.redact.validators.luhn = function() return true end\n"
+      "lede.host.extra = 'leaked'\n"
+      "load('y = \"leaked\"')()\n"
+      "z = coroutine.create(function() coroutine.yield() end) coroutine.resume(z)\n"
+      "local d = lede.load('Kept. In a global.') kept = d\n"
+      "setmetatable(_G, {__index = function() return 'leaked' end})\n"
+      "_G = nil _ENV = nil\n"
+      "return 'changed'";
+  static const char check[] =
+      "local bad = {}\n"
+      "local function want(what, ok) if not ok then bad[#bad + 1] = what end end\n"
+      "want('metatable of _G', getmetatable(_G) == nil)\n"
+      "want('global', x == nil and y == nil and z == nil and kept == nil)\n"
+      "want('string.upper', ('a'):upper() == 'A' and string.upper('a') == 'A')\n"
+      "want('string.extra', string.extra == nil and ('').extra == nil)\n"
+      "want('libraries', type(table.insert) == 'function' and math.pi > 3.14 and\n"
+      "     type(os.time) == 'function' and type(coroutine.wrap) == 'function' and\n"
+      "     type(utf8.char) == 'function')\n"
+      "want('lede', rawget(lede, 'extra') == nil and type(lede.write_sentences) == 'function')\n"
+      "want('abbreviations', not lede.abbreviations.has('Xyz') and\n"
+      "     rawget(lede.abbreviations, 'extra') == nil)\n"
+      "want('redact', #lede.redact.scan('leaky text', {types = 'custom'}) == 0 and\n"
+      "     lede.redact.validators.extra == nil)\n"
+      "lede.redact.add{type = 'NUM', pattern = '%d%d%d%d', validator = 'luhn'}\n"
+      "want('validators', #lede.redact.scan('1234 4242', {types = 'custom'}) == 1)\n"
+      "want('host', lede.host.extra == nil)\n"
+      "want('string metatable', getmetatable('') == 'locked')\n"
+      "return #bad == 0 and 'clean' or table.concat(bad, ', ')";
+  gives(e, leak, "changed");
+  gives(e, check, "clean");
+  /* The changes were real in the run that made them. */
+  gives(e, "string.upper = function() return 'pwned' end lede.redact.add{type = 'LEAK', "
+           "pattern = 'leak%a*'} lede.redact.validators.luhn = function() return true end "
+           "lede.redact.add{type = 'NUM', pattern = '%d%d%d%d', validator = 'luhn'} "
+           "return ('a'):upper() .. #lede.redact.scan('leaky 1234 4242', {types = 'custom'})",
+        "pwned3");
+  gives(e, check, "clean");
+  /* The generator is seeded anew: math.randomseed(42) in one run does not
+   * make the next one's numbers those of seed 42. */
+  char *seeded = NULL, *next = NULL;
+  cr_assert_eq(run_on(e, NULL, "math.randomseed(42) return tostring(math.random(0))", &seeded),
+               LEDE_OK);
+  gives(e, "math.randomseed(42) return 'seeded'", "seeded");
+  cr_assert_eq(run_on(e, NULL, "return tostring(math.random(0))", &next), LEDE_OK);
+  cr_assert_str_neq(seeded, next);
+  free(seeded);
+  free(next);
+  /* A run that fails leaves nothing either (its state is closed). */
+  fails(e, "x = 'leaked' string.extra = 1 error('stop')", LEDE_ESCRIPT, "abuse.lua:1: stop");
+  gives(e, check, "clean");
+  next_run_works(e);
+  lede_engine_free(e);
+}
+
+/* Each run gets its whole limit, however many ran before it on the same
+ * state: what a run allocated is collected before the next starts. */
+Test(sandbox, limits_are_per_run_on_a_kept_state) {
+  lede_engine *e = engine(16, 1000000, 0);
+  for (int i = 0; i < 20; i++) {
+    /* About 10 MB of a 16 MB limit, and 600,000 of 1,000,000 steps. */
+    gives(e, "local t = {} for i = 1, 10 do t[i] = ('x'):rep(1e6) .. i end "
+             "kept = t return 'ok'", "ok");
+    gives(e, "local n = 0 for i = 1, 150000 do n = n + 1 end return 'ok'", "ok");
+  }
+  fails(e, "local s = string.rep('x', 1e9)", LEDE_ELIMIT, MEM16);
+  fails(e, "while true do end", LEDE_ELIMIT, INSTR);
+  next_run_works(e);
+  lede_engine_free(e);
+}
+
 Test(sandbox, no_finalizers) {
   lede_engine *e = engine(0, 1000000, 0);
   fails(e, "setmetatable({}, {__gc = function() while true do end end})", LEDE_ESCRIPT,
