@@ -113,6 +113,16 @@ static void sb_json_string(sbuf *b, const char *s, size_t n) {
  * to 2^53, as in any JSON reader that uses doubles; strings re-escaped). */
 static void sb_id(sbuf *b, const cJSON *id) {
   sb_str(b, "{\"id\":");
+  if (cJSON_IsNumber(id) && id->valuedouble == (double)id->valueint &&
+      (id->valueint != 0 || !signbit(id->valuedouble))) {
+    /* What cJSON prints ("%1.15g") for an int other than -0, without its
+     * allocation and its printf-then-sscanf round trip: ids are mostly
+     * counters. */
+    char num[16];
+    int n = snprintf(num, sizeof num, "%d", id->valueint);
+    sb_put(b, num, (size_t)n);
+    return;
+  }
   char *p = id ? cJSON_PrintUnformatted(id) : NULL;
   if (p) sb_str(b, p);
   else if (id) b->failed = 1;

@@ -4,43 +4,51 @@
 
 #include <lauxlib.h>
 
-int luacopy_count(lua_State *L, int idx) {
+void luacopy_flatten(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
-  int n = 0;
+  lua_Integer narr = (lua_Integer)lua_rawlen(L, idx), nrec = 0, i = 3;
+  lua_newtable(L); /* [.. flat] */
   lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    n++;
+  while (lua_next(L, idx)) { /* [.. flat k v] */
+    if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 || lua_tointeger(L, -2) > narr) nrec++;
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -4, i++);
+    lua_rawseti(L, -3, i++); /* [.. flat k] */
   }
-  return n;
+  lua_pushinteger(L, narr);
+  lua_rawseti(L, -2, 1);
+  lua_pushinteger(L, nrec);
+  lua_rawseti(L, -2, 2);
 }
 
-void luacopy_table(lua_State *L, int src, int n) {
-  src = lua_absindex(L, src);
-  lua_createtable(L, 0, n);
-  lua_pushnil(L);
-  while (lua_next(L, src)) { /* [.. t k v] */
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);       /* [.. t k k v] */
-    lua_rawset(L, -4);       /* [.. t k] */
+void luacopy_unflatten(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  lua_rawgeti(L, idx, 1);
+  lua_rawgeti(L, idx, 2);
+  int narr = (int)lua_tointeger(L, -2), nrec = (int)lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+  lua_createtable(L, narr, nrec); /* [.. t] */
+  for (lua_Integer i = 3; i < n; i += 2) {
+    lua_rawgeti(L, idx, i);
+    lua_rawgeti(L, idx, i + 1);
+    lua_rawset(L, -3);
   }
 }
 
 void luacopy_cached(lua_State *L, const void *key, void (*build)(lua_State *L)) {
-  /* The registry holds {table, number of fields}. */
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) { /* [.. x] */
     lua_pop(L, 1);
     lua_createtable(L, 2, 0); /* [.. entry] */
     build(L);                 /* [.. entry t] */
-    lua_pushinteger(L, luacopy_count(L, -1));
+    luacopy_flatten(L, -1);   /* [.. entry t flat] */
     lua_rawseti(L, -3, 2);
     lua_rawseti(L, -2, 1);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, key); /* [.. entry] */
   }
-  lua_rawgeti(L, -1, 1);
-  lua_rawgeti(L, -2, 2);                    /* [.. entry t n] */
-  luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [.. entry t n copy] */
-  lua_replace(L, -4);
-  lua_pop(L, 2);                            /* [.. copy] */
+  lua_rawgeti(L, -1, 2);   /* [.. entry flat] */
+  luacopy_unflatten(L, -1); /* [.. entry flat copy] */
+  lua_replace(L, -3);
+  lua_pop(L, 1);           /* [.. copy] */
 }

@@ -225,24 +225,22 @@ static void copy_fields(lua_State *L, int src, const char *const *names) {
 }
 
 /* Its address keys the registry entry holding what every environment
- * copies, made once per state by prime(): an array of triples
- *   name, table, number of fields
+ * copies, made once per state by prime(): an array of pairs
+ *   name, the table flattened (luacopy.h)
  * the first for the allow-listed globals (name false), the second for
- * string, then the other libraries (os with its allowed functions only).
- * Copying them walks tables, with no field looked up by name. */
+ * string, then the other libraries (os with its allowed functions only). */
 static const char libs_key = 'p';
-#define LIBS_STRING 4 /* the index of string's name */
+#define LIBS_STRING 3 /* the index of string's name */
 
-/* Appends name (NULL: false), the table on top and its size to the array
- * at libs, at *i.  [.. t] -> [..] */
+/* Appends name (NULL: false) and the table on top, flattened, to the
+ * array at libs, at *i.  [.. t] -> [..] */
 static void add_lib(lua_State *L, int libs, int *i, const char *name) {
   if (name) lua_pushstring(L, name);
   else lua_pushboolean(L, 0);
   lua_rawseti(L, libs, (*i)++);
-  lua_pushinteger(L, luacopy_count(L, -1));
-  lua_insert(L, -2);
+  luacopy_flatten(L, -1);
   lua_rawseti(L, libs, (*i)++);
-  lua_rawseti(L, libs, (*i)++);
+  lua_pop(L, 1);
 }
 
 /* Opens the standard libraries once per state, into the real globals,
@@ -337,17 +335,15 @@ int sandbox_env(lua_State *L, int sandboxed) {
   int libs = G + 1;
   lua_Integer nlibs = (lua_Integer)lua_rawlen(L, libs);
   lua_rawgeti(L, libs, 2);
-  lua_rawgeti(L, libs, 3);
-  luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [lede G libs base n env] */
+  luacopy_unflatten(L, -1); /* [lede G libs base env] */
   lua_replace(L, libs);
-  lua_pop(L, 2); /* [lede G env] */
+  lua_pop(L, 1); /* [lede G env] */
   int env = libs;
   lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key); /* [.. env libs] */
-  for (lua_Integer i = LIBS_STRING; i <= nlibs; i += 3) {
+  for (lua_Integer i = LIBS_STRING; i < nlibs; i += 2) {
     lua_rawgeti(L, env + 1, i);     /* [.. name] */
-    lua_rawgeti(L, env + 1, i + 1); /* [.. name lib] */
-    lua_rawgeti(L, env + 1, i + 2); /* [.. name lib n] */
-    luacopy_table(L, -2, (int)lua_tointeger(L, -1)); /* [.. name lib n copy] */
+    lua_rawgeti(L, env + 1, i + 1); /* [.. name flat] */
+    luacopy_unflatten(L, -1);       /* [.. name flat copy] */
     if (i == LIBS_STRING) {
       /* s:upper() must find what this environment's string.upper is, as
        * with a state of its own: the string metatable's __index is this
@@ -358,8 +354,7 @@ int sandbox_env(lua_State *L, int sandboxed) {
       lua_setfield(L, -2, "__index");
       lua_pop(L, 2);
     }
-    lua_replace(L, -3); /* [.. name copy n] */
-    lua_pop(L, 1);
+    lua_remove(L, -2); /* [.. name copy] */
     lua_rawset(L, env);
   }
   lua_pop(L, 1); /* [lede G env] */

@@ -670,3 +670,33 @@ Test(batch, jsonl_records_share_no_state) {
                    "{\"id\":4,\"output\":\"nil A nil true nil false\\n\"}\n");
   proc_free(&r);
 }
+
+/* Ids are printed back as libcjson prints them, integers by a short cut
+ * of our own: both paths, and the edges between them (-0, past int). */
+Test(batch, jsonl_ids_come_back_as_given) {
+  const char *s = file("one.lua", "return 'x'\n");
+  proc_result r = run_lede(ARGV("run", s, "--jsonl", "--quiet"),
+                           "{\"id\": 1, \"text\": \"a.\"}\n"
+                           "{\"id\": -7, \"text\": \"a.\"}\n"
+                           "{\"id\": 2147483648, \"text\": \"a.\"}\n"
+                           "{\"id\": 1.5, \"text\": \"a.\"}\n"
+                           "{\"id\": 1e300, \"text\": \"a.\"}\n"
+                           "{\"id\": \"x\\u00e9\\\"\", \"text\": \"a.\"}\n"
+                           "{\"id\": -0.0, \"text\": \"a.\"}\n"
+                           "{\"id\": 0, \"text\": \"a.\"}\n"
+                           "{\"id\": [1, {\"k\": null}], \"text\": \"a.\"}\n"
+                           "{\"text\": \"a.\"}\n");
+  assert_status(&r, 0);
+  cr_assert_str_eq(r.out,
+                   "{\"id\":1,\"output\":\"x\"}\n"
+                   "{\"id\":-7,\"output\":\"x\"}\n"
+                   "{\"id\":2147483648,\"output\":\"x\"}\n"
+                   "{\"id\":1.5,\"output\":\"x\"}\n"
+                   "{\"id\":1e+300,\"output\":\"x\"}\n"
+                   "{\"id\":\"x\xc3\xa9\\\"\",\"output\":\"x\"}\n"
+                   "{\"id\":-0,\"output\":\"x\"}\n"
+                   "{\"id\":0,\"output\":\"x\"}\n"
+                   "{\"id\":[1,{\"k\":null}],\"output\":\"x\"}\n"
+                   "{\"id\":null,\"output\":\"x\"}\n");
+  proc_free(&r);
+}
