@@ -20,6 +20,22 @@ void dbuf_init(dbuf *b, run_budget *budget) {
   b->n = b->cap = 0;
   b->budget = budget;
   b->failed = 0;
+  b->drain = NULL;
+  b->drain_ud = NULL;
+  b->committed = 0;
+}
+
+void dbuf_commit(dbuf *b) { b->committed = b->drain != NULL; }
+
+int dbuf_flush(dbuf *b) {
+  if (b->failed) return -1;
+  if (!b->committed || !b->n) return 0;
+  if (b->drain(b->drain_ud, b->p, b->n)) {
+    b->failed = LEDE_EIO;
+    return -1;
+  }
+  b->n = 0;
+  return 0;
 }
 
 int dbuf_reserve(dbuf *b, size_t extra) {
@@ -49,7 +65,15 @@ int dbuf_reserve(dbuf *b, size_t extra) {
 }
 
 void dbuf_put(dbuf *b, const char *s, size_t n) {
-  if (n == 0 || dbuf_reserve(b, n)) return;
+  if (n == 0) return;
+  if (b->committed && b->n + n > DBUF_DRAIN) {
+    if (dbuf_flush(b)) return;
+    if (n >= DBUF_DRAIN) {
+      if (b->drain(b->drain_ud, s, n)) b->failed = LEDE_EIO;
+      return;
+    }
+  }
+  if (dbuf_reserve(b, n)) return;
   memcpy(b->p + b->n, s, n);
   b->n += n;
   b->p[b->n] = '\0';
@@ -58,6 +82,7 @@ void dbuf_put(dbuf *b, const char *s, size_t n) {
 void dbuf_puts(dbuf *b, const char *s) { dbuf_put(b, s, strlen(s)); }
 
 void dbuf_putc(dbuf *b, char c) {
+  if (b->committed && b->n >= DBUF_DRAIN && dbuf_flush(b)) return;
   if (dbuf_reserve(b, 1)) return;
   b->p[b->n++] = c;
   b->p[b->n] = '\0';

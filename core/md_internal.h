@@ -51,6 +51,8 @@
  * a walk over chunks, which also cleans up after a longjmp.  The budget is
  * charged per chunk and per large block. */
 #define MD_CHUNK ((size_t)256 << 10)
+#define MD_HUGE_CHUNK ((size_t)2 << 20)
+#define MD_HUGE_AFTER 32 /* chunks of MD_CHUNK first (8 MB) */
 #define MD_SMALL_MAX 2048
 #define MD_NCLASS 36
 #define MD_LARGE 0xFFFFu
@@ -68,6 +70,7 @@ typedef struct mlarge {
 
 typedef struct marena {
   mchunk *chunks;
+  size_t nchunks;
   char *cur, *end;           /* bump region of the newest chunk */
   void *free[MD_NCLASS];     /* recycled small blocks, by class */
   mlarge large;              /* sentinel of the large blocks */
@@ -103,12 +106,21 @@ typedef struct md_state {
    * per paragraph, built with the tree edits (arena memory). */
   md_patch *patches;  /* all patches so far, in no particular order */
   size_t npatches, cappatches;
+  /* Their replacement texts, packed into chunks (arena): an edit of every
+   * sentence makes a patch per text leaf, and a block each would cost its
+   * tag word and size-class rounding. */
+  char *pool, *pool_end;
   /* Text patches cost time and only --to markdown needs them: an HTML or
    * text render edits the tree alone (plus the cheap block patches), and a
    * Markdown render after that re-applies everything from a fresh parse
    * with text patches on. */
   int want_patches, have_patches;
   int patch_failed;   /* a patch could not be made: render the tree instead */
+  /* Text leaves whose patches were made but whose new literal was left out
+   * of the tree: a Markdown render needs only the patches.  A render of
+   * the tree (HTML, text, or Markdown after a failed patch) re-parses and
+   * applies the edits afresh. */
+  int stale_literals;
   cmark_node **lists; /* lists that lost items or blocks (arena) */
   size_t nlists;
   /* link reference definitions rescued from removed blocks: appended to
@@ -281,6 +293,7 @@ void *md_realloc(void *p, size_t size);
 void md_freeblk(void *p);
 void md_release_all(md_state *m);
 void *md_scratch_grow(md_state *m, void *p, size_t n);
+void *md_scratch_grow_raw(md_state *m, void *p, size_t n);
 int md_protected(md_state *m, md_fn fn, void *ud);
 void md_state_free(lede_doc *d);
 cmark_node *md_parse(md_state *m);

@@ -11,7 +11,7 @@ void md_grow_put(md_state *m, char **p, size_t *len, size_t *cap, const char *s,
   if (*len + n + 1 > *cap) {
     size_t c = *cap ? *cap : 64;
     while (c < *len + n + 1) c *= 2;
-    *p = md_scratch_grow(m, *p, c);
+    *p = md_scratch_grow_raw(m, *p, c);
     *cap = c;
   }
   if (n) memcpy(*p + *len, s, n);
@@ -25,15 +25,41 @@ void md_ab_put(md_state *m, abuf *b, const char *s, size_t n) {
 
 void md_ab_putc(md_state *m, abuf *b, char c) { md_ab_put(m, b, &c, 1); }
 
-/* Records "replace source [a, b) by s" for paragraph pi; takes s (arena). */
-void md_patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
-  (void)pi;
+/* Chunks of the patch text pool; a longer text gets a block of its own. */
+#define MD_POOL_CHUNK ((size_t)64 << 10)
+
+/* Room for up to n bytes of patch text (arena memory, freed with the
+ * tree), which pool_commit() then keeps as long as it needs. */
+static char *pool_reserve(md_state *m, size_t n) {
+  if (n > MD_POOL_CHUNK / 4) return md_scratch_grow_raw(m, NULL, n);
+  if (!m->pool || (size_t)(m->pool_end - m->pool) < n) { /* never NULL, even for n == 0 */
+    m->pool = md_scratch_grow_raw(m, NULL, MD_POOL_CHUNK);
+    m->pool_end = m->pool + MD_POOL_CHUNK;
+  }
+  return m->pool;
+}
+
+static void pool_commit(md_state *m, const char *p, size_t used) {
+  if (p == m->pool) m->pool += used; /* else a block of its own */
+}
+
+/* Records "replace source [a, b) by text[0..len)", text from the pool. */
+static void patch_put(md_state *m, size_t a, size_t b, char *text, size_t len) {
   if (m->npatches == m->cappatches) {
     m->cappatches = m->cappatches ? m->cappatches * 2 : 64;
     m->patches = md_scratch_grow(m, m->patches, m->cappatches * sizeof *m->patches);
   }
-  if (!s->p) md_ab_put(m, s, "", 0);
-  m->patches[m->npatches++] = (md_patch){a, b, s->p, s->n};
+  m->patches[m->npatches++] = (md_patch){a, b, text, len};
+}
+
+/* Records "replace source [a, b) by s" for paragraph pi; empties s. */
+void md_patch_add(md_state *m, size_t pi, size_t a, size_t b, abuf *s) {
+  (void)pi;
+  char *text = pool_reserve(m, s->n);
+  if (s->n) memcpy(text, s->p, s->n);
+  pool_commit(m, text, s->n);
+  patch_put(m, a, b, text, s->n);
+  if (s->p) md_freeblk(s->p);
   s->p = NULL;
   s->n = s->cap = 0;
 }
@@ -44,11 +70,34 @@ void md_patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
   md_patch_add(m, pi, a, b, &e);
 }
 
-/* Appends text as Markdown inline content that reads back as exactly this
- * text.  A line end becomes a space: a new line would need the container
- * prefix, and HTML renders both the same. */
-void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
-  for (size_t i = 0; i < n; i++) {
+/* Whether md_escape must look at c anywhere in a text: a line end, a
+ * character it always escapes, one that may start an entity or an image.
+ * Runs of other bytes are copied whole: an edit of every sentence escapes
+ * the whole text of a document, so this is a table, not a switch. */
+static const unsigned char escape_stops[256] = {
+    ['\n'] = 1, ['\r'] = 1, ['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1,
+    ['['] = 1,  [']'] = 1,  ['<'] = 1,  ['&'] = 1, ['!'] = 1,
+};
+
+static int escape_stop(unsigned char c) { return escape_stops[c]; }
+
+/* Writes text as Markdown inline content that reads back as exactly this
+ * text into out, which has room for 2 * n bytes (an escape per byte at
+ * most); returns the length.  A line end becomes a space: a new line would
+ * need the container prefix, and HTML renders both the same. */
+static size_t escape_into(char *out, const char *s, size_t n, int line_start) {
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    /* the first byte of a line may open a block: the switch sees it */
+    size_t run = i;
+    if (i > 0 || !line_start)
+      while (run < n && !escape_stop((unsigned char)s[run])) run++;
+    if (run > i) {
+      memcpy(out + o, s + i, run - i);
+      o += run - i;
+      i = run;
+      continue;
+    }
     char c = s[i];
     int esc = 0;
     switch (c) {
@@ -68,22 +117,38 @@ void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
     case '#': case '>': case '-': case '+': case '=': case '~':
       esc = line_start && i == 0;
       break;
-    default:
-      if (line_start && i == 0 && c >= '0' && c <= '9') {
+    default: /* a digit */
+      if (line_start && i == 0) {
         size_t j = i;
         while (j < n && s[j] >= '0' && s[j] <= '9') j++;
         if (j < n && (s[j] == '.' || s[j] == ')')) { /* "1." would open a list */
-          md_ab_put(m, b, s, j);
-          md_ab_putc(m, b, '\\');
-          i = j - 1;
+          memcpy(out + o, s, j);
+          o += j;
+          out[o++] = '\\';
+          i = j;
           continue;
         }
       }
       break;
     }
-    if (esc) md_ab_putc(m, b, '\\');
-    md_ab_putc(m, b, c);
+    if (esc) out[o++] = '\\';
+    out[o++] = c;
+    i++;
   }
+  return o;
+}
+
+/* Appends text as Markdown inline content (see escape_into). */
+void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
+  md_ab_put(m, b, "", 0); /* a buffer even for n == 0 */
+  if (b->n + 2 * n + 1 > b->cap) {
+    size_t c = b->cap;
+    while (c < b->n + 2 * n + 1) c *= 2;
+    b->p = md_scratch_grow_raw(m, b->p, c);
+    b->cap = c;
+  }
+  b->n += escape_into(b->p + b->n, s, n, line_start);
+  b->p[b->n] = '\0';
 }
 
 /* A code span for literal s: a fence longer than any backtick run inside,
@@ -375,11 +440,32 @@ static int tag_start(const char *s, size_t n) {
   return i >= n || is_ws(s[i]) || is_eol(s[i]) || s[i] == '/' || s[i] == '>';
 }
 
-/* Source offset of plain-text offset t inside text leaf lf. */
-static size_t leaf_src(md_state *m, size_t pi, const leaf *lf, const span *sp, size_t t) {
+/* Where a text leaf's plain text sits in the source.  A verbatim leaf is
+ * spelled in the source exactly as its text (no escape, entity or
+ * replaced NUL): text offsets map by addition, without a search of the
+ * document's map -- most prose is verbatim. */
+typedef struct leaf_at {
+  size_t pi;
+  const leaf *lf;
+  const span *sp;
+  int verbatim;
+} leaf_at;
+
+static leaf_at leaf_at_make(const md_state *m, size_t pi, const leaf *lf, const span *sp) {
+  size_t on = lf->t1 - lf->t0;
+  int verbatim = sp->b >= sp->a && sp->b - sp->a == on &&
+                 memcmp(m->d->src + sp->a, m->d->text + lf->t0, on) == 0;
+  return (leaf_at){pi, lf, sp, verbatim};
+}
+
+/* Source offset of plain-text offset t inside the leaf. */
+static size_t leaf_src(md_state *m, const leaf_at *at, size_t t) {
+  const leaf *lf = at->lf;
+  const span *sp = at->sp;
   if (t <= lf->t0) return sp->a;
   if (t >= lf->t1) return sp->b;
-  size_t x = doc_text_to_src(m->d, pi, t);
+  if (at->verbatim) return sp->a + (t - lf->t0);
+  size_t x = doc_text_to_src(m->d, at->pi, t);
   return x < sp->a ? sp->a : x > sp->b ? sp->b : x;
 }
 
@@ -414,31 +500,35 @@ static void hunk_add(md_state *m, hunks *hs, const leaf *lf, size_t x0, size_t x
     return;
   }
   if (hs->n == hs->cap)
-    hs->h = md_scratch_grow(m, hs->h, (hs->cap = hs->cap ? hs->cap * 2 : 8) * sizeof *hs->h);
+    hs->h = md_scratch_grow_raw(m, hs->h, (hs->cap = hs->cap ? hs->cap * 2 : 8) * sizeof *hs->h);
   hs->h[hs->n++] = (hunk){x0, x1, y0, y1};
 }
 
 /* The first text of a line is escaped from its start: what an edit left
  * there ("#", "- ", "1.") must not open a block. */
-static void hunk_patch(md_state *m, size_t pi, const leaf *lf, const span *sp, const hunk *h) {
-  size_t a = leaf_src(m, pi, lf, sp, lf->t0 + h->x0), b = leaf_src(m, pi, lf, sp, lf->t0 + h->x1);
+static void hunk_patch(md_state *m, const leaf_at *at, const hunk *h) {
+  const leaf *lf = at->lf;
+  size_t a = leaf_src(m, at, lf->t0 + h->x0), b = leaf_src(m, at, lf->t0 + h->x1);
   if (b < a) b = a;
   size_t y0 = h->y0 < lf->n ? h->y0 : lf->n, y1 = h->y1 < lf->n ? h->y1 : lf->n;
   if (y0 > y1) y0 = y1;
-  abuf out = {NULL, 0, 0};
-  md_escape(m, &out, lf->buf + y0, y1 - y0, lf->line_first && y0 == 0);
-  if (lf->atx_last && y1 == lf->n && out.n && out.p[out.n - 1] == '#') {
+  /* escaped straight into the pool: room for an escape per byte, and the
+   * closing-sequence escape below */
+  char *out = pool_reserve(m, 2 * (y1 - y0) + 1);
+  size_t n = escape_into(out, lf->buf + y0, y1 - y0, lf->line_first && y0 == 0);
+  if (lf->atx_last && y1 == lf->n && n && out[n - 1] == '#') {
     /* "# Title #" ends with a closing sequence: escape the run's first '#'
      * when white space (or nothing) comes before it */
-    size_t r = out.n;
-    while (r > 0 && out.p[r - 1] == '#') r--;
-    if (r == 0 ? y0 == 0 || is_ws(lf->buf[y0 - 1]) : is_ws(out.p[r - 1])) {
-      md_ab_putc(m, &out, '#');
-      memmove(out.p + r + 1, out.p + r, out.n - r - 1);
-      out.p[r] = '\\';
+    size_t r = n;
+    while (r > 0 && out[r - 1] == '#') r--;
+    if (r == 0 ? y0 == 0 || is_ws(lf->buf[y0 - 1]) : is_ws(out[r - 1])) {
+      memmove(out + r + 1, out + r, n - r);
+      out[r] = '\\';
+      n++;
     }
   }
-  md_patch_add(m, pi, a, b, &out);
+  pool_commit(m, out, n);
+  patch_put(m, a, b, out, n);
 }
 
 /* Whether c at the start of a line could open a block. */
@@ -459,17 +549,33 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
   md_common_ends(old, on, nw, nn, &pre, &suf);
   size_t omid = on - pre - suf, nmid = nn - pre - suf;
   size_t *mx = NULL;
+  leaf_at at = leaf_at_make(m, pi, lf, sp);
   if (lf->line_first && nn && block_char(nw[0]) && pre > 0) {
     /* rewrite from the start, so the first character gets escaped */
     hunk_add(m, &hs, lf, 0, on - suf, 0, nn - suf);
+  } else if (on == nn && at.verbatim) {
+    /* Bytes pre and end - 1 changed.  In a verbatim leaf the kept bytes
+     * between changes join one hunk, as the merge below would join them,
+     * unless one is a character md_escape treats specially: a hunk ends
+     * at the last change before such a kept byte. */
+    size_t end = on - suf;
+    for (size_t i = pre; i < end;) {
+      size_t k = i + 1;
+      while (k < end && !(escape_stop((unsigned char)old[k]) && old[k] == nw[k])) k++;
+      size_t j = k;
+      while (j > i + 1 && old[j - 1] == nw[j - 1]) j--;
+      hunk_add(m, &hs, lf, i, j, i, j);
+      for (i = k; i < end && old[i] == nw[i];) i++;
+    }
   } else if (on == nn) {
-    for (size_t i = pre; i < on - suf;) {
+    size_t end = on - suf;
+    for (size_t i = pre; i < end;) {
       if (old[i] == nw[i]) {
         i++;
         continue;
       }
       size_t j = i;
-      while (j < on - suf && old[j] != nw[j]) j++;
+      while (j < end && old[j] != nw[j]) j++;
       hunk_add(m, &hs, lf, i, j, i, j);
       i = j;
     }
@@ -499,9 +605,9 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
     if (w > 0) {
       hunk *last = &hs.h[w - 1];
       size_t g0 = last->x1, g1 = hs.h[k].x0, i = g0;
-      while (i < g1 && !md_special(old[i]) && !strchr("[]<&!\\\r\n", old[i])) i++;
-      if (i == g1 && leaf_src(m, pi, lf, sp, lf->t0 + g1) - leaf_src(m, pi, lf, sp, lf->t0 + g0) ==
-                         g1 - g0) {
+      while (i < g1 && !escape_stop((unsigned char)old[i])) i++;
+      if (i == g1 && (at.verbatim || leaf_src(m, &at, lf->t0 + g1) -
+                                         leaf_src(m, &at, lf->t0 + g0) == g1 - g0)) {
         last->x1 = hs.h[k].x1;
         last->y1 = hs.h[k].y1;
         continue;
@@ -519,11 +625,11 @@ void md_text_patch(md_state *m, size_t pi, const leaf *lf, const span *sp) {
       hs.h[w - 1].y1 = nn;
     } else {
       if (w == hs.cap)
-        hs.h = md_scratch_grow(m, hs.h, (hs.cap = hs.cap ? hs.cap * 2 : 8) * sizeof *hs.h);
+        hs.h = md_scratch_grow_raw(m, hs.h, (hs.cap = hs.cap ? hs.cap * 2 : 8) * sizeof *hs.h);
       hs.h[w++] = (hunk){on - run, on, nn - run, nn};
     }
   }
-  for (size_t k = 0; k < w; k++) hunk_patch(m, pi, lf, sp, &hs.h[k]);
+  for (size_t k = 0; k < w; k++) hunk_patch(m, &at, &hs.h[k]);
   if (hs.h) md_freeblk(hs.h);
   if (mx) md_freeblk(mx);
 }
@@ -609,32 +715,37 @@ void md_autolink_edit(md_state *m, size_t pi, leaf *lf, const loader *L) {
   md_freeblk(url.p);
 }
 
-/* All patches in source order; *n gets the count.  Arena memory. */
+/* Sorts the patches into source order in place and returns them; *count
+ * gets the count. */
 static md_patch *patches_sorted(md_state *m, size_t *count) {
-  lede_doc *d = m->d;
-  (void)d;
+  md_patch *all = m->patches;
   size_t n = m->npatches;
-  md_patch *all = md_scratch_grow(m, NULL, (n + 1) * sizeof *all);
-  if (n) memcpy(all, m->patches, n * sizeof *all);
-  /* Nearly sorted already (paragraphs come in source order); a stable
-   * merge sort keeps insertions at one offset in the order made. */
-  md_patch *tmp = md_scratch_grow(m, NULL, (n + 1) * sizeof *tmp);
+  *count = n;
+  /* Nearly sorted already (paragraphs come in source order, and a second
+   * render finds them sorted); a stable merge sort keeps insertions at one
+   * offset in the order made. */
+  size_t i = 1;
+  while (i < n && !(all[i].a < all[i - 1].a || (all[i].a == all[i - 1].a && all[i].b < all[i - 1].b)))
+    i++;
+  if (i >= n) return all;
+  md_patch *tmp = md_scratch_grow(m, NULL, n * sizeof *tmp);
+  md_patch *src = all, *dst = tmp;
   for (size_t w = 1; w < n; w *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * w) {
       size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-      size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi)
-        tmp[k++] = (all[j].a < all[i].a || (all[j].a == all[i].a && all[j].b < all[i].b))
-                       ? all[j++] : all[i++];
-      while (i < mid) tmp[k++] = all[i++];
-      while (j < hi) tmp[k++] = all[j++];
+      size_t x = lo, y = mid, k = lo;
+      while (x < mid && y < hi)
+        dst[k++] = (src[y].a < src[x].a || (src[y].a == src[x].a && src[y].b < src[x].b))
+                       ? src[y++] : src[x++];
+      while (x < mid) dst[k++] = src[x++];
+      while (y < hi) dst[k++] = src[y++];
     }
-    md_patch *t = all;
-    all = tmp;
-    tmp = t;
+    md_patch *t = src;
+    src = dst;
+    dst = t;
   }
+  if (src != all) memcpy(all, src, n * sizeof *all);
   md_freeblk(tmp);
-  *count = n;
   return all;
 }
 
@@ -653,8 +764,21 @@ static void patched_walk(md_state *m, const md_patch *all, size_t n,
   put(ud, d->src + pos, d->len - pos);
 }
 
-/* patched_walk() sinks: the render's output, or an arena string. */
-static void put_dbuf(void *ud, const char *s, size_t n) { dbuf_put(ud, s, n); }
+/* patched_walk() sinks: the render's output (which remembers its last
+ * byte: a committed output may have drained it), or an arena string. */
+typedef struct dbuf_ud {
+  dbuf *out;
+  int any;   /* anything written */
+  char last;
+} dbuf_ud;
+
+static void put_dbuf(void *ud, const char *s, size_t n) {
+  dbuf_ud *u = ud;
+  if (!n) return;
+  dbuf_put(u->out, s, n);
+  u->any = 1;
+  u->last = s[n - 1];
+}
 
 typedef struct abuf_ud {
   md_state *m;
@@ -670,12 +794,14 @@ static void put_abuf(void *ud, const char *s, size_t n) {
 void md_render_patched(md_state *m, dbuf *out) {
   size_t n;
   md_patch *all = patches_sorted(m, &n);
-  patched_walk(m, all, n, put_dbuf, out);
+  /* the last allocation is behind us: stream from here */
+  dbuf_commit(out);
+  dbuf_ud u = {out, out->n > 0, out->n ? out->p[out->n - 1] : 0};
+  patched_walk(m, all, n, put_dbuf, &u);
   if (m->trailer.n) {
-    if (out->n && out->p[out->n - 1] != '\n') dbuf_putc(out, '\n');
+    if (u.any && u.last != '\n') dbuf_putc(out, '\n');
     dbuf_put(out, m->trailer.p, m->trailer.n);
   }
-  md_freeblk(all);
 }
 
 /* Offset in the edited source of source offset o (a cut offset maps to
@@ -748,5 +874,4 @@ void md_fix_tightness(md_state *m) {
     cmark_node_set_list_tight(list, !loose);
   }
   if (p.p) md_freeblk(p.p);
-  md_freeblk(all);
 }

@@ -301,7 +301,7 @@ int md_is_emph(cmark_node *n) {
 leaf *md_collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt **conts,
                         size_t *nconts) {
   size_t n = 0, cap = 16, nc = 0, ccap = 0, depth = 0, scap = 0;
-  leaf *lv = md_scratch_grow(m, NULL, cap * sizeof *lv);
+  leaf *lv = md_scratch_grow_raw(m, NULL, cap * sizeof *lv);
   econt *ec = NULL;
   size_t *stack = NULL; /* indices into ec of the open emphasis nodes */
   md_walk w;
@@ -323,7 +323,7 @@ leaf *md_collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt *
         len = lit ? strlen(lit) : 0;
       }
       if (len) {
-        if (n == cap) lv = md_scratch_grow(m, lv, (cap *= 2) * sizeof *lv);
+        if (n == cap) lv = md_scratch_grow_raw(m, lv, (cap *= 2) * sizeof *lv);
         memset(&lv[n], 0, sizeof lv[n]);
         lv[n] = (leaf){.node = cur, .t0 = t0, .t1 = t0 + len, .type = ty, .brk_at = SIZE_MAX,
                        .raw = ty == CMARK_NODE_TEXT && md_in_autolink(cur)};
@@ -356,7 +356,7 @@ redit *md_para_edits(md_state *m, size_t pi, size_t *count, int *whole) {
   const doc_sent *ss = d->sents + p->first_sent;
   size_t n = 0, cap = 0;
   for (size_t k = 0; k < p->nsent; k++) cap += (ss[k].edits ? ss[k].edits->n : 0) + 1;
-  redit *e = md_scratch_grow(m, NULL, (cap + 1) * sizeof *e);
+  redit *e = md_scratch_grow_raw(m, NULL, (cap + 1) * sizeof *e);
   *whole = 0;
   size_t kept = 0;
   for (size_t k = 0; k < p->nsent; k++) kept += !(ss[k].flags & ITEM_REMOVED);
@@ -396,7 +396,7 @@ lop *md_plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t 
                      size_t *nops) {
   const char *text = m->d->text;
   size_t n = 0, cap = 16;
-  lop *ops = md_scratch_grow(m, NULL, cap * sizeof *ops);
+  lop *ops = md_scratch_grow_raw(m, NULL, cap * sizeof *ops);
   size_t li = 0;
   for (size_t k = 0; k < ne; k++) {
     size_t a = e[k].a, b = e[k].b;
@@ -412,7 +412,7 @@ lop *md_plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t 
       if (a == b && a == lv[i].t0 && i > 0 && lv[i - 1].t1 == a &&
           attach_left(text, a, lv[i - 1].t0, e[k].s, e[k].len))
         to = i - 1;
-      if (n + 1 >= cap) ops = md_scratch_grow(m, ops, (cap *= 2) * sizeof *ops);
+      if (n + 1 >= cap) ops = md_scratch_grow_raw(m, ops, (cap *= 2) * sizeof *ops);
       size_t da = a < lv[to].t0 ? lv[to].t0 : a, db = b > lv[to].t1 ? lv[to].t1 : b;
       if (db < da) db = da;
       ops[n++] = (lop){to, da, db, e[k].s, e[k].len};
@@ -427,7 +427,7 @@ lop *md_plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t 
       size_t y0 = c ? cut[c - 1] : 0, y1 = c < ncut ? cut[c] : e[k].len;
       const leaf *lf = &lv[i + c];
       size_t da = a > lf->t0 ? a : lf->t0, db = b < lf->t1 ? b : lf->t1;
-      if (n + 1 >= cap) ops = md_scratch_grow(m, ops, (cap *= 2) * sizeof *ops);
+      if (n + 1 >= cap) ops = md_scratch_grow_raw(m, ops, (cap *= 2) * sizeof *ops);
       ops[n++] = (lop){i + c, da, db, e[k].s + y0, y1 - y0};
     }
     md_freeblk(cut);
@@ -446,6 +446,19 @@ void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t no
     leaf *lf = &lv[li];
     int brk = lf->type == CMARK_NODE_SOFTBREAK || lf->type == CMARK_NODE_LINEBREAK;
     size_t pos = lf->t0;
+    /* the new literal's length first: one block of the right size, not a
+     * doubling series per leaf */
+    size_t need = 0, p2 = pos, k2 = k;
+    for (; k2 < nops && ops[k2].leaf == li; k2++) {
+      if (ops[k2].a > p2) need += ops[k2].a - p2, p2 = ops[k2].a;
+      need += ops[k2].len;
+      if (ops[k2].b > p2) p2 = ops[k2].b;
+    }
+    if (p2 < lf->t1) need += lf->t1 - p2;
+    if (need + 1 > lf->cap) {
+      lf->buf = md_scratch_grow_raw(m, lf->buf, need + 1);
+      lf->cap = need + 1;
+    }
     for (; k < nops && ops[k].leaf == li; k++) {
       if (ops[k].a > pos) {
         if (brk && pos == lf->t0) lf->brk_at = lf->n;

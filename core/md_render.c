@@ -45,7 +45,10 @@ static void render_html(md_state *m, unsigned flags, dbuf *out) {
     if (title.failed) out->failed = title.failed;
     dbuf_free(&title);
   }
+  /* cmark's allocations (ours, which may longjmp at a limit) come before
+   * the commit: nothing streamed can be followed by a failure */
   char *html = cmark_render_html(m->root, opts);
+  dbuf_commit(out);
   dbuf_puts(out, html);
   md_freeblk(html);
   if (flags & LEDE_RENDER_STANDALONE) page_foot(out);
@@ -268,17 +271,25 @@ static int render_fn(md_state *m, void *ud) {
   render_args *ra = ud;
   if (budget_interrupted(m->d->budget)) return LEDE_ELIMIT;
   m->want_patches = ra->fmt == LEDE_FORMAT_MARKDOWN;
+  if (!m->want_patches && m->stale_literals) md_reparse(m);
   md_sync(m);
   switch (ra->fmt) {
   case LEDE_FORMAT_HTML: render_html(m, ra->flags, ra->out); break;
   case LEDE_FORMAT_TEXT: render_text(m, ra->out); break;
   case LEDE_FORMAT_MARKDOWN:
     if (!m->tree_edited) {
+      dbuf_commit(ra->out);
       dbuf_put(ra->out, m->d->src, m->d->len);
     } else if (!m->patch_failed) {
       md_render_patched(m, ra->out);
     } else {
-      /* a patch we could not place: cmark writes the whole edited tree */
+      /* a patch we could not place: cmark writes the whole edited tree,
+       * which must then hold every new literal */
+      if (m->stale_literals) {
+        md_reparse(m);
+        m->want_patches = 0;
+        md_sync(m);
+      }
       char *md = cmark_render_commonmark(m->root, CMARK_OPT_DEFAULT, 0);
       dbuf_puts(ra->out, md);
       md_freeblk(md);
@@ -300,6 +311,7 @@ int md_render(lede_doc *d, lede_format fmt, unsigned flags, dbuf *out) {
    * document, byte for byte. */
   if (fmt == LEDE_FORMAT_MARKDOWN && !d->nedited && !d->nremoved_sents && !d->nremoved_paras &&
       !m->tree_edited) {
+    dbuf_commit(out);
     dbuf_put(out, d->src, d->len);
     return out->failed;
   }

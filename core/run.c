@@ -60,20 +60,29 @@ typedef struct run_args {
   int load_failed; /* the chunk did not compile: no traceback to show */
 } run_args;
 
-/* Renders d into the sink without a Lua string copy of the output. */
+/* Renders d into the sink without a Lua string copy of the output.  With
+ * a callback, a renderer that commits (dbuf_commit) streams its output
+ * through it in DBUF_DRAIN pieces instead of holding it whole. */
 static void render_to_sink(lua_State *L, run_args *a, lede_doc *d) {
-  dbuf *b = a->sink->fn ? &a->ctx->scratch : &a->sink->buf;
-  if (b == &a->ctx->scratch) b->n = 0;
+  dbuf stream, *b = &a->sink->buf;
+  if (a->sink->fn) {
+    dbuf_init(&stream, a->ctx->scratch.budget);
+    stream.drain = sink_write;
+    stream.drain_ud = a->sink;
+    b = &stream;
+  }
   int st = doc_render(d, a->ro->to, a->ro->render_flags, b);
+  if (!st && !b->failed && a->sink->fn && b->n && sink_write(a->sink, b->p, b->n))
+    b->failed = LEDE_EIO;
+  int failed = b->failed;
+  if (a->sink->fn) dbuf_free(&stream);
+  /* raised only now: luaL_error does not return, and stream is freed */
   if (st == LEDE_EINVAL) luaL_error(L, "cannot render a %s document as requested",
                                     lede_format_name(d->format));
-  if (st == LEDE_ELIMIT && !b->failed)
+  if (failed == LEDE_EIO) luaL_error(L, "cannot write output");
+  if (st == LEDE_ELIMIT && !failed)
     luactx_raise_limit(L, a->e->budget.hit ? a->e->budget.hit : LIMIT_TIME, 1);
-  if (st || b->failed) luaL_error(L, "script exceeded memory limit");
-  if (a->sink->fn) {
-    if (b->n && sink_write(a->sink, b->p, b->n)) luaL_error(L, "cannot write output");
-    dbuf_free(b);
-  }
+  if (st || failed) luaL_error(L, "script exceeded memory limit");
 }
 
 /* Loads the chunk: source text (mode "t", as every script), or bytecode

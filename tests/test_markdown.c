@@ -594,6 +594,31 @@ Test(markdown, edit_after_render) {
   lede_free(b);
 }
 
+/* An autolink's address follows its edited text, also when the edit is
+ * applied to a re-parsed tree: a paragraph edited again after a render,
+ * or an HTML render after a Markdown one.  Re-parsing used to lose which
+ * links were autolinks and left the old address. */
+Test(markdown, autolink_edit_after_reparse) {
+  const char *src = "See <http://foo.bar/>.\n";
+  char *again = run_md(src,
+      "local doc = ...\n"
+      "local s = doc.sentences[1]\n"
+      "s.text = s.text:upper()\n"
+      "local a = doc:render('html')\n"
+      "s.text = s.text:gsub('O', '0')\n"
+      "return a .. doc:render('html')");
+  cr_assert_str_eq(again, "<p>SEE <a href=\"HTTP://FOO.BAR/\">HTTP://FOO.BAR/</a>.</p>\n"
+                          "<p>SEE <a href=\"HTTP://F00.BAR/\">HTTP://F00.BAR/</a>.</p>\n");
+  char *both = run_md(src,
+      "local doc = ...\n"
+      "doc.sentences[1].text = doc.sentences[1].text:upper()\n"
+      "return doc:render('markdown') .. doc:render('html')");
+  cr_assert_str_eq(both, "SEE <HTTP://FOO.BAR/>.\n"
+                         "<p>SEE <a href=\"HTTP://FOO.BAR/\">HTTP://FOO.BAR/</a>.</p>\n");
+  lede_free(again);
+  lede_free(both);
+}
+
 /* An unedited document renders to Markdown as its own bytes. */
 Test(markdown, identity_markdown_is_the_source) {
   const char *src = "Title\n=====\n\n*  odd   spacing *kept*\n*  second\n\n1) paren list\n";
