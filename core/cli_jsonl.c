@@ -166,11 +166,12 @@ size_t jsonl_utf8_prefix(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
-    /* ASCII, eight bytes at a time: the common case by far. */
+    /* ASCII, eight bytes at a time: the common case by far.  A word with
+     * a non-ASCII byte: its ASCII bytes before that one are passed here,
+     * not by loading the word again at each of them. */
     if (n - i >= 8) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (!(w & 0x8080808080808080ull)) { i += 8; continue; }
+      if (!(swar_load(str + i) & SWAR_HIGH)) { i += 8; continue; }
+      while (s[i] < 0x80) i++;
     }
     unsigned c = s[i];
     size_t k;

@@ -56,17 +56,16 @@ static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r
 static int squished(const char *s, size_t len) {
   if (len == 0) return 1;
   if (s[0] == ' ' || s[len - 1] == ' ') return 0;
-  uint64_t carry = 0; /* the previous word's last byte was a space */
   size_t i = 0;
   for (; len - i >= 8; i += 8) {
     uint64_t w = swar_load(s + i);
     if (swar_below(w, 0x20)) return 0;
     uint64_t sp = swar_eq(w, ' ');
-    /* Two adjacent spaces, in this word or across the last one's end. */
-    if ((sp & (sp << 8)) || (carry && (sp & 0x80))) return 0;
-    carry = sp >> 63;
+    /* Two adjacent spaces in this word (neighbouring bytes are 8 bits
+     * apart in either byte order), or across the last word's end. */
+    if ((sp & (sp << 8)) || (i && s[i] == ' ' && s[i - 1] == ' ')) return 0;
   }
-  for (int prev = carry != 0; i < len; i++) {
+  for (int prev = i && s[i - 1] == ' '; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x20 || (c == ' ' && prev)) return 0;
     prev = c == ' ';
