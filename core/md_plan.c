@@ -479,8 +479,9 @@ void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t no
       /* A line end in new text is a soft line break, which the plain text
        * reads as a space: it is one in every output (Markdown could not
        * keep it without the container's prefix on the next line). */
-      for (size_t q = at; q < lf->n; q++)
-        if (is_eol(lf->buf[q])) lf->buf[q] = ' ';
+      if (memchr(lf->buf + at, '\n', lf->n - at) || memchr(lf->buf + at, '\r', lf->n - at))
+        for (size_t q = at; q < lf->n; q++)
+          if (is_eol(lf->buf[q])) lf->buf[q] = ' ';
       if (ops[k].b > pos) pos = ops[k].b;
     }
     if (pos < lf->t1) {
