@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "lede.h"
+#include "swar.h"
 
 void dbuf_init(dbuf *b, run_budget *budget) {
   b->p = NULL;
@@ -105,8 +106,25 @@ static int poll_stop(dbuf *b) {
 void dbuf_put_json(dbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0; /* start of the pending run of bytes that need no escape */
+  size_t poll = POLL_BYTES, bytewise = 0;
   for (size_t i = 0; i < n; i++) {
-    if ((i & (POLL_BYTES - 1)) == POLL_BYTES - 1 && poll_stop(b)) return;
+    if (i >= poll) {
+      if (poll_stop(b)) return;
+      poll = i + POLL_BYTES;
+    }
+    /* Words of eight bytes none of which may need an escape are skipped
+     * whole (swar.h): most text has few.  A word that may hold one is
+     * looked at byte by byte, once (up to bytewise). */
+    while (i >= bytewise && n - i >= 8) {
+      uint64_t w = swar_load(s + i);
+      if (swar_below(w, 0x20) | swar_has(w, '"') | swar_has(w, '\\') | swar_has(w, 0x7F) |
+          swar_has(w, 0xE2)) {
+        bytewise = i + 8;
+        break;
+      }
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = (unsigned char)s[i];
     const char *esc = NULL;
     char u[7];

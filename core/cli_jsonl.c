@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_jsonl.h"
+#include "swar.h"
 
 /* An output buffer that stops growing after its first failure, so the
  * callers check once at the end. */
@@ -56,54 +57,51 @@ static const unsigned char needs_escape[256] = {
 
 /* The escaper is ours, not cJSON_Print's: that would copy the output into
  * a cJSON node first and then escape it a byte at a time with a call per
- * byte; runs of plain bytes here are one memcpy each. */
-/* Whether any of the 8 bytes in w may need escaping: one below 0x20, or
- * equal to '"', '\\' or 0xE2 (the classic bit tricks: a byte is zero in
- * x ^ (ones * c) exactly where w holds c). */
+ * byte; here words of eight plain bytes are skipped (swar.h), and runs of
+ * plain bytes are one memcpy each.  A word that may hold a byte to escape
+ * is looked at byte by byte, once. */
 static int word_may_escape(uint64_t w) {
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  uint64_t below = (w - ones * 0x20) & ~w & high;
-  uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\'), e2 = w ^ (ones * 0xE2);
-  uint64_t eq = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((e2 - ones) & ~e2);
-  return ((below | eq) & high) != 0;
+  return (swar_below(w, 0x20) | swar_has(w, '"') | swar_has(w, '\\') | swar_has(w, 0xE2)) != 0;
 }
 
 static void sb_json_string(sbuf *b, const char *s, size_t n) {
   sb_put(b, "\"", 1);
-  size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
-    /* Eight plain bytes at a time: most text has nothing to escape. */
-    while (n - i >= 8) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (word_may_escape(w)) break;
-      i += 8;
+  size_t run = 0, i = 0;
+  while (i < n) {
+    size_t end = n;
+    if (n - i >= 8) {
+      if (!word_may_escape(swar_load(s + i))) {
+        i += 8;
+        continue;
+      }
+      end = i + 8;
     }
-    if (i >= n) break;
-    unsigned char c = (unsigned char)s[i];
-    if (!needs_escape[c]) continue;
-    /* 0xE2 is only a candidate: most characters it starts (curly quotes,
-     * dashes) stay raw. */
-    if (c == 0xE2 && !(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-                       ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)))
-      continue; /* any other character starting with 0xE2 */
-    sb_put(b, s + run, i - run); /* the plain run before this byte */
-    char esc[8];
-    switch (c) {
-    case '"': sb_put(b, "\\\"", 2); break;
-    case '\\': sb_put(b, "\\\\", 2); break;
-    case '\n': sb_put(b, "\\n", 2); break;
-    case '\t': sb_put(b, "\\t", 2); break;
-    case '\r': sb_put(b, "\\r", 2); break;
-    case 0xE2:
-      sb_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-      i += 2;
-      break;
-    default: /* other controls: JSON has no short escape for them */
-      snprintf(esc, sizeof esc, "\\u%04x", c);
-      sb_put(b, esc, 6);
+    for (; i < end; i++) {
+      unsigned char c = (unsigned char)s[i];
+      if (!needs_escape[c]) continue;
+      /* 0xE2 is only a candidate: most characters it starts (curly
+       * quotes, dashes) stay raw. */
+      if (c == 0xE2 && !(i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                         ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)))
+        continue; /* any other character starting with 0xE2 */
+      sb_put(b, s + run, i - run); /* the plain run before this byte */
+      char esc[8];
+      switch (c) {
+      case '"': sb_put(b, "\\\"", 2); break;
+      case '\\': sb_put(b, "\\\\", 2); break;
+      case '\n': sb_put(b, "\\n", 2); break;
+      case '\t': sb_put(b, "\\t", 2); break;
+      case '\r': sb_put(b, "\\r", 2); break;
+      case 0xE2:
+        sb_put(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+        i += 2;
+        break;
+      default: /* other controls: JSON has no short escape for them */
+        snprintf(esc, sizeof esc, "\\u%04x", c);
+        sb_put(b, esc, 6);
+      }
+      run = i + 1;
     }
-    run = i + 1;
   }
   sb_put(b, s + run, n - run);
   sb_put(b, "\"", 1);
@@ -168,11 +166,12 @@ size_t jsonl_utf8_prefix(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
-    /* ASCII, eight bytes at a time: the common case by far. */
+    /* ASCII, eight bytes at a time: the common case by far.  A word with
+     * a non-ASCII byte: its ASCII bytes before that one are passed here,
+     * not by loading the word again at each of them. */
     if (n - i >= 8) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (!(w & 0x8080808080808080ull)) { i += 8; continue; }
+      if (!(swar_load(str + i) & SWAR_HIGH)) { i += 8; continue; }
+      while (s[i] < 0x80) i++;
     }
     unsigned c = s[i];
     size_t k;

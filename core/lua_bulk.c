@@ -17,6 +17,7 @@
 #include "lua_bulk.h"
 #include "lua_doc.h"
 #include "luactx.h"
+#include "swar.h"
 
 #define BULK_MT "lede.bulk"
 /* Output is handed to the run's writer in chunks of about this size. */
@@ -50,28 +51,21 @@ static void flush(lua_State *L, luactx *ctx, bulk *b) {
 static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 /* Whether s is already squished: no byte below 0x21 but single spaces
- * between other bytes.  Eight bytes at a time (the bit tricks of
- * cli_jsonl.c): most sentences of prose are, and are then copied whole. */
+ * between other bytes.  Eight bytes at a time (swar.h): most sentences of
+ * prose are, and are then copied whole. */
 static int squished(const char *s, size_t len) {
   if (len == 0) return 1;
   if (s[0] == ' ' || s[len - 1] == ' ') return 0;
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull,
-                 low7 = 0x7F7F7F7F7F7F7F7Full;
-  uint64_t carry = 0; /* the previous word's last byte was a space */
   size_t i = 0;
   for (; len - i >= 8; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    if ((w - ones * 0x20) & ~w & high) return 0; /* a byte below 0x20 */
-    /* 0x80 exactly at the spaces: no borrow can cross bytes here. */
-    uint64_t x = w ^ (ones * ' ');
-    uint64_t sp = ~(((x & low7) + low7) | x | low7);
-    /* Little-endian: byte k + 1 is 8 bits up.  Two adjacent spaces, in
-     * this word or across the last one's end. */
-    if ((sp & (sp << 8)) || (carry && (sp & 0x80))) return 0;
-    carry = sp >> 63;
+    uint64_t w = swar_load(s + i);
+    if (swar_below(w, 0x20)) return 0;
+    uint64_t sp = swar_eq(w, ' ');
+    /* Two adjacent spaces in this word (neighbouring bytes are 8 bits
+     * apart in either byte order), or across the last word's end. */
+    if ((sp & (sp << 8)) || (i && s[i] == ' ' && s[i - 1] == ' ')) return 0;
   }
-  for (int prev = carry != 0; i < len; i++) {
+  for (int prev = i && s[i - 1] == ' '; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x20 || (c == ' ' && prev)) return 0;
     prev = c == ' ';

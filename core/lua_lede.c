@@ -601,11 +601,13 @@ static void build_funcs(lua_State *L) {
   luaL_newlib(L, funcs); /* [.. lede] */
   lua_pushliteral(L, LEDE_VERSION_STRING);
   lua_setfield(L, -2, "version");
+  luadoc_strict_table(L, -1, "lede"); /* locked: shared by the copies */
 }
 
 static void build_abbrev(lua_State *L) {
   static const luaL_Reg abbrev[] = {{"add", l_abbrev_add}, {"has", l_abbrev_has}, {NULL, NULL}};
   luaL_newlib(L, abbrev);
+  luadoc_strict_table(L, -1, "lede.abbreviations");
 }
 
 int lmod_open(lua_State *L) {
@@ -619,9 +621,5 @@ int lmod_open(lua_State *L) {
   /* lede.host stays lenient: `if lede.host.f then` is how a script asks
    * whether its host registered f. */
   lua_setfield(L, -2, "host");
-  lua_getfield(L, -1, "abbreviations");
-  luadoc_strict_table(L, -1, "lede.abbreviations");
-  lua_pop(L, 1);
-  luadoc_strict_table(L, -1, "lede");
   return 1;
 }

@@ -49,6 +49,10 @@ void luacopy_cached(lua_State *L, const void *key, void (*build)(lua_State *L)) 
   }
   lua_rawgeti(L, -1, 2);   /* [.. entry flat] */
   luacopy_unflatten(L, -1); /* [.. entry flat copy] */
+  /* A metatable the builder set is shared: it must be locked. */
+  lua_rawgeti(L, -3, 1);
+  if (lua_getmetatable(L, -1)) lua_setmetatable(L, -3);
+  lua_pop(L, 1);
   lua_replace(L, -3);
   lua_pop(L, 1);           /* [.. copy] */
 }

@@ -22,7 +22,9 @@ void luacopy_unflatten(lua_State *L, int idx);
 /* Pushes a copy of the table that build pushes, which is built once per
  * state and kept in the registry under key (the address of a static
  * const of the caller): [.. copy].  The registry entry is {table, flat}:
- * entry[1] is the table built, for a builder that reuses its values. */
+ * entry[1] is the table built, for a builder that reuses its values.  A
+ * metatable the builder gives the table is given to every copy, shared:
+ * it must be locked (__metatable), so that no script reaches it. */
 void luacopy_cached(lua_State *L, const void *key, void (*build)(lua_State *L));
 
 #endif

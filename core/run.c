@@ -228,7 +228,9 @@ static void keep_or_close(lede_engine *e, lua_State *L, int ok) {
     lua_settop(L, 0);
     lua_gc(L, LUA_GCCOLLECT);
     luactx_set(L, NULL); /* the run's context is gone after return */
-    if (!e->budget.hit && state_bytes(L) <= POOL_MAX_BYTES) {
+    /* A pool already there came from a run inside this one (a host
+     * function running a script on its own engine): one state is kept. */
+    if (!e->budget.hit && !e->pool && state_bytes(L) <= POOL_MAX_BYTES) {
       e->pool = L;
       return;
     }

@@ -282,7 +282,17 @@ static void prime(lua_State *L) {
                                      "tostring", "type", "rawequal", "rawget",
                                      "rawlen", "rawset", "getmetatable",
                                      "_VERSION", NULL};
-  copy_fields(L, G, base);
+  copy_fields(L, G, base); /* [.. G copied base] */
+  /* Functions whose upvalues are the originals, which no script can
+   * change: made once, shared by every environment. */
+  lua_pushcfunction(L, sb_print);
+  lua_setfield(L, -2, "print");
+  lua_getfield(L, G, "setmetatable");
+  lua_pushcclosure(L, sb_setmetatable, 1);
+  lua_setfield(L, -2, "setmetatable");
+  lua_getfield(L, G, "collectgarbage");
+  lua_pushcclosure(L, sb_collectgarbage, 1);
+  lua_setfield(L, -2, "collectgarbage");
   add_lib(L, copied, &i, NULL);
   static const char *const plain[] = {"string", "table", "math", "utf8", "coroutine", NULL};
   for (const char *const *n = plain; *n; n++) {
@@ -366,18 +376,10 @@ int sandbox_env(lua_State *L, int sandboxed) {
   lua_call(L, 0, 0);
   lua_pop(L, 1);
 
-  lua_pushcfunction(L, sb_print);
-  lua_setfield(L, env, "print");
   lua_getfield(L, G, "load");
   lua_pushvalue(L, env);
   lua_pushcclosure(L, sb_load, 2);
   lua_setfield(L, env, "load");
-  lua_getfield(L, G, "setmetatable");
-  lua_pushcclosure(L, sb_setmetatable, 1);
-  lua_setfield(L, env, "setmetatable");
-  lua_getfield(L, G, "collectgarbage");
-  lua_pushcclosure(L, sb_collectgarbage, 1);
-  lua_setfield(L, env, "collectgarbage");
   lua_pushvalue(L, env);
   lua_newtable(L); /* loaded modules */
   lua_pushvalue(L, lede);

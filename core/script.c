@@ -2,7 +2,7 @@
  *
  * A prepared script holds the bytecode of its source, dumped by us right
  * after compiling it in mode "t"; each run loads that bytecode into the
- * run's fresh state instead of compiling the text again.  Bytecode is
+ * run's state instead of compiling the text again.  Bytecode is
  * refused everywhere else (scripts cannot load it: mode "t"), and this is
  * no exception in spirit: the bytes never came from a script, only from
  * Lua's own compiler in this process, so loading them is equivalent to

@@ -1,6 +1,6 @@
 /* session.c -- a Lua state that outlives one input, for `lede repl`.
  *
- * run.c gives every script a fresh state; a prompt needs the opposite:
+ * run.c gives every script a fresh environment; a prompt needs the opposite:
  * globals typed at one line are there at the next.  The state is built
  * the same way (sandbox_env, the counting allocator and the sticky hook,
  * the engine's budget), so the prompt is no way around the sandbox, and

@@ -146,7 +146,16 @@ static size_t first_word_chars(const char *s, line l) {
  * single-line paragraphs must not set the width.  Only a bounded prefix is
  * examined: the convention of a document does not change halfway, and
  * loading 100 MB must not walk it twice. */
-static size_t wrap_width(const char *s, size_t len) {
+/* The first lines wrap_width() walked, trimmed, for text_load() to walk
+ * again without finding and trimming them a second time: a news record
+ * has a few dozen.  Past the cache, text_load() finds lines itself. */
+#define LINE_CACHE 256
+typedef struct line_cache {
+  line v[LINE_CACHE]; /* start, end: trimmed; next: start of the next line */
+  size_t n;
+} line_cache;
+
+static size_t wrap_width(const char *s, size_t len, line_cache *lc) {
   size_t scan = len < (1u << 20) ? len : (1u << 20);
   size_t lens[256], nlens = 0;
   line prev = {0, 0, 0};
@@ -155,6 +164,10 @@ static size_t wrap_width(const char *s, size_t len) {
   for (size_t pos = 0; pos < scan && nlens < 256;) {
     line raw = next_line(&ls, pos);
     line l = trim(s, raw);
+    if (lc && lc->n < LINE_CACHE) {
+      l.next = raw.next;
+      lc->v[lc->n++] = l;
+    }
     if (l.end > l.start) {
       if (have_prev) lens[nlens++] = line_chars(s, prev);
       prev = l;
@@ -200,7 +213,7 @@ static lede_para_mode detect(const char *s, size_t len, size_t maxlen) {
 }
 
 lede_para_mode text_detect_mode(const char *s, size_t len) {
-  return detect(s, len, wrap_width(s, len));
+  return detect(s, len, wrap_width(s, len, NULL));
 }
 
 /* Non-zero when the last word of l starts with a lower-case ASCII letter:
@@ -241,21 +254,29 @@ int text_load(lede_doc *d, lede_para_mode mode) {
   /* Deliberate breaks split paragraphs only when AUTO chose blank lines:
    * an explicit "blank" means exactly what it says. */
   size_t width = 0;
+  line_cache lc;
+  lc.n = 0;
   if (mode == LEDE_PARAS_AUTO) {
-    width = wrap_width(s, len);
+    width = wrap_width(s, len, &lc);
     mode = detect(s, len, width);
     if (mode != LEDE_PARAS_BLANK) width = 0;
   }
-  size_t pstart = 0;
+  size_t pstart = 0, ci = 0;
   line prev = {0, 0, 0};
   int open = 0;
   lines ls = lines_of(s, len);
   for (size_t pos = 0; pos < len;) {
-    line raw = next_line(&ls, pos);
     /* One unit per line on top of doc_load's per-byte charge: it polls
      * the clock and the host's interrupt while a long text is cut. */
     if (budget_spend(d->budget, COST_ITEM)) return LEDE_ELIMIT;
-    line l = trim(s, raw);
+    line l;
+    if (ci < lc.n) {
+      l = lc.v[ci++];
+    } else {
+      line raw = next_line(&ls, pos);
+      l = trim(s, raw);
+      l.next = raw.next;
+    }
     if (l.end > l.start) {
       if (open && (mode == LEDE_PARAS_LINE ||
                    (width && prev.start == pstart &&
@@ -272,7 +293,7 @@ int text_load(lede_doc *d, lede_para_mode mode) {
       if (add_text_para(d, pstart, prev.end)) return LEDE_ENOMEM;
       open = 0;
     }
-    pos = raw.next;
+    pos = l.next;
   }
   if (open && add_text_para(d, pstart, prev.end)) return LEDE_ENOMEM;
   return 0;

@@ -50,7 +50,12 @@ size_t utf8_check(const char *str, size_t n, int *is_nul) {
   size_t i = 0;
   *is_nul = 0;
   while (i < n) {
-    if (i + 8 <= n && ascii_block_ok(s + i)) { i += 8; continue; }
+    if (i + 8 <= n) {
+      if (ascii_block_ok(s + i)) { i += 8; continue; }
+      /* The word holds a NUL or a non-ASCII byte: pass the plain ASCII
+       * bytes before it here, not by testing the word again at each. */
+      while (s[i] != 0 && s[i] < 0x80) i++;
+    }
     if (s[i] == 0) { *is_nul = 1; return i; }
     size_t l = utf8_seqlen(s + i, n - i);
     if (l == 0) return i;

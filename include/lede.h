@@ -265,7 +265,8 @@ LEDE_API const char *lede_language(const char *name);
  * 256 MiB of memory, 1,000,000,000 instructions, no time limit, 1 GiB of
  * input, no extra script path or abbreviations.  opt NULL: nothing. */
 LEDE_API void lede_options_init(lede_options *opt);
-/* Creates an engine (no Lua state yet: each run makes its own).  opt may
+/* Creates an engine (no Lua state yet: the first run makes one, which
+ * later sandboxed runs reuse, each in a fresh environment).  opt may
  * be NULL (defaults); strings in it are copied.  sandbox must be 0 or 1,
  * timeout a number >= 0.
  * On LEDE_OK *out is OWNED: release with lede_engine_free().

@@ -930,3 +930,38 @@ Test(lua, write_sentences_equals_the_lua_loops) {
   lede_doc_free(d);
   expect_error("lede.write_sentences((...), 'xml')", "t.lua:1: bad argument #2 to 'write_sentences' (invalid option 'xml')");
 }
+
+/* lede.json skips words of plain bytes (buf.c): every byte it must escape,
+ * at every offset of a word and across word ends, next to another, gives
+ * what a byte-by-byte escaper in Lua gives. */
+Test(lua, json_escapes_at_every_offset) {
+  expect("local function ref(s)\n"
+         "  local out, i = {'\"'}, 1\n"
+         "  while i <= #s do\n"
+         "    local c = s:byte(i)\n"
+         "    local e = ({[34] = '\\\\\"', [92] = '\\\\\\\\', [10] = '\\\\n', [13] = '\\\\r', [9] = '\\\\t'})[c]\n"
+         "    if e then out[#out + 1] = e\n"
+         "    elseif c < 32 or c == 127 then out[#out + 1] = string.format('\\\\u%04x', c)\n"
+         "    elseif c == 0xE2 and s:byte(i + 1) == 0x80 and (s:byte(i + 2) == 0xA8 or s:byte(i + 2) == 0xA9) then\n"
+         "      out[#out + 1] = s:byte(i + 2) == 0xA8 and '\\\\u2028' or '\\\\u2029'\n"
+         "      i = i + 2\n"
+         "    else out[#out + 1] = string.char(c) end\n"
+         "    i = i + 1\n"
+         "  end\n"
+         "  return table.concat(out) .. '\"'\n"
+         "end\n"
+         "local specials = {'\"', '\\\\', '\\n', '\\r', '\\t', '\\1', '\\31', '\\127', '\\226\\128\\168',\n"
+         "                  '\\226\\128\\169', '\\226\\128\\153', '\\226\\128', '\\226'}\n"
+         "local n = 0\n"
+         "for _, a in ipairs(specials) do\n"
+         "  for _, b in ipairs({'', 'x', '\"', '\\226\\128\\168'}) do\n"
+         "    for k = 0, 18 do\n"
+         "      local s = ('abcdefghijklmnopqrstuvwxyz'):sub(1, k) .. a .. b .. 'tail of the text'\n"
+         "      if lede.json(s) ~= ref(s) then return 'differs: ' .. ref(s) end\n"
+         "      n = n + 1\n"
+         "    end\n"
+         "  end\n"
+         "end\n"
+         "return n .. ' strings'",
+         "988 strings");
+}
