@@ -117,8 +117,8 @@ static size_t escape_into(char *out, const char *s, size_t n, int line_start) {
     case '#': case '>': case '-': case '+': case '=': case '~':
       esc = line_start && i == 0;
       break;
-    default: /* a digit */
-      if (line_start && i == 0) {
+    default: /* at the start of a line: a digit may open a list */
+      if (line_start && i == 0 && c >= '0' && c <= '9') {
         size_t j = i;
         while (j < n && s[j] >= '0' && s[j] <= '9') j++;
         if (j < n && (s[j] == '.' || s[j] == ')')) { /* "1." would open a list */

@@ -211,6 +211,15 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
   size_t pre, suf;
   md_common_ends(o, n, r, rm, &pre, &suf);
   size_t on = n - pre - suf, rn = rm - pre - suf;
+  if (on == rn) {
+    /* byte for byte (s:upper()): every cut stays where it is */
+    for (size_t j = 0; j < ncut; j++) {
+      size_t y = utf8_snap(r, rm, cut[j]);
+      if (j > 0 && y < cut[j - 1]) y = cut[j - 1];
+      cut[j] = y;
+    }
+    return;
+  }
   size_t *mx = md_scratch_grow(m, NULL, (on + 1) * sizeof *mx);
   /* How the changed middles correspond: byte for byte when their lengths
    * agree (s:upper()); through the diff when it only inserts or only
@@ -470,8 +479,9 @@ void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t no
       /* A line end in new text is a soft line break, which the plain text
        * reads as a space: it is one in every output (Markdown could not
        * keep it without the container's prefix on the next line). */
-      for (size_t q = at; q < lf->n; q++)
-        if (is_eol(lf->buf[q])) lf->buf[q] = ' ';
+      if (memchr(lf->buf + at, '\n', lf->n - at) || memchr(lf->buf + at, '\r', lf->n - at))
+        for (size_t q = at; q < lf->n; q++)
+          if (is_eol(lf->buf[q])) lf->buf[q] = ' ';
       if (ops[k].b > pos) pos = ops[k].b;
     }
     if (pos < lf->t1) {

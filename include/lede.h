@@ -199,7 +199,9 @@ typedef struct lede_arg {
  * thread running the script: data[0..len) (not NUL-terminated) is BORROWED
  * for the duration of the call.  Return 0 to go on, non-zero to stop the
  * script: the run then fails with LEDE_EIO.  One lede.write(a, b, c) call
- * arrives as one piece.  See "Re-entrancy" above. */
+ * arrives as one piece; a Markdown document rendered as HTML or Markdown at
+ * the end of a run streams in pieces of about 64 KiB, once nothing but the
+ * callback can fail.  See "Re-entrancy" above. */
 typedef int (*lede_output_fn)(void *ud, const char *data, size_t len);
 
 /* Per-run options.  Zero-initialised means: no arguments, output in the

@@ -277,6 +277,87 @@ Test(embed, output_callback_can_stop_the_run) {
                LEDE_EIO);
 }
 
+/* A rendered Markdown document streams through the callback in pieces
+ * once nothing but the callback can fail; a render stopped by a limit
+ * before that writes nothing; a callback refusing a piece stops the run. */
+typedef struct pieces {
+  char *buf;
+  size_t n, calls, stop_after;
+} pieces;
+
+static int pieces_fn(void *ud, const char *data, size_t len) {
+  pieces *c = ud;
+  c->calls++;
+  if (c->stop_after && c->calls > c->stop_after) return 1;
+  c->buf = realloc(c->buf, c->n + len + 1);
+  cr_assert_not_null(c->buf);
+  memcpy(c->buf + c->n, data, len);
+  c->n += len;
+  c->buf[c->n] = '\0';
+  return 0;
+}
+
+Test(embed, rendered_markdown_streams_in_pieces) {
+  /* 400 KB of Markdown: several 64 KiB pieces */
+  size_t reps = 6000, len = 0;
+  const char *para = "Some *emphasis* and a [link](http://x.example/) in a paragraph.\n\n";
+  char *src = malloc(reps * strlen(para) + 1);
+  cr_assert_not_null(src);
+  for (size_t i = 0; i < reps; i++) len += (size_t)sprintf(src + len, "%s", para);
+  lede_doc *md;
+  lede_load_options lo = {.format = LEDE_FORMAT_MARKDOWN};
+  cr_assert_eq(lede_doc_load(eng, src, len, &lo, &md), LEDE_OK);
+  const char *edit = "local doc = ... for _, s in ipairs(doc.sentences) do s.text = s.text:upper() end";
+  for (int to = 0; to < 2; to++) {
+    lede_run_options ro = {.to = to ? LEDE_FORMAT_HTML : LEDE_FORMAT_MARKDOWN};
+    char *whole = NULL;
+    size_t wn = 0;
+    cr_assert_eq(lede_run_string(eng, "t", edit, strlen(edit), md, &ro, &whole, &wn), LEDE_OK);
+    pieces c = {NULL, 0, 0, 0};
+    ro.output = pieces_fn;
+    ro.output_ud = &c;
+    cr_assert_eq(lede_run_string(eng, "t", edit, strlen(edit), md, &ro, NULL, NULL), LEDE_OK);
+    /* Markdown comes in 64 KiB pieces; cmark's HTML is handed over as the
+     * one string it is, without a copy */
+    if (to) cr_assert_eq(c.calls, 1);
+    else cr_assert_gt(c.calls, 3, "%zu pieces", c.calls);
+    cr_assert_eq(c.n, wn);
+    cr_assert(memcmp(c.buf, whole, wn) == 0);
+    cr_assert(strstr(whole, to ? "<em>EMPHASIS</em>" : "*EMPHASIS*") != NULL);
+    free(c.buf);
+    if (!to) {
+      /* the callback refuses its second piece: the run fails */
+      pieces r = {NULL, 0, 0, 1};
+      ro.output_ud = &r;
+      cr_assert_eq(lede_run_string(eng, "t", edit, strlen(edit), md, &ro, NULL, NULL), LEDE_EIO);
+      cr_assert_eq(r.calls, 2);
+      free(r.buf);
+    }
+    lede_free(whole);
+  }
+  /* A memory limit hit while the render applies the edits (made by an
+   * earlier run) writes nothing; with more memory the same render works. */
+  lede_doc *md2;
+  cr_assert_eq(lede_doc_load(eng, src, len, &lo, &md2), LEDE_OK);
+  const char *edit_only = "local doc = ... for _, s in ipairs(doc.sentences) do "
+                          "s.text = s.text:upper() end return ''";
+  cr_assert_eq(lede_run_string(eng, "t", edit_only, strlen(edit_only), md2, NULL, NULL, NULL),
+               LEDE_OK);
+  pieces z = {NULL, 0, 0, 0};
+  lede_run_options lim = {.to = LEDE_FORMAT_MARKDOWN, .output = pieces_fn, .output_ud = &z,
+                          .max_memory = 1 << 20};
+  cr_assert_eq(lede_run_string(eng, "t", "", 0, md2, &lim, NULL, NULL), LEDE_ELIMIT,
+               "%s", lede_errmsg(eng));
+  cr_assert_eq(z.calls, 0);
+  lim.max_memory = 64 << 20;
+  cr_assert_eq(lede_run_string(eng, "t", "", 0, md2, &lim, NULL, NULL), LEDE_OK);
+  cr_assert_gt(z.calls, 3);
+  free(z.buf);
+  lede_doc_free(md2);
+  lede_doc_free(md);
+  free(src);
+}
+
 /* ---- host functions ----------------------------------------------------- */
 
 static int h_concat(void *ud, int argc, const char *const *argv, const size_t *argl,

@@ -619,6 +619,21 @@ Test(markdown, autolink_edit_after_reparse) {
   lede_free(both);
 }
 
+/* Edited text that starts a line with '.' or ')' is not a list marker and
+ * needs no escape; after digits it does.  (A run-copying escaper once
+ * looped on a leading '.', writing past its buffer: make fuzz found it.) */
+Test(markdown, edit_starting_a_line_with_punctuation) {
+  char *out = run_md("Hello world. Second one.\n\n- item\n",
+      "local doc = ...\n"
+      "doc.sentences[1].text = '.Hello world.'\n"
+      "doc.sentences[2].text = ') Second 1. one.'\n"
+      "doc.sentences[3].text = '2) item'\n"
+      "return doc:render('markdown') .. doc:render('html')");
+  cr_assert_str_eq(out, ".Hello world. ) Second 1. one.\n\n- 2\\) item\n"
+                        "<p>.Hello world. ) Second 1. one.</p>\n<ul>\n<li>2) item</li>\n</ul>\n");
+  lede_free(out);
+}
+
 /* An unedited document renders to Markdown as its own bytes. */
 Test(markdown, identity_markdown_is_the_source) {
   const char *src = "Title\n=====\n\n*  odd   spacing *kept*\n*  second\n\n1) paren list\n";

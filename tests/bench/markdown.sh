@@ -3,8 +3,8 @@
 # file in the same run: `lede render --to html` (identity) should take at
 # most 1.3x cmark's time, and a script that edits every sentence at most
 # 1.5x to HTML and to Markdown, with at most 1.3x cmark's peak memory
-# (issue 10).  Times are the best of 5 runs; peak memory (RSS) is the
-# largest.
+# (issue 10).  Times are the best of 5 interleaved rounds; peak memory
+# (RSS) is the largest.
 set -eu
 B=${1:-build}
 LEDE=$B/lede
@@ -34,15 +34,10 @@ fi
 printf '%s\n' 'local doc = ...' \
   'for _, s in ipairs(doc.sentences) do s.text = s.text:upper() end' > "$D/upper.lua"
 
-time_cmd() { # best seconds of 5 and peak RSS (KiB) of "$@"
-  best=""; peak=0
-  for i in 1 2 3 4 5; do
-    /usr/bin/time -f "%e %M" -o "$D/time.out" "$@" > /dev/null
-    read -r secs kib < "$D/time.out"
-    best=$(awk -v a="$secs" -v b="$best" 'BEGIN { print (b == "" || a < b) ? a : b }')
-    [ "$kib" -gt "$peak" ] && peak=$kib
-  done
-  echo "$best $peak"
+# One timed run of "$@": "seconds peak-KiB" on stdout.
+time_once() {
+  /usr/bin/time -f "%e %M" -o "$D/time.out" "$@" > /dev/null
+  cat "$D/time.out"
 }
 
 # The identity render must be cmark's HTML, byte for byte.
@@ -50,10 +45,17 @@ cmark "$f" > "$D/cmark.html"
 "$LEDE" render --to html "$f" > "$D/lede.html"
 if cmp -s "$D/cmark.html" "$D/lede.html"; then same="identical to cmark's"; else same="DIFFERS from cmark's"; fi
 
-set -- $(time_cmd cmark "$f"); cm_s=$1; cm_k=$2
-set -- $(time_cmd "$LEDE" render --to html "$f"); id_s=$1; id_k=$2
-set -- $(time_cmd "$LEDE" run "$D/upper.lua" --to html "$f"); ed_s=$1; ed_k=$2
-set -- $(time_cmd "$LEDE" run "$D/upper.lua" --to markdown "$f"); em_s=$1; em_k=$2
+# Best time and largest peak of 5 rounds; each round runs all four
+# commands in turn, so a change in the machine's load hits cmark and lede
+# alike instead of one block of runs.
+cm_s=""; cm_k=0; id_s=""; id_k=0; ed_s=""; ed_k=0; em_s=""; em_k=0
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+for round in 1 2 3 4 5; do
+  set -- $(time_once cmark "$f"); cm_s=$(best "$1" "$cm_s"); [ "$2" -gt "$cm_k" ] && cm_k=$2
+  set -- $(time_once "$LEDE" render --to html "$f"); id_s=$(best "$1" "$id_s"); [ "$2" -gt "$id_k" ] && id_k=$2
+  set -- $(time_once "$LEDE" run "$D/upper.lua" --to html "$f"); ed_s=$(best "$1" "$ed_s"); [ "$2" -gt "$ed_k" ] && ed_k=$2
+  set -- $(time_once "$LEDE" run "$D/upper.lua" --to markdown "$f"); em_s=$(best "$1" "$em_s"); [ "$2" -gt "$em_k" ] && em_k=$2
+done
 
 echo "corpus: $f ($(stat -c %s "$f") bytes); lede's HTML is $same"
 awk -v n="$(stat -c %s "$f")" -v cm="$cm_s" -v cmk="$cm_k" -v id="$id_s" -v idk="$id_k" \
