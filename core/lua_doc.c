@@ -22,6 +22,39 @@
 #define WORD_MT "lede.Word"
 #define LIST_MT "lede.List"
 
+/* ldoc_open_classes() registers every function of this file that Lua
+ * calls with the five class metatables as upvalues, in this order, so a
+ * class check compares with an upvalue.  luaL_checkudata finds the
+ * metatable by name instead: the name made a Lua string and looked up in
+ * the registry, four times for each sentence a script edits.  A function
+ * running without these upvalues (pushed bare, or one of the ldoc_*
+ * functions other files call) falls back to the names, so the fast path
+ * is only ever a shortcut. */
+enum { UP_DOC = 1, UP_PARA, UP_SENT, UP_WORD, UP_LIST, NUP = UP_LIST };
+static const char *const class_name[NUP + 1] = {NULL, DOC_MT, PARA_MT, SENT_MT, WORD_MT,
+                                                LIST_MT};
+
+/* luaL_checkudata(L, i, class_name[up]) */
+static void *checkclass(lua_State *L, int i, int up) {
+  void *p = lua_touserdata(L, i);
+  if (p && lua_getmetatable(L, i)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(up));
+    lua_pop(L, 1);
+    if (same) return p;
+  }
+  return luaL_checkudata(L, i, class_name[up]);
+}
+
+/* luaL_setmetatable(L, class_name[up]) */
+static void setclass(lua_State *L, int up) {
+  if (lua_type(L, lua_upvalueindex(up)) != LUA_TTABLE) {
+    luaL_setmetatable(L, class_name[up]);
+    return;
+  }
+  lua_pushvalue(L, lua_upvalueindex(up));
+  lua_setmetatable(L, -2);
+}
+
 /* Texts reach Lua through the context's scratch buffer. */
 static void push_scratch(lua_State *L, luactx *ctx) {
   if (ctx->scratch.failed) {
@@ -46,7 +79,7 @@ typedef struct LDoc {
 } LDoc;
 
 static lede_doc *checkdoc(lua_State *L, int i) {
-  LDoc *ld = luaL_checkudata(L, i, DOC_MT);
+  LDoc *ld = checkclass(L, i, UP_DOC);
   if (!ld->doc) luaL_error(L, "attempt to use a closed document");
   return ld->doc;
 }
@@ -82,7 +115,7 @@ void ldoc_pushdoc(lua_State *L, lede_doc *d, int owned) {
 
 /* __gc, __close and doc:close() share this idempotent function. */
 static int doc_close(lua_State *L) {
-  LDoc *ld = luaL_checkudata(L, 1, DOC_MT);
+  LDoc *ld = checkclass(L, 1, UP_DOC);
   if (ld->doc && ld->owned) doc_free(ld->doc);
   ld->doc = NULL;
   return 0;
@@ -134,24 +167,23 @@ typedef struct LItem {
   size_t idx;
 } LItem;
 
-static void pushitem(lua_State *L, int docidx, const char *mt, size_t idx) {
+static void pushitem(lua_State *L, int docidx, int up, size_t idx) {
   docidx = lua_absindex(L, docidx);
   LItem *it = lua_newuserdatauv(L, sizeof *it, 1); /* [.. item] */
   it->idx = idx;
-  luaL_setmetatable(L, mt);
+  setclass(L, up);
   lua_pushvalue(L, docidx);  /* [.. item doc] */
   lua_setiuservalue(L, -2, 1); /* [.. item]: the item keeps doc alive */
 }
 
-/* Checks item i of class mt; unless allow_removed, raises for a removed
- * one.  *dp gets the document. */
-static size_t checkitem(lua_State *L, int i, const char *mt, lede_doc **dp,
-                        int allow_removed) {
-  LItem *it = luaL_checkudata(L, i, mt);
+/* Checks item i of class up (UP_PARA or UP_SENT); unless allow_removed,
+ * raises for a removed one.  *dp gets the document. */
+static size_t checkitem(lua_State *L, int i, int up, lede_doc **dp, int allow_removed) {
+  LItem *it = checkclass(L, i, up);
   lede_doc *d = itemdoc(L, i);
   *dp = d;
   if (allow_removed) return it->idx;
-  if (strcmp(mt, PARA_MT) == 0) {
+  if (up == UP_PARA) {
     if (it->idx >= d->npara)
       luaL_error(L, "paragraph %I does not exist", (lua_Integer)it->idx + 1);
     if (d->paras[it->idx].flags & ITEM_REMOVED)
@@ -191,7 +223,7 @@ static LList *newlist(lua_State *L, int docidx, int kind, size_t n,
   memset(l, 0, sizeof *l);
   l->kind = kind;
   l->n = n;
-  luaL_setmetatable(L, LIST_MT);
+  setclass(L, UP_LIST);
   lua_pushvalue(L, docidx);
   lua_setiuservalue(L, -2, 1); /* [.. list] */
   return l;
@@ -282,7 +314,7 @@ static void pushwords(lua_State *L, int docidx, lede_doc *d, size_t si) {
   charge(L, d, COST_ITEM * f.n);
   l->sent = si;
   l->version = d->sents[si].version;
-  luaL_setmetatable(L, LIST_MT);
+  setclass(L, UP_LIST);
   lua_pushvalue(L, docidx);
   lua_setiuservalue(L, -2, 1);
 }
@@ -294,13 +326,13 @@ typedef struct LWord {
 } LWord;
 
 static int list_len(lua_State *L) {
-  LList *l = luaL_checkudata(L, 1, LIST_MT);
+  LList *l = checkclass(L, 1, UP_LIST);
   lua_pushinteger(L, (lua_Integer)l->n);
   return 1;
 }
 
 static int list_index(lua_State *L) {
-  LList *l = luaL_checkudata(L, 1, LIST_MT);
+  LList *l = checkclass(L, 1, UP_LIST);
   lua_Integer i = lua_tointeger(L, 2);
   if (!lua_isinteger(L, 2) || i < 1 || (size_t)i > l->n) return 0; /* nil */
   lede_doc *d = itemdoc(L, 1);
@@ -315,18 +347,18 @@ static int list_index(lua_State *L) {
     w->ws = l->data[2 * k];
     w->we = l->data[2 * k + 1];
     w->version = l->version;
-    luaL_setmetatable(L, WORD_MT);
+    setclass(L, UP_WORD);
     lua_pushvalue(L, -2);
     lua_setiuservalue(L, -2, 1);
     return 1;
   }
   size_t id = l->has_ids ? l->data[k] : l->first + k;
-  pushitem(L, -1, l->kind == LIST_PARAS ? PARA_MT : SENT_MT, id);
+  pushitem(L, -1, l->kind == LIST_PARAS ? UP_PARA : UP_SENT, id);
   return 1;
 }
 
 static int list_tostring(lua_State *L) {
-  LList *l = luaL_checkudata(L, 1, LIST_MT);
+  LList *l = checkclass(L, 1, UP_LIST);
   static const char *const names[] = {"paragraphs", "sentences", "words"};
   lua_pushfstring(L, "lede.List(%I %s)", (lua_Integer)l->n, names[l->kind]);
   return 1;
@@ -447,12 +479,12 @@ static int para_index(lua_State *L) {
   enum field f = field_of(L, 2);
   if (!(PARA_FIELDS & FB(f))) f = F_OTHER;
   if (f == F_REMOVED || f == F_INDEX) {
-    size_t pi = checkitem(L, 1, PARA_MT, &d, 1);
+    size_t pi = checkitem(L, 1, UP_PARA, &d, 1);
     if (f == F_REMOVED) lua_pushboolean(L, pi < d->npara && (d->paras[pi].flags & ITEM_REMOVED));
     else lua_pushinteger(L, (lua_Integer)pi + 1);
     return 1;
   }
-  size_t pi = checkitem(L, 1, PARA_MT, &d, 0);
+  size_t pi = checkitem(L, 1, UP_PARA, &d, 0);
   const doc_para *p = &d->paras[pi];
   switch (f) {
   case F_TEXT:
@@ -486,7 +518,7 @@ static int para_index(lua_State *L) {
 
 static int para_remove(lua_State *L) {
   lede_doc *d;
-  size_t pi = checkitem(L, 1, PARA_MT, &d, 0);
+  size_t pi = checkitem(L, 1, UP_PARA, &d, 0);
   doc_para_remove(d, pi);
   return 0;
 }
@@ -496,7 +528,7 @@ static int para_remove(lua_State *L) {
 static int para_newindex(lua_State *L) {
   lede_doc *d;
   const char *k = luaL_checkstring(L, 2);
-  size_t pi = checkitem(L, 1, PARA_MT, &d, 0);
+  size_t pi = checkitem(L, 1, UP_PARA, &d, 0);
   if (strcmp(k, "text") != 0)
     return luaL_error(L, "paragraph field '%s' is read-only", k);
   size_t len;
@@ -524,12 +556,12 @@ static int sent_index(lua_State *L) {
   enum field f = field_of(L, 2);
   if (!(SENT_FIELDS & FB(f))) f = F_OTHER;
   if (f == F_REMOVED || f == F_INDEX) {
-    size_t si = checkitem(L, 1, SENT_MT, &d, 1);
+    size_t si = checkitem(L, 1, UP_SENT, &d, 1);
     if (f == F_REMOVED) lua_pushboolean(L, si < d->nsent && (d->sents[si].flags & ITEM_REMOVED));
     else lua_pushinteger(L, (lua_Integer)si + 1);
     return 1;
   }
-  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  size_t si = checkitem(L, 1, UP_SENT, &d, 0);
   const doc_sent *s = &d->sents[si];
   switch (f) {
   case F_TEXT: push_sent_text(L, d, si); break;
@@ -537,7 +569,7 @@ static int sent_index(lua_State *L) {
   case F_STOP: lua_pushinteger(L, (lua_Integer)s->end); break;
   case F_PARAGRAPH:
     lua_getiuservalue(L, 1, 1);
-    pushitem(L, -1, PARA_MT, s->para);
+    pushitem(L, -1, UP_PARA, s->para);
     break;
   case F_WORDS:
     lua_getiuservalue(L, 1, 1);
@@ -559,7 +591,7 @@ static void replace_or_raise(lua_State *L, lede_doc *d, size_t si, size_t i,
 static int sent_newindex(lua_State *L) {
   lede_doc *d;
   const char *k = luaL_checkstring(L, 2);
-  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  size_t si = checkitem(L, 1, UP_SENT, &d, 0);
   if (strcmp(k, "text") != 0)
     return luaL_error(L, "sentence field '%s' is read-only", k);
   size_t len;
@@ -574,7 +606,7 @@ static int sent_newindex(lua_State *L) {
  * string.sub's rules for negative and out-of-range positions. */
 static int sent_replace(lua_State *L) {
   lede_doc *d;
-  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  size_t si = checkitem(L, 1, UP_SENT, &d, 0);
   lua_Integer i = luaL_checkinteger(L, 2);
   lua_Integer j = luaL_checkinteger(L, 3);
   size_t rl;
@@ -595,7 +627,7 @@ static int sent_replace(lua_State *L) {
 
 static int sent_remove(lua_State *L) {
   lede_doc *d;
-  size_t si = checkitem(L, 1, SENT_MT, &d, 0);
+  size_t si = checkitem(L, 1, UP_SENT, &d, 0);
   doc_sent_remove(d, si);
   return 0;
 }
@@ -623,7 +655,7 @@ static int item_tostring(lua_State *L) {
 /* ---- words -------------------------------------------------------------- */
 
 static LWord *checkword(lua_State *L, int i, lede_doc **dp) {
-  LWord *w = luaL_checkudata(L, i, WORD_MT);
+  LWord *w = checkclass(L, i, UP_WORD);
   lede_doc *d = itemdoc(L, i);
   if (w->sent >= d->nsent || (d->sents[w->sent].flags & ITEM_REMOVED))
     luaL_error(L, "sentence %I was removed", (lua_Integer)w->sent + 1);
@@ -663,7 +695,7 @@ static int word_index(lua_State *L) {
     break;
   case F_SENTENCE:
     lua_getiuservalue(L, 1, 1);
-    pushitem(L, -1, SENT_MT, w->sent);
+    pushitem(L, -1, UP_SENT, w->sent);
     break;
   default: push_method(L, "Word", WORD_FIELDS); break;
   }
@@ -744,7 +776,7 @@ static int doc_index(lua_State *L) {
 }
 
 static int doc_tostring(lua_State *L) {
-  LDoc *ld = luaL_checkudata(L, 1, DOC_MT);
+  LDoc *ld = checkclass(L, 1, UP_DOC);
   if (!ld->doc) lua_pushliteral(L, "lede.Document (closed)");
   else lua_pushfstring(L, "lede.Document (%s, %I bytes)",
                        ld->doc->format == LEDE_FORMAT_MARKDOWN ? "markdown" : "text",
@@ -788,17 +820,24 @@ void luadoc_strict_table(lua_State *L, int idx, const char *name) {
 
 /* ---- metatables --------------------------------------------------------- */
 
-/* Creates metatable name with the given metamethods and a "methods" table
- * consulted by __index functions; __metatable hides it from scripts. */
-static void newclass(lua_State *L, const char *name, const luaL_Reg *meta,
-                     const luaL_Reg *methods) {
-  if (!luaL_newmetatable(L, name)) { /* [.. mt] */
-    lua_pop(L, 1);
-    return;
-  }
-  luaL_setfuncs(L, meta, 0);
+/* Pushes the five class metatables, the upvalues of this file's
+ * functions (see checkclass). */
+static void push_classes(lua_State *L) {
+  for (int up = 1; up <= NUP; up++) luaL_getmetatable(L, class_name[up]);
+}
+
+/* Fills class up's metatable with the given metamethods and a "methods"
+ * table consulted by __index functions; __metatable hides it from
+ * scripts. */
+static void fillclass(lua_State *L, int up, const luaL_Reg *meta, const luaL_Reg *methods) {
+  luaL_getmetatable(L, class_name[up]); /* [.. mt] */
+  push_classes(L);
+  luaL_setfuncs(L, meta, NUP);
   lua_newtable(L); /* [.. mt methods] */
-  if (methods) luaL_setfuncs(L, methods, 0);
+  if (methods) {
+    push_classes(L);
+    luaL_setfuncs(L, methods, NUP);
+  }
   lua_setfield(L, -2, "methods");
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
@@ -835,9 +874,19 @@ void ldoc_open_classes(lua_State *L) {
                                        {"__len", list_len},
                                        {"__tostring", list_tostring},
                                        {NULL, NULL}};
-  newclass(L, DOC_MT, doc_meta, doc_methods);
-  newclass(L, PARA_MT, para_meta, para_methods);
-  newclass(L, SENT_MT, sent_meta, sent_methods);
-  newclass(L, WORD_MT, word_meta, NULL);
-  newclass(L, LIST_MT, list_meta, NULL);
+  /* all five exist before any function is made: each gets them all */
+  if (!luaL_newmetatable(L, DOC_MT)) { /* opened before in this state */
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  for (int up = UP_PARA; up <= NUP; up++) {
+    luaL_newmetatable(L, class_name[up]);
+    lua_pop(L, 1);
+  }
+  fillclass(L, UP_DOC, doc_meta, doc_methods);
+  fillclass(L, UP_PARA, para_meta, para_methods);
+  fillclass(L, UP_SENT, sent_meta, sent_methods);
+  fillclass(L, UP_WORD, word_meta, NULL);
+  fillclass(L, UP_LIST, list_meta, NULL);
 }
