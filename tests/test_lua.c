@@ -475,6 +475,40 @@ LEAK_TEST(lua, render_formats_and_errors, teardown) {
          "\"json\")|t.lua:1: bad argument #2 to 'render' (table expected, got number)");
 }
 
+/* Every method checks the class of what it is called on: a paragraph, a
+ * word, a list, the document or a string given to a sentence's method
+ * (or the other way round) is refused with the expected class named
+ * ('?': a function called through pcall has no name). */
+LEAK_TEST(lua, methods_check_their_object_class, teardown) {
+  expect(LUA(local doc = ...
+             local s, p = doc.sentences[1], doc.paragraphs[1]
+             local w, l = s.words[1], doc.sentences
+             local replace, remove = s.replace, p.remove
+             local out = {}
+             for _, x in ipairs({p, w, l, doc, "s"}) do
+               local ok, e = pcall(replace, x, 1, 1, "X")
+               out[#out + 1] = e:gsub("^t.lua:%d+: ", "")
+             end
+             for _, x in ipairs({s, w, l, doc}) do
+               local ok, e = pcall(remove, x)
+               out[#out + 1] = e:gsub("^t.lua:%d+: ", "")
+             end
+             local close = doc.close
+             local ok, e = pcall(close, s)
+             out[#out + 1] = e:gsub("^t.lua:%d+: ", "")
+             return table.concat(out, "|")),
+         "bad argument #1 to '?' (lede.Sentence expected, got lede.Paragraph)|"
+         "bad argument #1 to '?' (lede.Sentence expected, got lede.Word)|"
+         "bad argument #1 to '?' (lede.Sentence expected, got lede.List)|"
+         "bad argument #1 to '?' (lede.Sentence expected, got lede.Document)|"
+         "bad argument #1 to '?' (lede.Sentence expected, got string)|"
+         "bad argument #1 to '?' (lede.Paragraph expected, got lede.Sentence)|"
+         "bad argument #1 to '?' (lede.Paragraph expected, got lede.Word)|"
+         "bad argument #1 to '?' (lede.Paragraph expected, got lede.List)|"
+         "bad argument #1 to '?' (lede.Paragraph expected, got lede.Document)|"
+         "bad argument #1 to '?' (lede.Document expected, got lede.Sentence)");
+}
+
 /* ---- the lede table ------------------------------------------------------------- */
 
 /* A host function: joins its arguments, or fails on "fail". */
