@@ -321,6 +321,7 @@ size_t md_entity_decode(md_state *m, const char *s, size_t n, char out[32]);
 
 /* ---- md_load.c ---- */
 size_t md_leaf_t(cmark_node *n);
+size_t md_leaf_len(cmark_node *n);
 int md_in_autolink(cmark_node *n);
 void md_walk_inlines(loader *L, scan *sc, cmark_node *block);
 int md_heading_atx(cmark_node *n);

@@ -83,14 +83,31 @@ static void walk_text(loader *L, const char *s, size_t n) {
 
 /* A text-carrying inline node remembers where its text starts in the plain
  * text (+1, so that NULL means "not a leaf of ours", e.g. text an edit
- * inserted): edits are found by offset later. */
-static void leaf_tag(cmark_node *n, size_t t) {
-  cmark_node_set_user_data(n, (void *)(uintptr_t)(t + 1));
+ * inserted): edits are found by offset later.  Its length rides along in
+ * the top bits when it fits (0: look at the literal), so that collecting
+ * the leaves of a block to edit need not strlen() every literal, a cache
+ * miss each on a big document. */
+#define LEAF_T_BITS 40
+#define LEAF_LEN_MAX (((uintptr_t)1 << (63 - LEAF_T_BITS)) - 1)
+
+static void leaf_tag(cmark_node *n, size_t t, size_t len) {
+  uintptr_t v = (uintptr_t)t + 1;
+  if (UINTPTR_MAX > 0xFFFFFFFFu && v < ((uintptr_t)1 << LEAF_T_BITS) && len <= LEAF_LEN_MAX)
+    v |= (uintptr_t)len << LEAF_T_BITS;
+  cmark_node_set_user_data(n, (void *)v);
 }
 
 /* The plain-text offset leaf_tag() stored on n. */
 size_t md_leaf_t(cmark_node *n) {
-  return (size_t)(uintptr_t)cmark_node_get_user_data(n) - 1;
+  uintptr_t v = (uintptr_t)cmark_node_get_user_data(n);
+  if (UINTPTR_MAX > 0xFFFFFFFFu && (v >> LEAF_T_BITS)) v &= ((uintptr_t)1 << LEAF_T_BITS) - 1;
+  return (size_t)v - 1;
+}
+
+/* The length leaf_tag() stored on n, or SIZE_MAX when it did not fit. */
+size_t md_leaf_len(cmark_node *n) {
+  uintptr_t v = (uintptr_t)cmark_node_get_user_data(n);
+  return UINTPTR_MAX > 0xFFFFFFFFu && (v >> LEAF_T_BITS) ? (size_t)(v >> LEAF_T_BITS) : SIZE_MAX;
 }
 
 /* Matches literal lit[0..n) (plain text from offset t) against the source
@@ -333,7 +350,7 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
       *a = sc->pos;
       match_literal(L, sc, lit ? lit : "", len, t, how);
     }
-    if (L->mode != W_SPANS) leaf_tag(n, t);
+    if (L->mode != W_SPANS) leaf_tag(n, t, len);
     walk_text(L, lit ? lit : "", len);
     break;
   }
@@ -356,7 +373,7 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
       while (run-- > 0 && sc->pos < sc->lim && sc->s[sc->pos] == '`') sc->pos++;
       if (L->mode == W_SPANS) emit_span(L, n, *a, sc->pos, ia, ib);
     }
-    if (L->mode != W_SPANS) leaf_tag(n, t);
+    if (L->mode != W_SPANS) leaf_tag(n, t, len);
     walk_text(L, lit ? lit : "", len);
     break;
   }
@@ -375,7 +392,7 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
         while (sc->pos < sc->lim && is_ws(sc->s[sc->pos])) sc->pos++;
       if (L->mode == W_SPANS) emit_span(L, n, *a, sc->pos, *a, sc->pos);
     }
-    if (L->mode != W_SPANS) leaf_tag(n, t);
+    if (L->mode != W_SPANS) leaf_tag(n, t, 1);
     walk_text(L, soft ? " " : "\n", 1);
     break;
   }

@@ -208,10 +208,7 @@ static size_t kept_runs(const char *o, size_t n, size_t pre, size_t on, const si
  * only inserted gives it to the side attach_left picks. */
 static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size_t rm,
                        size_t *cut, size_t ncut) {
-  size_t pre, suf;
-  md_common_ends(o, n, r, rm, &pre, &suf);
-  size_t on = n - pre - suf, rn = rm - pre - suf;
-  if (on == rn) {
+  if (n == rm) {
     /* byte for byte (s:upper()): every cut stays where it is */
     for (size_t j = 0; j < ncut; j++) {
       size_t y = utf8_snap(r, rm, cut[j]);
@@ -220,6 +217,9 @@ static void align_cuts(md_state *m, const char *o, size_t n, const char *r, size
     }
     return;
   }
+  size_t pre, suf;
+  md_common_ends(o, n, r, rm, &pre, &suf);
+  size_t on = n - pre - suf, rn = rm - pre - suf;
   size_t *mx = md_scratch_grow(m, NULL, (on + 1) * sizeof *mx);
   /* How the changed middles correspond: byte for byte when their lengths
    * agree (s:upper()); through the diff when it only inserts or only
@@ -328,8 +328,11 @@ leaf *md_collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt *
         cmark_node_get_user_data(cur)) {
       size_t t0 = md_leaf_t(cur), len = 1;
       if (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE) {
-        const char *lit = cmark_node_get_literal(cur);
-        len = lit ? strlen(lit) : 0;
+        len = md_leaf_len(cur);
+        if (len == SIZE_MAX) {
+          const char *lit = cmark_node_get_literal(cur);
+          len = lit ? strlen(lit) : 0;
+        }
       }
       if (len) {
         if (n == cap) lv = md_scratch_grow_raw(m, lv, (cap *= 2) * sizeof *lv);
