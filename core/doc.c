@@ -40,11 +40,50 @@ lede_doc *doc_new(const char *src, size_t len, lede_format format) {
   return d;
 }
 
+/* Whether edit text s lives in ed's own block (see doc_edits.extra). */
+static int edit_text_inline(const doc_edits *ed, const char *s) {
+  return ed->extra && s == (const char *)(ed->e + ed->cap);
+}
+
 static void free_edits(lede_doc *d, doc_edits *ed) {
   if (!ed) return;
   for (size_t i = 0; i < ed->n; i++)
-    budget_free(d->budget, ed->e[i].s, ed->e[i].len + 1);
-  budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0]);
+    if (!edit_text_inline(ed, ed->e[i].s)) budget_free(d->budget, ed->e[i].s, ed->e[i].len + 1);
+  budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0] + ed->extra);
+}
+
+/* Doubles ed's room for edits; the text kept in its block moves to one of
+ * its own first.  0 or -1 (ed unchanged). */
+static int grow_edits(lede_doc *d, doc_sent *s) {
+  doc_edits *ed = s->edits;
+  size_t cap = ed->cap * 2;
+  doc_edits *ned;
+  if (!ed->extra) {
+    ned = budget_realloc(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0],
+                         sizeof *ned + cap * sizeof ned->e[0]);
+    if (!ned) return -1;
+  } else {
+    const char *in = (const char *)(ed->e + ed->cap);
+    size_t k = 0;
+    while (k < ed->n && ed->e[k].s != in) k++;
+    char *own = NULL;
+    if (k < ed->n && !(own = budget_malloc(d->budget, ed->e[k].len + 1))) return -1;
+    ned = budget_malloc(d->budget, sizeof *ned + cap * sizeof ned->e[0]);
+    if (!ned) {
+      if (own) budget_free(d->budget, own, ed->e[k].len + 1);
+      return -1;
+    }
+    memcpy(ned, ed, sizeof *ed + ed->n * sizeof ed->e[0]);
+    if (own) {
+      memcpy(own, in, ed->e[k].len + 1);
+      ned->e[k].s = own;
+    }
+    budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0] + ed->extra);
+    ned->extra = 0;
+  }
+  ned->cap = cap;
+  s->edits = ned;
+  return 0;
 }
 
 void doc_free(lede_doc *d) {
@@ -333,28 +372,32 @@ int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
     b = cur_to_orig(s, j);
   }
   size_t nlen = prelen + rl + postlen;
-  char *ns = budget_malloc(d->budget, nlen + 1);
-  if (!ns) return edit_fail(d);
+  char *ns;
+  if (!ed) {
+    /* the sentence's first edit: the list and the text in one block */
+    ed = budget_malloc(d->budget, sizeof *ed + sizeof ed->e[0] + nlen + 1);
+    if (!ed) return edit_fail(d);
+    ed->n = 0;
+    ed->cap = 1;
+    ed->extra = nlen + 1;
+    ns = (char *)(ed->e + 1);
+    s->edits = ed;
+    d->nedited++;
+  } else {
+    ns = budget_malloc(d->budget, nlen + 1);
+    if (!ns) return edit_fail(d);
+  }
   memcpy(ns, pre, prelen);
   if (rl) memcpy(ns + prelen, r, rl);
   memcpy(ns + prelen + rl, post, postlen);
   ns[nlen] = '\0';
 
-  if (!ed || ed->n == ed->cap) {
-    size_t cap = ed ? ed->cap * 2 : 2;
-    size_t oldsz = ed ? sizeof *ed + ed->cap * sizeof ed->e[0] : 0;
-    doc_edits *ned = budget_realloc(d->budget, ed, oldsz,
-                                    sizeof *ned + cap * sizeof ned->e[0]);
-    if (!ned) {
+  if (ed->n == ed->cap) {
+    if (grow_edits(d, s)) {
       budget_free(d->budget, ns, nlen + 1);
       return edit_fail(d);
     }
-    if (!ed) {
-      ned->n = 0;
-      d->nedited++;
-    }
-    ned->cap = cap;
-    s->edits = ed = ned;
+    ed = s->edits;
   }
   /* Replace the merged run [first, last] (or insert at its sorted place)
    * by the new edit. */
@@ -363,7 +406,7 @@ int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
     at = first;
     drop = last - first + 1;
     for (size_t k = first; k <= last; k++)
-      budget_free(d->budget, ed->e[k].s, ed->e[k].len + 1);
+      if (!edit_text_inline(ed, ed->e[k].s)) budget_free(d->budget, ed->e[k].s, ed->e[k].len + 1);
   } else {
     at = 0;
     while (at < ed->n && ed->e[at].a < a) at++;

@@ -36,6 +36,10 @@ typedef struct doc_edit {
 
 typedef struct doc_edits {
   size_t n, cap;
+  /* bytes after e[cap] in this block: a sentence's first edit keeps its
+   * text there (one allocation per edited sentence, not two), 0 once the
+   * list has grown */
+  size_t extra;
   doc_edit e[]; /* sorted by a, non-overlapping */
 } doc_edits;
 
