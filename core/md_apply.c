@@ -131,18 +131,22 @@ static void fix_delims(md_state *m, size_t pi, econt *ec, size_t nc, const loade
 }
 
 /* The source extents of the changed leaves of a plain block, without the
- * second scan of md_block_spans: when the block holds only text and soft
- * breaks (no emphasis, link, code or hard break) and each changed text
- * leaf is spelled in the source exactly as its text, its extent is where
- * the map puts its first byte, plus its length.  Returns NULL (scan the
- * block) for anything else.  Most prose paragraphs are plain, and an edit
- * of every sentence made that scan a sixth of the Markdown render. */
+ * second scan of md_block_spans: when the block holds only text, soft
+ * breaks and emphasis (no link, code or hard break), no leaf is emptied
+ * and no white space moves out of an emphasis (so no delimiters come to
+ * touch and none need a source extent), and each changed text leaf is
+ * spelled in the source exactly as its text, its extent is where the map
+ * puts its first byte, plus its length.  Returns NULL (scan the block)
+ * for anything else.  Most prose paragraphs are plain, and an edit of
+ * every sentence made that scan a sixth of the Markdown render. */
 static span *plain_spans(md_state *m, size_t pi, cmark_node *blk, leaf *lv, size_t nl,
-                         size_t nc) {
+                         const econt *ec, size_t nc) {
   const lede_doc *d = m->d;
-  if (nc) return NULL;
+  for (size_t c = 0; c < nc; c++)
+    if (ec[c].npre || ec[c].npost) return NULL;
   for (size_t i = 0; i < nl; i++) {
-    if (cmark_node_parent(lv[i].node) != blk) return NULL;
+    for (cmark_node *a = cmark_node_parent(lv[i].node); a != blk; a = cmark_node_parent(a))
+      if (!a || !md_is_emph(a)) return NULL;
     if (lv[i].type == CMARK_NODE_SOFTBREAK ? lv[i].changed : lv[i].type != CMARK_NODE_TEXT)
       return NULL;
     if (lv[i].changed && (lv[i].n == 0 || lv[i].raw)) return NULL;
@@ -154,9 +158,13 @@ static span *plain_spans(md_state *m, size_t pi, cmark_node *blk, leaf *lv, size
     if (!lf->changed) continue;
     size_t len = lf->t1 - lf->t0;
     size_t a = doc_text_to_src(d, pi, lf->t0);
-    /* the map is monotone: equal bytes with the last one len - 1 further
-     * on mean the text is one run of source */
-    if (a + len > d->len || memcmp(d->src + a, d->text + lf->t0, len) != 0 ||
+    /* The map is monotone: equal bytes with the last one len - 1 further
+     * on mean the text is one run of source -- but for its last byte: a
+     * '&' or '\\' there may be the first byte of "&amp;" or "\\\\", the
+     * one spelling that starts with what it decodes to. */
+    char last = d->text[lf->t1 - 1];
+    if (last == '&' || last == '\\' || a + len > d->len ||
+        memcmp(d->src + a, d->text + lf->t0, len) != 0 ||
         doc_text_to_src(d, pi, lf->t1 - 1) != a + len - 1) {
       md_freeblk(sp);
       for (size_t k = 0; k < nl; k++) lv[k].sp = NULL;
@@ -220,7 +228,7 @@ static void apply_para(md_state *m, size_t pi) {
   loader L;
   memset(&L, 0, sizeof L);
   span *direct = NULL;
-  if (m->have_patches && !(direct = plain_spans(m, pi, blk, lv, nl, nc))) {
+  if (m->have_patches && !(direct = plain_spans(m, pi, blk, lv, nl, ec, nc))) {
     md_block_spans(m, pi, blk, &L);
     size_t hint = 0;
     for (size_t i = 0; i < nl; i++)

@@ -634,6 +634,23 @@ Test(markdown, edit_starting_a_line_with_punctuation) {
   lede_free(out);
 }
 
+/* A text leaf that ends in an entity or an escape whose spelling starts
+ * with the character it stands for ("&amp;", an escaped backslash): an
+ * edit of its end replaces the whole spelling.  (The shortcut that takes
+ * plain blocks' extents from the map once left "amp;" and a backslash
+ * behind.) */
+Test(markdown, edit_leaf_ending_in_entity_or_escape) {
+  char *out = run_md("Tom &amp;\nJerry. Ann \\\\\nBob. *Cat &amp;*\nDog.\n",
+      "local doc = ...\n"
+      "doc.sentences[1].text = 'Tom X Jerry.'\n"
+      "doc.sentences[2].text = 'Ann Y Bob.'\n"
+      "doc.sentences[3].text = 'Cat Z Dog.'\n"
+      "return doc:render('markdown') .. doc:render('html')");
+  cr_assert_str_eq(out, "Tom X\nJerry. Ann Y\nBob. *Cat Z*\nDog.\n"
+                        "<p>Tom X\nJerry. Ann Y\nBob. <em>Cat Z</em>\nDog.</p>\n");
+  lede_free(out);
+}
+
 /* An unedited document renders to Markdown as its own bytes. */
 Test(markdown, identity_markdown_is_the_source) {
   const char *src = "Title\n=====\n\n*  odd   spacing *kept*\n*  second\n\n1) paren list\n";
