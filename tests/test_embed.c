@@ -227,8 +227,10 @@ Test(embed, edits_stay_in_the_document) {
 
 /* ---- output callback ---------------------------------------------------- */
 
+/* An output callback that collects what it is given (buf grows; free it),
+ * refusing every piece after stop_after pieces when that is not 0. */
 typedef struct collect {
-  char buf[256];
+  char *buf;
   size_t n, calls, stop_after;
 } collect;
 
@@ -236,7 +238,8 @@ static int collect_fn(void *ud, const char *data, size_t len) {
   collect *c = ud;
   c->calls++;
   if (c->stop_after && c->calls > c->stop_after) return 1;
-  cr_assert_lt(c->n + len, sizeof c->buf);
+  c->buf = realloc(c->buf, c->n + len + 1);
+  cr_assert_not_null(c->buf);
   memcpy(c->buf + c->n, data, len);
   c->n += len;
   c->buf[c->n] = '\0';
@@ -244,7 +247,7 @@ static int collect_fn(void *ud, const char *data, size_t len) {
 }
 
 Test(embed, output_callback_streams_writes_and_rendering) {
-  collect c = {{0}, 0, 0, 0};
+  collect c = {NULL, 0, 0, 0};
   lede_set_output(eng, collect_fn, &c);
   char *out = (char *)&out;
   size_t n = 9;
@@ -262,10 +265,11 @@ Test(embed, output_callback_streams_writes_and_rendering) {
   cr_assert_eq(run("return 'buffered'", NULL, &out), LEDE_OK);
   cr_assert_str_eq(out, "buffered");
   lede_free(out);
+  free(c.buf);
 }
 
 Test(embed, output_callback_can_stop_the_run) {
-  collect c = {{0}, 0, 0, 1};
+  collect c = {NULL, 0, 0, 1};
   lede_set_output(eng, collect_fn, &c);
   cr_assert_eq(run("lede.write('one') lede.write('two') lede.write('three')", NULL, NULL),
                LEDE_EIO);
@@ -275,28 +279,12 @@ Test(embed, output_callback_can_stop_the_run) {
   c.n = 0, c.calls = 0, c.buf[0] = '\0';
   cr_assert_eq(run("lede.write('a') pcall(lede.write, 'b') lede.write('c')", NULL, NULL),
                LEDE_EIO);
+  free(c.buf);
 }
 
 /* A rendered Markdown document streams through the callback in pieces
  * once nothing but the callback can fail; a render stopped by a limit
  * before that writes nothing; a callback refusing a piece stops the run. */
-typedef struct pieces {
-  char *buf;
-  size_t n, calls, stop_after;
-} pieces;
-
-static int pieces_fn(void *ud, const char *data, size_t len) {
-  pieces *c = ud;
-  c->calls++;
-  if (c->stop_after && c->calls > c->stop_after) return 1;
-  c->buf = realloc(c->buf, c->n + len + 1);
-  cr_assert_not_null(c->buf);
-  memcpy(c->buf + c->n, data, len);
-  c->n += len;
-  c->buf[c->n] = '\0';
-  return 0;
-}
-
 Test(embed, rendered_markdown_streams_in_pieces) {
   /* 400 KB of Markdown: several 64 KiB pieces */
   size_t reps = 6000, len = 0;
@@ -313,8 +301,8 @@ Test(embed, rendered_markdown_streams_in_pieces) {
     char *whole = NULL;
     size_t wn = 0;
     cr_assert_eq(lede_run_string(eng, "t", edit, strlen(edit), md, &ro, &whole, &wn), LEDE_OK);
-    pieces c = {NULL, 0, 0, 0};
-    ro.output = pieces_fn;
+    collect c = {NULL, 0, 0, 0};
+    ro.output = collect_fn;
     ro.output_ud = &c;
     cr_assert_eq(lede_run_string(eng, "t", edit, strlen(edit), md, &ro, NULL, NULL), LEDE_OK);
     /* Markdown comes in 64 KiB pieces; cmark's HTML is handed over as the
@@ -327,7 +315,7 @@ Test(embed, rendered_markdown_streams_in_pieces) {
     free(c.buf);
     if (!to) {
       /* the callback refuses its second piece: the run fails */
-      pieces r = {NULL, 0, 0, 1};
+      collect r = {NULL, 0, 0, 1};
       ro.output_ud = &r;
       cr_assert_eq(lede_run_string(eng, "t", edit, strlen(edit), md, &ro, NULL, NULL), LEDE_EIO);
       cr_assert_eq(r.calls, 2);
@@ -343,8 +331,8 @@ Test(embed, rendered_markdown_streams_in_pieces) {
                           "s.text = s.text:upper() end return ''";
   cr_assert_eq(lede_run_string(eng, "t", edit_only, strlen(edit_only), md2, NULL, NULL, NULL),
                LEDE_OK);
-  pieces z = {NULL, 0, 0, 0};
-  lede_run_options lim = {.to = LEDE_FORMAT_MARKDOWN, .output = pieces_fn, .output_ud = &z,
+  collect z = {NULL, 0, 0, 0};
+  lede_run_options lim = {.to = LEDE_FORMAT_MARKDOWN, .output = collect_fn, .output_ud = &z,
                           .max_memory = 1 << 20};
   cr_assert_eq(lede_run_string(eng, "t", "", 0, md2, &lim, NULL, NULL), LEDE_ELIMIT,
                "%s", lede_errmsg(eng));
