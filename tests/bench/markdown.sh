@@ -11,19 +11,8 @@ LEDE=$B/lede
 D=$B/bench
 mkdir -p "$D"
 
-f=$D/corpus10.md
-if [ ! -s "$f" ]; then
-  gen=../shared/tools/make_corpus.py
-  if [ -f "$gen" ] && command -v python3 > /dev/null; then
-    python3 "$gen" --kind md --mb 10 --seed 42 -o "$f"
-  else
-    # No generator: lede's own Markdown sample, repeated to size.
-    : > "$f"
-    while [ "$(stat -c %s "$f")" -lt 10000000 ]; do
-      for i in 1 2 3 4 5 6 7 8 9 10; do cat tests/data/md_sample.md; echo; done >> "$f"
-    done
-  fi
-fi
+. tests/bench/corpus.inc
+f=$(corpus_md "$D" 10)
 if ! command -v cmark > /dev/null; then
   echo "markdown bench: cmark is not installed (apt-get install cmark)"; exit 1
 fi
