@@ -7,13 +7,17 @@
 
 /* Doubling keeps appends amortised O(1); the buffer stays NUL-terminated
  * because cmark_node_set_literal() and friends take C strings. */
-void md_grow_put(md_state *m, char **p, size_t *len, size_t *cap, const char *s, size_t n) {
-  if (*len + n + 1 > *cap) {
+static void grow_reserve(md_state *m, char **p, size_t len, size_t *cap, size_t n) {
+  if (len + n + 1 > *cap) {
     size_t c = *cap ? *cap : 64;
-    while (c < *len + n + 1) c *= 2;
+    while (c < len + n + 1) c *= 2;
     *p = md_scratch_grow_raw(m, *p, c);
     *cap = c;
   }
+}
+
+void md_grow_put(md_state *m, char **p, size_t *len, size_t *cap, const char *s, size_t n) {
+  grow_reserve(m, p, *len, cap, n);
   if (n) memcpy(*p + *len, s, n);
   *len += n;
   (*p)[*len] = '\0';
@@ -140,13 +144,7 @@ static size_t escape_into(char *out, const char *s, size_t n, int line_start) {
 
 /* Appends text as Markdown inline content (see escape_into). */
 void md_escape(md_state *m, abuf *b, const char *s, size_t n, int line_start) {
-  md_ab_put(m, b, "", 0); /* a buffer even for n == 0 */
-  if (b->n + 2 * n + 1 > b->cap) {
-    size_t c = b->cap;
-    while (c < b->n + 2 * n + 1) c *= 2;
-    b->p = md_scratch_grow_raw(m, b->p, c);
-    b->cap = c;
-  }
+  grow_reserve(m, &b->p, b->n, &b->cap, 2 * n); /* an escape per byte at most */
   b->n += escape_into(b->p + b->n, s, n, line_start);
   b->p[b->n] = '\0';
 }
