@@ -124,13 +124,58 @@ static void chunk_free(mchunk *ch) {
   free(ch);
 }
 
-/* A small block of class c, zeroed if asked (fresh chunk memory is). */
+/* Puts block p of class c on its free list. */
+static void free_push(marena *a, void *p, unsigned c) {
+  *(void **)p = a->free[c];
+  a->free[c] = p;
+  a->nonempty |= (uint64_t)1 << c;
+}
+
+/* Makes a freed block of a class above c the spare region, so that blocks
+ * of other sizes can be cut from it.  A class's free list only serves its
+ * own class, and cmark frees many big blocks (content buffers that grew,
+ * the inline parser's scratch) when no more of their size are asked for:
+ * on the 10 MB corpus 13 MB sat on the lists, never used again, while
+ * nodes took new chunks.  What is left of the old spare region goes on the
+ * list of the largest class it still holds. */
+static void spare_refill(marena *a, unsigned c) {
+  size_t left = (size_t)(a->spare_end - a->spare);
+  if (left >= 16 + 8) {
+    unsigned lc = size_class(left - 8);
+    if (class_size(lc) > left - 8) lc--;
+    *(uint64_t *)a->spare = lc;
+    free_push(a, a->spare + 8, lc);
+  }
+  a->spare = a->spare_end = NULL;
+  for (unsigned big = MD_NCLASS; big-- > c + 1;) {
+    if (!(a->nonempty >> big & 1)) continue;
+    char *p = a->free[big];
+    a->free[big] = *(void **)p;
+    if (!a->free[big]) a->nonempty &= ~((uint64_t)1 << big);
+    a->spare = p - 8; /* its tag word becomes the first new block's */
+    a->spare_end = p + class_size(big);
+    return;
+  }
+}
+
+/* A small block of class c, zeroed if asked (fresh chunk memory is):
+ * from its free list, else cut from the spare region, else from the
+ * newest chunk. */
 static void *small_alloc(md_state *m, unsigned c, int zero) {
   marena *a = &m->arena;
   size_t cs = class_size(c);
   void *p = a->free[c];
   if (p) {
     a->free[c] = *(void **)p;
+    if (!a->free[c]) a->nonempty &= ~((uint64_t)1 << c);
+    if (zero) memset(p, 0, cs);
+    return p;
+  }
+  if ((size_t)(a->spare_end - a->spare) < cs + 8 && (a->nonempty >> (c + 1))) spare_refill(a, c);
+  if ((size_t)(a->spare_end - a->spare) >= cs + 8) {
+    *(uint64_t *)a->spare = c;
+    p = a->spare + 8;
+    a->spare += cs + 8;
     if (zero) memset(p, 0, cs);
     return p;
   }
@@ -185,9 +230,8 @@ static void arena_free(md_state *m, void *p) {
     free(h);
     return;
   }
-  /* small: recycled within its class, released with the arena */
-  *(void **)p = m->arena.free[tag];
-  m->arena.free[tag] = p;
+  /* small: recycled, released with the arena */
+  free_push(&m->arena, p, (unsigned)tag);
 }
 
 /* The usable size of a block, which realloc() may grow into in place. */

@@ -73,6 +73,8 @@ typedef struct marena {
   size_t nchunks;
   char *cur, *end;           /* bump region of the newest chunk */
   void *free[MD_NCLASS];     /* recycled small blocks, by class */
+  uint64_t nonempty;         /* bit c: free[c] holds a block */
+  char *spare, *spare_end;   /* a freed block being cut into smaller ones */
   mlarge large;              /* sentinel of the large blocks */
   size_t charged;            /* bytes charged to budgets, to credit back */
 } marena;
@@ -201,7 +203,7 @@ typedef struct leaf {
   cmark_node *node;
   size_t t0, t1;
   cmark_node_type type;
-  /* the new literal, built in buf (arena) */
+  /* the new literal, built in buf (cut from md_build_leaves' block) */
   char *buf;
   size_t n, cap;
   int changed;
@@ -341,7 +343,7 @@ leaf *md_collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt *
 redit *md_para_edits(md_state *m, size_t pi, size_t *count, int *whole);
 lop *md_plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t ne,
     size_t *nops);
-void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t nops);
+char *md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t nops);
 int md_normalize(md_state *m, leaf *lv, size_t nl, econt *ec, size_t nc);
 cmark_node *md_new_text(md_state *m, const char *s, size_t n);
 cmark_node *md_unlink_up(cmark_node *n, cmark_node *block);
