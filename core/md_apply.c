@@ -194,6 +194,7 @@ static void apply_para(md_state *m, size_t pi) {
   redit *e = md_para_edits(m, pi, &ne, &whole);
   leaf *lv = NULL;
   econt *ec = NULL;
+  char *bufs = NULL;
   if (whole) {
     m->tree_edited = 1;
     md_remove_para_block(m, pi, blk);
@@ -203,7 +204,7 @@ static void apply_para(md_state *m, size_t pi) {
   if (!ne || !nl) goto done;
   size_t nops;
   lop *ops = md_plan_ops(m, lv, nl, e, ne, &nops);
-  md_build_leaves(m, lv, nl, ops, nops);
+  bufs = md_build_leaves(m, lv, nl, ops, nops);
   md_freeblk(ops);
   int any = 0;
   for (size_t i = 0; i < nl; i++) any |= lv[i].changed;
@@ -258,8 +259,7 @@ static void apply_para(md_state *m, size_t pi) {
   if (direct) md_freeblk(direct);
   if (!cmark_node_first_child(blk)) md_remove_para_block(m, pi, blk);
 done:
-  for (size_t i = 0; i < nl; i++)
-    if (lv[i].buf) md_freeblk(lv[i].buf);
+  if (bufs) md_freeblk(bufs);
   for (size_t c = 0; c < nc; c++) {
     if (ec[c].pre) md_freeblk(ec[c].pre);
     if (ec[c].post) md_freeblk(ec[c].post);

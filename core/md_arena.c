@@ -314,7 +314,9 @@ void md_release_all(md_state *m) {
   budget_credit(m_budget(m), a->charged);
   memset(a, 0, sizeof *a);
   a->large.next = a->large.prev = &a->large;
-  m->ln.at = NULL; /* it lived in the arena */
+  m->ln.at = NULL; /* they lived in the arena */
+  m->hunks = NULL;
+  m->hunk_cap = 0;
 }
 
 /* Scratch memory for our own use inside a protected call: arena blocks, so

@@ -132,6 +132,9 @@ typedef struct md_state {
     size_t n, cap;
   } trailer;
   lines ln;           /* line index of the source (arena), once built */
+  /* md_text_patch's hunk list (arena), kept from one leaf to the next */
+  void *hunks;
+  size_t hunk_cap;
 } md_state;
 
 typedef int (*md_fn)(md_state *m, void *ud);

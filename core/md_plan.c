@@ -18,9 +18,12 @@ size_t md_para_sig(const lede_doc *d, size_t pi) {
   return sig;
 }
 
-/* Appends to a leaf's new content (arena memory). */
-static void leaf_put(md_state *m, leaf *lf, const char *s, size_t n) {
-  md_grow_put(m, &lf->buf, &lf->n, &lf->cap, s, n);
+/* Appends to a leaf's new content.  md_build_leaves sized buf exactly,
+ * so there is always room. */
+static void leaf_put(leaf *lf, const char *s, size_t n) {
+  if (n) memcpy(lf->buf + lf->n, s, n);
+  lf->n += n;
+  lf->buf[lf->n] = '\0';
 }
 
 /* ---- aligning a replacement with the leaves it spans -------------------------
@@ -450,35 +453,44 @@ lop *md_plan_ops(md_state *m, const leaf *lv, size_t nl, const redit *e, size_t 
 
 /* Builds every leaf's new content from the operations (sorted by leaf,
  * then position, as plan_ops makes them).  For a line break, brk_at tells
- * where its own byte sits in the new content, if it stays. */
-void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t nops) {
+ * where its own byte sits in the new content, if it stays.  Every leaf's
+ * buf is cut from one block of the exact size, which the caller frees
+ * (returned): an edit of every sentence builds a buf for most leaves of a
+ * document, and one block each was a tenth of applying the edits. */
+char *md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t nops) {
   const char *text = m->d->text;
+  /* each new literal's length (and its NUL) first */
+  size_t total = 0;
+  for (size_t li = 0, k = 0; li < nl; li++) {
+    leaf *lf = &lv[li];
+    size_t need = 0, pos = lf->t0;
+    for (; k < nops && ops[k].leaf == li; k++) {
+      if (ops[k].a > pos) need += ops[k].a - pos, pos = ops[k].a;
+      need += ops[k].len;
+      if (ops[k].b > pos) pos = ops[k].b;
+    }
+    if (pos < lf->t1) need += lf->t1 - pos;
+    lf->cap = need + 1;
+    total += need + 1;
+  }
+  char *block = md_scratch_grow_raw(m, NULL, total);
   size_t k = 0;
   for (size_t li = 0; li < nl; li++) {
     leaf *lf = &lv[li];
     int brk = lf->type == CMARK_NODE_SOFTBREAK || lf->type == CMARK_NODE_LINEBREAK;
     size_t pos = lf->t0;
-    /* the new literal's length first: one block of the right size, not a
-     * doubling series per leaf */
-    size_t need = 0, p2 = pos, k2 = k;
-    for (; k2 < nops && ops[k2].leaf == li; k2++) {
-      if (ops[k2].a > p2) need += ops[k2].a - p2, p2 = ops[k2].a;
-      need += ops[k2].len;
-      if (ops[k2].b > p2) p2 = ops[k2].b;
-    }
-    if (p2 < lf->t1) need += lf->t1 - p2;
-    if (need + 1 > lf->cap) {
-      lf->buf = md_scratch_grow_raw(m, lf->buf, need + 1);
-      lf->cap = need + 1;
-    }
+    lf->buf = block;
+    block += lf->cap;
+    lf->n = 0;
+    lf->buf[0] = '\0';
     for (; k < nops && ops[k].leaf == li; k++) {
       if (ops[k].a > pos) {
         if (brk && pos == lf->t0) lf->brk_at = lf->n;
-        leaf_put(m, lf, text + pos, ops[k].a - pos);
+        leaf_put(lf, text + pos, ops[k].a - pos);
         pos = ops[k].a;
       }
       size_t at = lf->n;
-      leaf_put(m, lf, ops[k].s, ops[k].len);
+      leaf_put(lf, ops[k].s, ops[k].len);
       /* A line end in new text is a soft line break, which the plain text
        * reads as a space: it is one in every output (Markdown could not
        * keep it without the container's prefix on the next line). */
@@ -489,12 +501,12 @@ void md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t no
     }
     if (pos < lf->t1) {
       if (brk && pos == lf->t0) lf->brk_at = lf->n;
-      leaf_put(m, lf, text + pos, lf->t1 - pos);
+      leaf_put(lf, text + pos, lf->t1 - pos);
     }
-    if (!lf->buf) leaf_put(m, lf, "", 0);
     lf->changed = !(lf->n == lf->t1 - lf->t0 && memcmp(lf->buf, text + lf->t0, lf->n) == 0);
     if (brk && !lf->changed) lf->brk_at = 0; /* the replacement kept it */
   }
+  return nl ? lv[0].buf : block;
 }
 
 /* A soft or hard line break leaf. */
