@@ -38,7 +38,8 @@ typedef struct doc_edits {
   size_t n, cap;
   /* bytes after e[cap] in this block: a sentence's first edit keeps its
    * text there (one allocation per edited sentence, not two), 0 once the
-   * list has grown */
+   * list has grown.  Such a block lives in the document's edit pool (see
+   * doc.c); a grown list is malloc'd. */
   size_t extra;
   doc_edit e[]; /* sorted by a, non-overlapping */
 } doc_edits;
@@ -98,6 +99,10 @@ struct lede_doc {
   run_budget *budget;    /* charged for memory allocated now; may be NULL */
   size_t charged;        /* bytes of the loaded document charged to budget by
                             whoever loaded it (a script); credited by doc_free */
+  /* The edit pool: chunks holding the first-edit blocks of sentences
+   * (doc_edits with extra != 0), bump-allocated, freed with the document */
+  struct edit_chunk *epool;
+  char *epool_at, *epool_end;
   void *md;              /* Markdown state (md_internal.h), NULL for plain text */
   void (*md_free)(struct lede_doc *);
 };

@@ -799,6 +799,37 @@ LEAK_TEST(doc, replace_parts_repeatedly, teardown) {
   lede_doc_free(d);
 }
 
+/* A sentence's first edit comes from the document's edit pool, charged
+ * per chunk; editing the same sentence again, whole or in parts, takes
+ * nothing more from it (only the text of the latest edit is held), and
+ * everything charged is credited when the document goes. */
+LEAK_TEST(doc, edit_pool_is_charged_once_per_sentence, teardown) {
+  lede_doc *d = edit_doc();
+  run_budget b;
+  budget_start(&b, (size_t)1 << 20, 0, 0, NULL);
+  d->budget = &b;
+  cr_assert_eq(doc_sent_replace(d, 1, 0, doc_sent_textlen(d, 1), "2nd.", 4), 0);
+  size_t pooled = b.used;
+  cr_assert_geq(pooled, (size_t)64 << 10, "a first edit takes a pool chunk, %zu bytes", pooled);
+  for (int i = 0; i < 100000; i++) {
+    const char *t = i % 2 ? "Odd one." : "Even.";
+    cr_assert_eq(doc_sent_replace(d, 1, 0, doc_sent_textlen(d, 1), t, strlen(t)), 0);
+  }
+  /* the second edit outgrew the pooled block: the list was malloc'd with
+   * room for two, and holds the latest text */
+  cr_assert_eq(b.used, pooled + sizeof(doc_edits) + 2 * sizeof(doc_edit) + sizeof "Odd one.",
+               "%zu bytes held", b.used);
+  cr_assert_eq(doc_sent_replace(d, 1, 0, 0, ">> ", 3), 0);
+  cr_assert_eq(doc_sent_replace(d, 1, 6, 7, "!", 1), 0);
+  cr_assert_lt(b.used, pooled + 256);
+  assert_render(d, "First one. >> Odd!one. First three.\n\nSecond one. Second two.\n\nThird one.\n");
+  /* a second sentence's first edit shares the chunk */
+  cr_assert_eq(doc_sent_replace(d, 2, 0, 5, "Fifth", 5), 0);
+  cr_assert_lt(b.used, pooled + 256);
+  lede_doc_free(d);
+  cr_assert_eq(b.used, 0, "%zu bytes still charged", b.used);
+}
+
 LEAK_TEST(doc, remove_sentences, teardown) {
   lede_doc *d = edit_doc();
   doc_sent_remove(d, 0);
