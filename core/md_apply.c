@@ -131,8 +131,8 @@ static void fix_delims(md_state *m, size_t pi, econt *ec, size_t nc, const loade
 }
 
 /* The source extents of the changed leaves of a plain block, without the
- * second scan of md_block_spans: when the block holds only text, soft
- * breaks and emphasis (no link, code or hard break), no leaf is emptied
+ * second scan of md_block_spans: when the block holds only text, line
+ * breaks the edits leave alone and emphasis (no link or code), no leaf is emptied
  * and no white space moves out of an emphasis (so no delimiters come to
  * touch and none need a source extent), and each changed text leaf is
  * spelled in the source exactly as its text, its extent is where the map
@@ -147,7 +147,10 @@ static span *plain_spans(md_state *m, size_t pi, cmark_node *blk, leaf *lv, size
   for (size_t i = 0; i < nl; i++) {
     for (cmark_node *a = cmark_node_parent(lv[i].node); a != blk; a = cmark_node_parent(a))
       if (!a || !md_is_emph(a)) return NULL;
-    if (lv[i].type == CMARK_NODE_SOFTBREAK ? lv[i].changed : lv[i].type != CMARK_NODE_TEXT)
+    /* a line break needs an extent only when it changed */
+    if (lv[i].type == CMARK_NODE_SOFTBREAK || lv[i].type == CMARK_NODE_LINEBREAK
+            ? lv[i].changed
+            : lv[i].type != CMARK_NODE_TEXT)
       return NULL;
     if (lv[i].changed && (lv[i].n == 0 || lv[i].raw)) return NULL;
   }

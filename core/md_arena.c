@@ -79,7 +79,7 @@ static mchunk *chunk_new(md_state *m) {
   marena *a = &m->arena;
   size_t size = MD_CHUNK;
 #if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
-  if (a->nchunks >= MD_HUGE_AFTER) {
+  if (a->nchunks >= MD_HUGE_AFTER || m->d->len >= MD_HUGE_DOC) {
     size = MD_HUGE_CHUNK;
     arena_charge(m, size);
     /* twice the size, to cut an aligned chunk out of it (mmap memory is

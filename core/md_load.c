@@ -323,6 +323,13 @@ int md_in_autolink(cmark_node *n) {
          cmark_node_get_user_data(p) == (void *)1;
 }
 
+/* The length of leaf n's literal: from its tag once the load tagged it
+ * (a span walk: saves a strlen per leaf), else counted. */
+static size_t literal_len(const loader *L, cmark_node *n, const char *lit) {
+  size_t len = L->mode == W_SPANS ? md_leaf_len(n) : SIZE_MAX;
+  return len != SIZE_MAX ? len : lit ? strlen(lit) : 0;
+}
+
 /* Visits inline node n on entering it (W_SPANS: span start in *a). */
 static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
   /* Each case moves the cursor over exactly the source of the node's own
@@ -335,7 +342,7 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
   switch (cmark_node_get_type(n)) {
   case CMARK_NODE_TEXT: {
     lit = cmark_node_get_literal(n);
-    size_t len = lit ? strlen(lit) : 0;
+    size_t len = literal_len(L, n, lit);
     if (L->mode != W_BIND) {
       int how = LIT_MAP | LIT_ENTITIES | (md_in_autolink(n) ? 0 : LIT_ESCAPES);
       /* a span starts at its first byte, not at skipped mark-up (or at
@@ -356,7 +363,7 @@ static void inline_enter(loader *L, scan *sc, cmark_node *n, size_t *a) {
   }
   case CMARK_NODE_CODE: {
     lit = cmark_node_get_literal(n);
-    size_t len = lit ? strlen(lit) : 0;
+    size_t len = literal_len(L, n, lit);
     if (L->mode != W_BIND) {
       /* the opening backtick run; the closing run has the same length, and
        * the content's one stripped space on each side is skipped by
