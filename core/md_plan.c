@@ -493,8 +493,13 @@ char *md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t n
       leaf_put(lf, ops[k].s, ops[k].len);
       /* A line end in new text is a soft line break, which the plain text
        * reads as a space: it is one in every output (Markdown could not
-       * keep it without the container's prefix on the next line). */
-      if (memchr(lf->buf + at, '\n', lf->n - at) || memchr(lf->buf + at, '\r', lf->n - at))
+       * keep it without the container's prefix on the next line).  But a
+       * hard break's own "\n", given back where it was (s:upper() of a
+       * poem), is the break kept. */
+      int kept_break = lf->type == CMARK_NODE_LINEBREAK && ops[k].a == lf->t0 &&
+                       ops[k].b == lf->t1 && ops[k].len == 1 && ops[k].s[0] == '\n';
+      if (!kept_break &&
+          (memchr(lf->buf + at, '\n', lf->n - at) || memchr(lf->buf + at, '\r', lf->n - at)))
         for (size_t q = at; q < lf->n; q++)
           if (is_eol(lf->buf[q])) lf->buf[q] = ' ';
       if (ops[k].b > pos) pos = ops[k].b;

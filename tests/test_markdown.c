@@ -652,6 +652,22 @@ Test(markdown, edit_leaf_ending_in_entity_or_escape) {
   lede_free(out);
 }
 
+/* Hard line breaks, both spellings, that the edits leave alone: the text
+ * around them is patched in place and the breaks keep their bytes (a
+ * plain block's extents come from the map; an edited break still takes
+ * the scan). */
+Test(markdown, edit_around_kept_hard_breaks) {
+  char *out = run_md("One *two*  \nthree four.\\\nFive six.\n\nSeven  \neight.\n",
+      "local doc = ...\n"
+      "for _, s in ipairs(doc.sentences) do s.text = s.text:upper() end\n"
+      "doc.sentences[3].text = 'SEVEN AND EIGHT.'\n"
+      "return doc:render('markdown') .. doc:render('html')");
+  cr_assert_str_eq(out, "ONE *TWO*  \nTHREE FOUR.\\\nFIVE SIX.\n\nSEVEN AND EIGHT.\n"
+                        "<p>ONE <em>TWO</em><br />\nTHREE FOUR.<br />\nFIVE SIX.</p>\n"
+                        "<p>SEVEN AND EIGHT.</p>\n");
+  lede_free(out);
+}
+
 /* An unedited document renders to Markdown as its own bytes. */
 Test(markdown, identity_markdown_is_the_source) {
   const char *src = "Title\n=====\n\n*  odd   spacing *kept*\n*  second\n\n1) paren list\n";
