@@ -132,9 +132,9 @@ static void fix_delims(md_state *m, size_t pi, econt *ec, size_t nc, const loade
 
 /* The source extents of the changed leaves of a plain block, without the
  * second scan of md_block_spans: when the block holds only text, line
- * breaks the edits leave alone and emphasis (no link or code), no leaf is emptied
- * and no white space moves out of an emphasis (so no delimiters come to
- * touch and none need a source extent), and each changed text leaf is
+ * breaks the edits leave alone and emphasis (no link or code), no leaf is
+ * emptied and no white space moves out of an emphasis (so no delimiters
+ * come to touch and none need a source extent), and each changed text leaf is
  * spelled in the source exactly as its text, its extent is where the map
  * puts its first byte, plus its length.  Returns NULL (scan the block)
  * for anything else.  Most prose paragraphs are plain, and an edit of

@@ -53,7 +53,7 @@
 #define MD_CHUNK ((size_t)256 << 10)
 #define MD_HUGE_CHUNK ((size_t)2 << 20)
 #define MD_HUGE_AFTER 32 /* chunks of MD_CHUNK first (8 MB) */
-#define MD_HUGE_DOC ((size_t)1 << 20) /* but none for a source this big */
+#define MD_HUGE_DOC ((size_t)1 << 20) /* a source this big skips them */
 #define MD_SMALL_MAX 2048
 #define MD_NCLASS 36
 #define MD_LARGE 0xFFFFu

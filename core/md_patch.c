@@ -76,6 +76,8 @@ void md_patch_cut(md_state *m, size_t pi, size_t a, size_t b) {
 
 /* Whether md_escape must look at c anywhere in a text: a line end, a
  * character it always escapes, one that may start an entity or an image.
+ * escape_stop_mask() below tests the same bytes, 16 at a time: change
+ * both together (tests/test_markdown.c escapes each of them).
  * Runs of other bytes are copied whole: an edit of every sentence escapes
  * the whole text of a document, so this is a table, not a switch. */
 static const unsigned char escape_stops[256] = {
@@ -86,7 +88,8 @@ static const unsigned char escape_stops[256] = {
 static int escape_stop(unsigned char c) { return escape_stops[c]; }
 
 #if defined(__SSE2__)
-/* 0xFF in the bytes of x that are escape stops. */
+/* 0xFF in the bytes of x that are escape stops (the bytes of the
+ * escape_stops table above). */
 static __m128i escape_stop_mask(__m128i x) {
   __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
                            _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));

@@ -668,6 +668,28 @@ Test(markdown, edit_around_kept_hard_breaks) {
   lede_free(out);
 }
 
+/* Every byte md_escape looks for, found in the second 16 bytes of a
+ * replacement (the scan looks at 16 bytes at a time) and written escaped;
+ * line ends become spaces. */
+Test(markdown, escapes_found_anywhere_in_a_long_replacement) {
+  static const struct {
+    const char *in, *out;
+  } cases[] = {{"\\n", " "},   {"\\r", " "},     {"\\\\", "\\\\"}, {"`", "\\`"},
+               {"*", "\\*"},   {"_", "\\_"},     {"[", "\\["},     {"]", "\\]"},
+               {"<", "\\<"},   {"&x", "\\&x"},   {"![", "\\!\\["}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char script[256], want[128];
+    snprintf(script, sizeof script,
+             "local doc = ... doc.sentences[1].text = 'abcdefghijklmnopqrst%suvwxyzabcdefghijklmnop.' "
+             "return doc:render('markdown')",
+             cases[i].in);
+    snprintf(want, sizeof want, "abcdefghijklmnopqrst%suvwxyzabcdefghijklmnop.\n", cases[i].out);
+    char *out = run_md("Start here.\n", script);
+    cr_assert_str_eq(out, want, "case %zu", i);
+    lede_free(out);
+  }
+}
+
 /* An unedited document renders to Markdown as its own bytes. */
 Test(markdown, identity_markdown_is_the_source) {
   const char *src = "Title\n=====\n\n*  odd   spacing *kept*\n*  second\n\n1) paren list\n";
