@@ -326,8 +326,8 @@ size_t md_entity_len(const char *s, size_t p, size_t lim);
 size_t md_entity_decode(md_state *m, const char *s, size_t n, char out[32]);
 
 /* ---- md_load.c ---- */
-size_t md_leaf_t(cmark_node *n);
-size_t md_leaf_len(cmark_node *n);
+size_t md_tag_t(uintptr_t tag);
+size_t md_tag_len(uintptr_t tag);
 int md_in_autolink(cmark_node *n);
 void md_walk_inlines(loader *L, scan *sc, cmark_node *block);
 int md_heading_atx(cmark_node *n);

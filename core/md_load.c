@@ -97,17 +97,16 @@ static void leaf_tag(cmark_node *n, size_t t, size_t len) {
   cmark_node_set_user_data(n, (void *)v);
 }
 
-/* The plain-text offset leaf_tag() stored on n. */
-size_t md_leaf_t(cmark_node *n) {
-  uintptr_t v = (uintptr_t)cmark_node_get_user_data(n);
-  if (UINTPTR_MAX > 0xFFFFFFFFu && (v >> LEAF_T_BITS)) v &= ((uintptr_t)1 << LEAF_T_BITS) - 1;
-  return (size_t)v - 1;
+/* The plain-text offset in tag (a leaf's user data, set by leaf_tag()). */
+size_t md_tag_t(uintptr_t tag) {
+  if (UINTPTR_MAX > 0xFFFFFFFFu && (tag >> LEAF_T_BITS)) tag &= ((uintptr_t)1 << LEAF_T_BITS) - 1;
+  return (size_t)tag - 1;
 }
 
-/* The length leaf_tag() stored on n, or SIZE_MAX when it did not fit. */
-size_t md_leaf_len(cmark_node *n) {
-  uintptr_t v = (uintptr_t)cmark_node_get_user_data(n);
-  return UINTPTR_MAX > 0xFFFFFFFFu && (v >> LEAF_T_BITS) ? (size_t)(v >> LEAF_T_BITS) : SIZE_MAX;
+/* The literal length in tag, or SIZE_MAX when it did not fit. */
+size_t md_tag_len(uintptr_t tag) {
+  return UINTPTR_MAX > 0xFFFFFFFFu && (tag >> LEAF_T_BITS) ? (size_t)(tag >> LEAF_T_BITS)
+                                                            : SIZE_MAX;
 }
 
 /* Matches literal lit[0..n) (plain text from offset t) against the source
@@ -326,7 +325,7 @@ int md_in_autolink(cmark_node *n) {
 /* The length of leaf n's literal: from its tag once the load tagged it
  * (a span walk: saves a strlen per leaf), else counted. */
 static size_t literal_len(const loader *L, cmark_node *n, const char *lit) {
-  size_t len = L->mode == W_SPANS ? md_leaf_len(n) : SIZE_MAX;
+  size_t len = L->mode == W_SPANS ? md_tag_len((uintptr_t)cmark_node_get_user_data(n)) : SIZE_MAX;
   return len != SIZE_MAX ? len : lit ? strlen(lit) : 0;
 }
 

@@ -309,29 +309,34 @@ int md_is_emph(cmark_node *n) {
 }
 
 /* Collects the text-carrying leaves of a block in document order, and its
- * emphasis nodes in pre-order with the range of leaves each holds. */
+ * emphasis nodes in pre-order with the range of leaves each holds.  Each
+ * node costs one type read on entry and nothing on exit (an open emphasis
+ * is recognised by pointer): an edit of every sentence collects every
+ * leaf of the document, and cmark's accessors are calls. */
 leaf *md_collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt **conts,
                         size_t *nconts) {
   size_t n = 0, cap = 16, nc = 0, ccap = 0, depth = 0, scap = 0;
   leaf *lv = md_scratch_grow_raw(m, NULL, cap * sizeof *lv);
   econt *ec = NULL;
   size_t *stack = NULL; /* indices into ec of the open emphasis nodes */
+  cmark_node *autolink = NULL; /* the autolink being walked (they do not nest) */
   md_walk w;
   md_walk_init(&w, block);
   for (cmark_node *cur; (cur = md_walk_next(&w, 1));) {
-    /* an emphasis holds its leaves from its entry to its exit */
-    int holds = md_is_emph(cur) && cmark_node_first_child(cur);
     if (w.exit) {
-      if (holds) ec[stack[--depth]].end = n;
+      /* an emphasis holds its leaves from its entry to its exit */
+      if (depth && ec[stack[depth - 1]].node == cur) ec[stack[--depth]].end = n;
+      if (cur == autolink) autolink = NULL;
       continue;
     }
     cmark_node_type ty = cmark_node_get_type(cur);
-    if ((ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE || ty == CMARK_NODE_SOFTBREAK ||
-         ty == CMARK_NODE_LINEBREAK) &&
-        cmark_node_get_user_data(cur)) {
-      size_t t0 = md_leaf_t(cur), len = 1;
+    if (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE || ty == CMARK_NODE_SOFTBREAK ||
+        ty == CMARK_NODE_LINEBREAK) {
+      uintptr_t tag = (uintptr_t)cmark_node_get_user_data(cur);
+      if (!tag) continue; /* text an edit inserted */
+      size_t len = 1;
       if (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE) {
-        len = md_leaf_len(cur);
+        len = md_tag_len(tag);
         if (len == SIZE_MAX) {
           const char *lit = cmark_node_get_literal(cur);
           len = lit ? strlen(lit) : 0;
@@ -339,13 +344,13 @@ leaf *md_collect_leaves(md_state *m, cmark_node *block, size_t *nleaves, econt *
       }
       if (len) {
         if (n == cap) lv = md_scratch_grow_raw(m, lv, (cap *= 2) * sizeof *lv);
-        memset(&lv[n], 0, sizeof lv[n]);
-        lv[n] = (leaf){.node = cur, .t0 = t0, .t1 = t0 + len, .type = ty, .brk_at = SIZE_MAX,
-                       .raw = ty == CMARK_NODE_TEXT && md_in_autolink(cur)};
-        n++;
+        size_t t0 = md_tag_t(tag);
+        lv[n++] = (leaf){.node = cur, .t0 = t0, .t1 = t0 + len, .type = ty, .brk_at = SIZE_MAX,
+                         .raw = ty == CMARK_NODE_TEXT && autolink};
       }
-    }
-    if (holds) {
+    } else if (ty == CMARK_NODE_LINK) {
+      if (cmark_node_get_user_data(cur) == (void *)1) autolink = cur; /* md_in_autolink */
+    } else if ((ty == CMARK_NODE_EMPH || ty == CMARK_NODE_STRONG) && cmark_node_first_child(cur)) {
       if (nc == ccap) ec = md_scratch_grow(m, ec, (ccap = ccap ? ccap * 2 : 8) * sizeof *ec);
       ec[nc] = (econt){cur, n, n, NULL, NULL, 0, 0, 0};
       if (depth == scap) stack = md_scratch_grow(m, stack, (scap = scap ? scap * 2 : 8) * sizeof *stack);
