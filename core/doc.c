@@ -45,12 +45,18 @@ lede_doc *doc_new(const char *src, size_t len, lede_format format) {
  * An edit of every sentence of a 10 MB document makes 130,000 first-edit
  * blocks: a malloc each cost their headers and alignment (2 MB), and a
  * free each at doc_free() 8 ms, longer than the edits' share of rendering.
- * They are bump-allocated from 64 KiB chunks instead, charged to the
- * budget per chunk, and go with the document.  A block is abandoned, not
- * freed, when its sentence's edit list outgrows it (grow_edits): once per
- * sentence at most, as the grown list is malloc'd, so the waste is bounded
- * by one block per sentence. */
+ * Small ones (EPOOL_BLOCK_MAX bytes at most: nearly every sentence) are
+ * bump-allocated from chunks instead, charged to the budget per chunk, and
+ * go with the document.  A pooled block is abandoned, not freed, when its
+ * sentence's edit list outgrows it (grow_edits): once per sentence at
+ * most, as the grown list is malloc'd, so the waste is bounded by
+ * EPOOL_BLOCK_MAX bytes per sentence.  A bigger first edit is malloc'd as
+ * before and freed as soon as it is outgrown.  Chunks start at 1 KiB and
+ * double up to 64 KiB, so a short document with one edit (a JSON Lines
+ * record) does not pay for a big one. */
 
+#define EPOOL_BLOCK_MAX ((size_t)512)
+#define EPOOL_FIRST ((size_t)1 << 10)
 #define EPOOL_CHUNK ((size_t)64 << 10)
 
 struct edit_chunk {
@@ -58,28 +64,36 @@ struct edit_chunk {
   size_t size; /* of the whole chunk, header included */
 };
 
-/* n bytes for a first-edit block (8-aligned), NULL on failure.  A block
- * too big to share a chunk gets one of its own. */
-static void *epool_alloc(lede_doc *d, size_t n) {
-  if (n > (size_t)-1 - 2 * sizeof(struct edit_chunk)) return NULL;
+/* The size of a first-edit block holding len bytes of text (and its NUL). */
+static size_t first_edit_size(size_t len) {
+  return sizeof(doc_edits) + sizeof(doc_edit) + len + 1;
+}
+
+/* Whether ed is a first-edit block from the pool: it is one while it
+ * keeps its text inline (extra != 0: its list never grew), and it came
+ * from the pool when that block was small enough. */
+static int edits_pooled(const doc_edits *ed) {
+  return ed->extra && sizeof *ed + ed->cap * sizeof ed->e[0] + ed->extra <= EPOOL_BLOCK_MAX;
+}
+
+/* A first-edit block of n bytes: from the pool when n <= EPOOL_BLOCK_MAX
+ * (8-aligned), else malloc'd.  NULL on failure. */
+static void *first_edit_alloc(lede_doc *d, size_t n) {
+  if (n > EPOOL_BLOCK_MAX) return budget_malloc(d->budget, n);
   n = (n + 7) & ~(size_t)7;
-  if ((size_t)(d->epool_end - d->epool_at) >= n) {
-    void *p = d->epool_at;
-    d->epool_at += n;
-    return p;
-  }
-  int own = n > EPOOL_CHUNK / 4;
-  size_t size = own ? sizeof(struct edit_chunk) + n : EPOOL_CHUNK;
-  struct edit_chunk *ch = budget_malloc(d->budget, size);
-  if (!ch) return NULL;
-  ch->next = d->epool;
-  ch->size = size;
-  d->epool = ch;
-  char *p = (char *)(ch + 1);
-  if (!own) {
-    d->epool_at = p + n;
+  if ((size_t)(d->epool_end - d->epool_at) < n) {
+    size_t size = d->epool ? 2 * d->epool->size : EPOOL_FIRST;
+    if (size > EPOOL_CHUNK) size = EPOOL_CHUNK;
+    struct edit_chunk *ch = budget_malloc(d->budget, size);
+    if (!ch) return NULL;
+    ch->next = d->epool;
+    ch->size = size;
+    d->epool = ch;
+    d->epool_at = (char *)(ch + 1);
     d->epool_end = (char *)ch + size;
   }
+  void *p = d->epool_at;
+  d->epool_at += n;
   return p;
 }
 
@@ -101,7 +115,7 @@ static void free_edits(lede_doc *d, doc_edits *ed) {
   if (!ed) return;
   for (size_t i = 0; i < ed->n; i++)
     if (!edit_text_inline(ed, ed->e[i].s)) budget_free(d->budget, ed->e[i].s, ed->e[i].len + 1);
-  if (!ed->extra) budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0]);
+  if (!edits_pooled(ed)) budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0] + ed->extra);
 }
 
 /* Doubles ed's room for edits; the text kept in its block moves to one of
@@ -130,7 +144,8 @@ static int grow_edits(lede_doc *d, doc_sent *s) {
       memcpy(own, in, ed->e[k].len + 1);
       ned->e[k].s = own;
     }
-    /* ed stays in the edit pool, unused */
+    if (!edits_pooled(ed)) budget_free(d->budget, ed, sizeof *ed + ed->cap * sizeof ed->e[0] + ed->extra);
+    /* (a pooled one stays in the pool, unused) */
     ned->extra = 0;
   }
   ned->cap = cap;
@@ -428,7 +443,7 @@ int doc_sent_replace(lede_doc *d, size_t si, size_t i, size_t j,
   char *ns;
   if (!ed) {
     /* the sentence's first edit: the list and the text in one block */
-    ed = epool_alloc(d, sizeof *ed + sizeof ed->e[0] + nlen + 1);
+    ed = first_edit_alloc(d, first_edit_size(nlen));
     if (!ed) return edit_fail(d);
     ed->n = 0;
     ed->cap = 1;

@@ -69,6 +69,8 @@ typedef struct mlarge {
   uint64_t tag; /* MD_LARGE: the tag word every block has before it */
 } mlarge;
 
+_Static_assert(MD_NCLASS <= 64, "marena.nonempty has a bit per size class");
+
 typedef struct marena {
   mchunk *chunks;
   size_t nchunks;

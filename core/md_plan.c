@@ -488,6 +488,7 @@ char *md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t n
     block += lf->cap;
     lf->n = 0;
     lf->buf[0] = '\0';
+    size_t kfirst = k;
     for (; k < nops && ops[k].leaf == li; k++) {
       if (ops[k].a > pos) {
         if (brk && pos == lf->t0) lf->brk_at = lf->n;
@@ -499,9 +500,10 @@ char *md_build_leaves(md_state *m, leaf *lv, size_t nl, const lop *ops, size_t n
       /* A line end in new text is a soft line break, which the plain text
        * reads as a space: it is one in every output (Markdown could not
        * keep it without the container's prefix on the next line).  But a
-       * hard break's own "\n", given back where it was (s:upper() of a
-       * poem), is the break kept. */
-      int kept_break = lf->type == CMARK_NODE_LINEBREAK && ops[k].a == lf->t0 &&
+       * hard break's own "\n", given back where it was and nothing else
+       * (s:upper() of a poem), is the break kept. */
+      int kept_break = lf->type == CMARK_NODE_LINEBREAK && k == kfirst &&
+                       (k + 1 == nops || ops[k + 1].leaf != li) && ops[k].a == lf->t0 &&
                        ops[k].b == lf->t1 && ops[k].len == 1 && ops[k].s[0] == '\n';
       if (!kept_break &&
           (memchr(lf->buf + at, '\n', lf->n - at) || memchr(lf->buf + at, '\r', lf->n - at)))
