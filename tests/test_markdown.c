@@ -1120,7 +1120,9 @@ Test(markdown, random_edits_patches_agree) {
  *   columns, so the line is lazy and its text ">dp";
  * - a lazy line keeps its white space in a code span and after a
  *   backslash break, a partly consumed tab as spaces (">>\\\r>\t*H*"
- *   has the text "\n  H"), also after link reference definitions;
+ *   has the text "\n  H"), also after link reference definitions; spaces
+ *   the source cannot supply before the line end stay on that line
+ *   (">>\\\r>\t&#32;\nst": "st" ended up one byte late);
  * - link destinations take control bytes other than white space
  *   ("[a](\x1a<)"), a '<' destination takes an escaped line end, and a
  *   label of white space ("\f" too) defines nothing; an inline link's
@@ -1139,6 +1141,9 @@ Test(markdown, fuzz_found_exact_ranges) {
       C(">- p\n\t>dp", "item 4-9\n 4-9 [p >dp] 4-4 8-9"),
       C(">\\\n\ty;", "quote 2-6\n 5-6 [y;] 5-5"),
       C(">>\\\r>\t*H*", "quote 3-9\n 8-8 [H] 8-8"),
+      /* the tab's spaces and an entity's one more than its byte: the
+       * text still ends before the line end, not in the next line */
+      C(">>\\\r>\t&#32;\nst", "quote 3-14\n 13-14 [st] 13-14"),
       C("> `a\n   b` c.", "quote 3-13\n 4-13 [a    b c.] 4-4 9-9 12-12"),
       C(">[e]:u\r\t`\n`t>", "quote 9-13\n 12-13 [t>] 12-12"),
       C("[a](\x1a<) b", "paragraph 1-9\n 2-9 [a b] 2-2 9-9"),
