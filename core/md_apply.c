@@ -173,7 +173,7 @@ static span *plain_spans(md_state *m, size_t pi, cmark_node *blk, leaf *lv, size
       for (size_t k = 0; k < nl; k++) lv[k].sp = NULL;
       return NULL;
     }
-    sp[i] = (span){lf->node, a, a + len, 0, 0, 0};
+    sp[i] = (span){lf->node, a, a + len, 0, 0, 0, 1};
     lf->sp = &sp[i];
   }
   return sp;

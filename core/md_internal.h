@@ -177,6 +177,8 @@ typedef struct span {
   size_t a, b, ia, ib;
   int ref; /* link or image: 1 shortcut "[x]", 2 collapsed "[x][]" reference;
             * ia is then its closing ']' */
+  int verbatim; /* a text leaf's [a, b) spells its text exactly, as
+                 * plain_spans() checked (0: not known) */
 } span;
 
 typedef struct loader {

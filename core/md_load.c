@@ -307,7 +307,7 @@ static void emit_span(loader *L, cmark_node *n, size_t a, size_t b, size_t ia, s
     L->capspans = L->capspans ? L->capspans * 2 : 32;
     L->spans = md_scratch_grow_raw(L->m, L->spans, L->capspans * sizeof *L->spans);
   }
-  L->spans[L->nspans++] = (span){n, a, b, ia, ib, 0};
+  L->spans[L->nspans++] = (span){n, a, b, ia, ib, 0, 0};
 }
 
 /* Skips emphasis delimiters: k of '*' or '_'. */

@@ -500,8 +500,9 @@ typedef struct leaf_at {
 
 static leaf_at leaf_at_make(const md_state *m, size_t pi, const leaf *lf, const span *sp) {
   size_t on = lf->t1 - lf->t0;
-  int verbatim = sp->b >= sp->a && sp->b - sp->a == on &&
-                 memcmp(m->d->src + sp->a, m->d->text + lf->t0, on) == 0;
+  /* plain_spans() compared these bytes already */
+  int verbatim = sp->verbatim || (sp->b >= sp->a && sp->b - sp->a == on &&
+                                  memcmp(m->d->src + sp->a, m->d->text + lf->t0, on) == 0);
   return (leaf_at){pi, lf, sp, verbatim};
 }
 
